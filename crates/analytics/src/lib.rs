@@ -1,0 +1,1 @@
+//! Pure analytics of socialledger: engagement, cost, attribution and ROI over domain values. No I/O.

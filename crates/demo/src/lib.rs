@@ -1,0 +1,1 @@
+//! A simulated B2B company with known true channel effects, written as canonical CSV files.

@@ -1,0 +1,36 @@
+//! Settings an import runs with: forced format, time zone of naive timestamps, default currency, channel override.
+
+use socialledger_domain::{Channel, Currency};
+
+/// How to read a file. Defaults: detect the format, naive timestamps in UTC, currency EUR.
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    /// `--format NAME`: skip detection.
+    pub format: Option<String>,
+    /// `--tz`: the zone of timestamps written without an offset.
+    pub tz: chrono_tz::Tz,
+    /// `--currency`: for money columns whose file says no currency.
+    pub currency: Currency,
+    /// `--channel KEY`: put everything from a platform export on this channel instead of the derived one.
+    pub channel: Option<String>,
+    /// Channels already in the database, so a platform export lands on the channel it landed on before.
+    pub existing_channels: Vec<Channel>,
+    /// UTM source/medium -> channel rules.
+    pub utm_rules: crate::utm::UtmRules,
+    /// Stop collecting errors after this many (the file is rejected either way).
+    pub max_errors: usize,
+}
+
+impl Default for ImportOptions {
+    fn default() -> Self {
+        ImportOptions {
+            format: None,
+            tz: chrono_tz::UTC,
+            currency: Currency::EUR,
+            channel: None,
+            existing_channels: Vec::new(),
+            utm_rules: crate::utm::UtmRules::default(),
+            max_errors: 50,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Persistence of socialledger on SQLite or PostgreSQL behind one API, with migrations and transactional, idempotent imports.
