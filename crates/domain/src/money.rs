@@ -94,9 +94,7 @@ impl Money {
         };
         let int_digits: String = if int_part.contains(',') {
             let groups: Vec<&str> = int_part.split(',').collect();
-            let ok = !groups[0].is_empty()
-                && groups[0].len() <= 3
-                && groups[1..].iter().all(|g| g.len() == 3);
+            let ok = !groups[0].is_empty() && groups[0].len() <= 3 && groups[1..].iter().all(|g| g.len() == 3);
             if !ok {
                 return Err(bad("misplaced thousands separator"));
             }

@@ -1,0 +1,135 @@
+//! Builders of small domain records for the unit tests (compiled in tests only).
+
+use socialledger_domain::*;
+
+pub(crate) fn d(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+pub(crate) fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+pub(crate) fn eur(minor: i64) -> Money {
+    Money::new(minor, Currency::EUR)
+}
+
+pub(crate) fn post(channel: &str, id: &str, published: Option<&str>) -> Post {
+    Post {
+        channel: channel.into(),
+        external_id: id.into(),
+        published_at: published.map(ts),
+        post_type: None,
+        text: None,
+        url: None,
+        author: None,
+        campaign: None,
+        idea: None,
+    }
+}
+
+pub(crate) fn metrics(channel: &str, id: &str, date: &str, period: MetricPeriod) -> PostMetrics {
+    PostMetrics {
+        channel: channel.into(),
+        post_id: id.into(),
+        date: Some(d(date)),
+        period: Some(period),
+        ..PostMetrics::default()
+    }
+}
+
+pub(crate) fn day(channel: &str, date: &str) -> ChannelDay {
+    ChannelDay { channel: channel.into(), date: Some(d(date)), ..ChannelDay::default() }
+}
+
+pub(crate) fn person(key: &str, hourly: Option<Money>) -> Person {
+    Person { key: key.into(), name: key.into(), team: Team::Marketing, hourly_cost: hourly }
+}
+
+pub(crate) fn entry(key: &str, person: &str, date: &str, minutes: i64, channel: Option<&str>, task: Task) -> TimeEntry {
+    TimeEntry {
+        key: key.into(),
+        person: person.into(),
+        date: d(date),
+        minutes,
+        channel: channel.map(str::to_string),
+        task,
+        note: None,
+    }
+}
+
+pub(crate) fn item(channel: Option<&str>, month: &str, amount: Money) -> CostItem {
+    CostItem {
+        channel: channel.map(str::to_string),
+        month: d(month),
+        kind: CostKind::Tool,
+        amount,
+        description: "tool".into(),
+    }
+}
+
+pub(crate) fn activity(key: &str, channel: Option<&str>, start: &str, end: &str, spend: Option<Money>) -> Activity {
+    Activity {
+        key: key.into(),
+        kind: ActivityKind::Event,
+        name: key.into(),
+        channel: channel.map(str::to_string),
+        campaign: None,
+        start: d(start),
+        end: d(end),
+        spend,
+        volume: None,
+        reach: None,
+        clicks: None,
+    }
+}
+
+pub(crate) fn deal(
+    key: &str,
+    account: Option<&str>,
+    amount: Option<Money>,
+    created: Option<&str>,
+    closed: Option<&str>,
+    status: DealStatus,
+) -> Deal {
+    Deal {
+        key: key.into(),
+        account: account.map(str::to_string),
+        name: key.into(),
+        amount,
+        created: created.map(d),
+        stage: None,
+        status,
+        closed: closed.map(d),
+        self_reported_source: None,
+    }
+}
+
+pub(crate) fn contact(key: &str, account: Option<&str>, created_at: Option<&str>) -> Contact {
+    Contact {
+        key: key.into(),
+        account: account.map(str::to_string),
+        name: None,
+        email: None,
+        job_title: None,
+        created_at: created_at.map(ts),
+        self_reported_source: None,
+    }
+}
+
+pub(crate) fn touch(key: &str, account: Option<&str>, at: &str, channel: &str, kind: TouchKind) -> Touchpoint {
+    Touchpoint {
+        key: key.into(),
+        contact: None,
+        account: account.map(str::to_string),
+        deal: None,
+        at: ts(at),
+        channel: channel.into(),
+        kind,
+        campaign: None,
+        post_ref: None,
+        utm_source: None,
+        utm_medium: None,
+        utm_campaign: None,
+    }
+}
