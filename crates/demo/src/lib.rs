@@ -1,1 +1,100 @@
 //! A simulated B2B company with known true channel effects, written as canonical CSV files.
+//!
+//! [`simulate`] builds one deterministic world from a [`DemoConfig`] (seeded ChaCha8 streams, no clock, no global
+//! RNG): the company's channels and people ([`company`]), its marketing plan ([`activities`]), its social posting
+//! rhythm and engagement ([`content`]), the time and money it spends ([`time`]), and its CRM ([`crm`]): accounts,
+//! buying committees, touchpoints and deals whose creation and win depend on *known* per-channel effects plus a
+//! hidden buying intent that also drives `direct` and `organic-search` visits (a deliberate confounder).
+//! [`truth`] re-resolves the same deals with each channel's effect switched off (common random numbers) so that
+//! analytics can be checked against what each channel truly caused. The generative model, with every
+//! distribution and parameter, is described in `docs/demo-model.md`.
+
+pub mod activities;
+pub mod calendar;
+pub mod company;
+pub mod config;
+pub mod content;
+pub mod crm;
+mod csv_out;
+pub mod error;
+mod sample;
+mod streams;
+mod text;
+pub mod time;
+pub mod truth;
+
+pub use config::{ChannelEffect, DemoConfig};
+pub use error::DemoError;
+pub use truth::Truth;
+
+use socialledger_domain::Dataset;
+use std::path::{Path, PathBuf};
+
+/// Name of the file, written beside the CSV files, that holds the true parameters and effects.
+pub const TRUTH_FILE: &str = "truth.json";
+
+/// One simulated world: the canonical records a user would import, and the truth behind them.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    dataset: Dataset,
+    truth: Truth,
+}
+
+/// Simulates the company described by `cfg`. Pure and deterministic: the same config gives the same world.
+pub fn simulate(cfg: &DemoConfig) -> Simulation {
+    let cal = calendar::Calendar::new(cfg.start, cfg.months);
+    let company = company::build(cfg);
+    let plan = activities::plan(cfg, &cal);
+    let content = content::publish(cfg, &cal, &plan);
+    let work = time::log(cfg, &cal, &plan, &content);
+    let crm = crm::run(cfg, &cal, &plan, &content);
+    let truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm);
+    let dataset = Dataset {
+        channels: company.channels,
+        posts: content.posts,
+        post_metrics: content.lifetime.into_iter().chain(content.days).collect(),
+        channel_days: content.channel_days,
+        activities: plan.activities,
+        people: company.people,
+        time_entries: work.time_entries,
+        cost_items: work.cost_items,
+        accounts: crm.accounts,
+        contacts: crm.contacts,
+        deals: crm.deals,
+        touchpoints: crm.touchpoints,
+        ..Dataset::default()
+    };
+    Simulation { dataset, truth }
+}
+
+impl Simulation {
+    /// The simulated records, as the canonical domain types the importers also produce.
+    pub fn dataset(&self) -> &Dataset {
+        &self.dataset
+    }
+
+    /// The true parameters, effects and totals of this world.
+    pub fn truth(&self) -> &Truth {
+        &self.truth
+    }
+
+    /// `truth.json` as written by [`Simulation::write_csv`] (pretty-printed, stable key order, trailing newline).
+    pub fn truth_json(&self) -> Result<String, DemoError> {
+        let mut text = serde_json::to_string_pretty(&self.truth).map_err(DemoError::Truth)?;
+        text.push('\n');
+        Ok(text)
+    }
+
+    /// Writes the canonical CSV files (formats of `docs/formats.md`) and `truth.json` into `dir` (created if
+    /// missing, files replaced). Returns the CSV paths in the order they must be imported: channels first,
+    /// people before time entries, accounts before contacts before deals before touchpoints. `truth.json` is not
+    /// in the list (it is not imported); it is at `dir.join(TRUTH_FILE)`.
+    pub fn write_csv(&self, dir: &Path) -> Result<Vec<PathBuf>, DemoError> {
+        std::fs::create_dir_all(dir).map_err(|source| DemoError::Io { path: dir.to_path_buf(), source })?;
+        let paths = csv_out::write_all(&self.dataset, dir)?;
+        let truth_path = dir.join(TRUTH_FILE);
+        let json = self.truth_json()?;
+        std::fs::write(&truth_path, json).map_err(|source| DemoError::Io { path: truth_path, source })?;
+        Ok(paths)
+    }
+}

@@ -1,0 +1,279 @@
+//! Google Analytics 4 report exports (report → Share this report → Download File → CSV): a `#` comment block with
+//! the report's title, property and period (`# Start date: 20250201`), then one table with a dimension column
+//! and metric columns. Every metric cell becomes a [`PeriodMetric`] exactly as GA4 printed it (rates are 0-1
+//! fractions, engagement times seconds); nothing is recomputed, because GA4's rates use counts the file does not
+//! hold (active users, sessions with a key event).
+//!
+//! A file may hold several such sections (`Reports_snapshot.csv`): each starts with its own comment block.
+
+use crate::parse::{self, DateFormat};
+use crate::read::{normalize_header, RawRow, Table};
+use crate::{ErrorSink, Format, ImportOptions, SourceFile};
+use socialledger_domain::{Dataset, Date, PeriodMetric};
+use std::collections::HashMap;
+
+/// `source` of every record from this format.
+pub const SOURCE: &str = "ga4";
+
+/// The canonical names of GA4 dimensions, with their old (pre-2024) and current spellings.
+const DIMENSIONS: &[(&str, &[&str])] = &[
+    (
+        "first_user_channel_group",
+        &[
+            "First user primary channel group (Default Channel Group)",
+            "First user default channel group",
+            "First user default channel grouping",
+            "First user channel group",
+        ],
+    ),
+    (
+        "session_channel_group",
+        &[
+            "Session primary channel group (Default Channel Group)",
+            "Session default channel group",
+            "Session default channel grouping",
+            "Session channel group",
+        ],
+    ),
+    ("landing_page", &["Landing page"]),
+    ("landing_page_query_string", &["Landing page + query string"]),
+    ("first_user_source_medium", &["First user source / medium"]),
+    ("session_source_medium", &["Session source / medium"]),
+    ("page_title_and_screen_class", &["Page title and screen class"]),
+    ("page_path_and_screen_class", &["Page path and screen class"]),
+];
+
+/// Metrics GA4 renamed (conversions became key events in 2024): old spelling -> canonical name.
+const METRIC_ALIASES: &[(&str, &str)] = &[
+    ("Conversions", "key_events"),
+    ("Session conversion rate", "session_key_event_rate"),
+    ("User conversion rate", "user_key_event_rate"),
+];
+
+/// Lower-case words joined by `_` (`Average engagement time per session` -> `average_engagement_time_per_session`).
+fn snake(text: &str) -> String {
+    crate::channel::slug(text).replace('-', "_")
+}
+
+/// The canonical name of a dimension header.
+pub fn dimension_name(header: &str) -> String {
+    let h = normalize_header(header);
+    DIMENSIONS
+        .iter()
+        .find(|(_, spellings)| spellings.iter().any(|s| normalize_header(s) == h))
+        .map(|(name, _)| name.to_string())
+        .unwrap_or_else(|| snake(header))
+}
+
+/// The canonical name of a metric header.
+pub fn metric_name(header: &str) -> String {
+    let h = normalize_header(header);
+    METRIC_ALIASES
+        .iter()
+        .find(|(old, _)| normalize_header(old) == h)
+        .map(|(_, name)| name.to_string())
+        .unwrap_or_else(|| snake(header))
+}
+
+/// One report of the file: its period and its rows (header first).
+#[derive(Debug)]
+struct Section<'t> {
+    /// Line of the comment block (for errors about the period).
+    line: usize,
+    start: Option<Date>,
+    end: Option<Date>,
+    rows: Vec<&'t RawRow>,
+}
+
+/// The value of a `Key: value` comment line, for `key` compared case-insensitively.
+fn comment_value<'c>(line: &'c str, key: &str) -> Option<&'c str> {
+    let (k, v) = line.split_once(':')?;
+    k.trim().eq_ignore_ascii_case(key).then(|| v.trim())
+}
+
+/// Splits the table into sections at comment rows (a row whose first cell starts with `#`); the leading comment
+/// block is the table's `comments`.
+fn sections(table: &Table) -> Vec<Section<'_>> {
+    let mut out = Vec::new();
+    let mut current = Section { line: 1, start: None, end: None, rows: Vec::new() };
+    let mut comments: Vec<String> = table.comments.clone();
+    let mut in_comments = true;
+    let settle = |s: &mut Section<'_>, comments: &[String]| {
+        for c in comments {
+            let date = |key| comment_value(c, key).and_then(|v| parse::parse_date(v, &[DateFormat::Compact]).ok());
+            s.start = s.start.or(date("Start date"));
+            s.end = s.end.or(date("End date"));
+        }
+    };
+    for row in &table.rows {
+        if row.cell(0).starts_with('#') {
+            if !in_comments {
+                settle(&mut current, &comments);
+                out.push(std::mem::replace(
+                    &mut current,
+                    Section { line: row.line, start: None, end: None, rows: Vec::new() },
+                ));
+                comments.clear();
+                in_comments = true;
+            }
+            let text: Vec<&str> = row.cells.iter().collect();
+            comments.push(text.join(",").trim_start_matches('#').trim().to_string());
+            continue;
+        }
+        in_comments = false;
+        current.rows.push(row);
+    }
+    settle(&mut current, &comments);
+    out.push(current);
+    out.retain(|s| !s.rows.is_empty());
+    out
+}
+
+/// True when the table's leading comments carry GA4's period lines.
+fn has_period(table: &Table) -> bool {
+    let has = |key| table.comments.iter().any(|c| comment_value(c, key).is_some());
+    has("Start date") && has("End date")
+}
+
+/// GA4 report CSV.
+#[derive(Debug, Clone, Copy)]
+pub struct Ga4Report;
+
+impl Format for Ga4Report {
+    fn name(&self) -> &'static str {
+        "ga4-report"
+    }
+
+    fn description(&self) -> &'static str {
+        "Google Analytics 4 report CSV (User acquisition, Traffic acquisition, Landing page, ...): period metrics"
+    }
+
+    fn detect(&self, file: &SourceFile) -> bool {
+        file.tables.iter().any(|t| has_period(t) && t.rows.iter().any(|r| !r.is_blank()))
+    }
+
+    /// One period metric per metric cell: `dimension` = the first column's canonical name, `value` = its cell as
+    /// printed (`(not set)` and an empty landing page are real values), `metric` = the column's canonical name.
+    /// Empty metric cells are not reported values and are skipped.
+    fn parse(&self, file: &SourceFile, _opts: &ImportOptions, errs: &mut ErrorSink) -> Dataset {
+        let mut ds = Dataset::default();
+        for table in &file.tables {
+            for section in sections(table) {
+                parse_section(file, table, &section, errs, &mut ds);
+            }
+        }
+        ds
+    }
+}
+
+fn parse_section(file: &SourceFile, table: &Table, section: &Section<'_>, errs: &mut ErrorSink, ds: &mut Dataset) {
+    let sheet = table.sheet.as_deref();
+    let (Some(start), Some(end)) = (section.start, section.end) else {
+        errs.report(
+            &file.display_name,
+            sheet,
+            section.line,
+            None,
+            "the comment block above this report lacks `# Start date: YYYYMMDD` or `# End date: YYYYMMDD`",
+            Some("download the report again from GA4 (Share this report → Download File → CSV)".into()),
+        );
+        return;
+    };
+    let Some((header, data)) = section.rows.split_first() else { return };
+    let headers: Vec<&str> = header.cells.iter().map(|c| c.trim().trim_start_matches('\u{feff}')).collect();
+    let Some(first) = headers.first().filter(|h| !h.is_empty()) else {
+        errs.report(&file.display_name, sheet, header.line, None, "the report has no dimension column", None);
+        return;
+    };
+    let dimension = dimension_name(first);
+    let metrics: Vec<(usize, String)> =
+        headers.iter().enumerate().skip(1).filter(|(_, h)| !h.is_empty()).map(|(i, h)| (i, metric_name(h))).collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for row in data {
+        errs.add_rows(1);
+        let value = row.cell(0);
+        if let Some(first_line) = seen.insert(value, row.line) {
+            errs.report(
+                &file.display_name,
+                sheet,
+                row.line,
+                Some(first),
+                format!("{value:?} is also on line {first_line}"),
+                Some("a GA4 report lists each value once; check that the file is unedited".into()),
+            );
+            continue;
+        }
+        for (i, metric) in &metrics {
+            let text = row.cell(*i);
+            if text.is_empty() {
+                continue;
+            }
+            match parse::parse_f64(text) {
+                Ok(amount) => ds.period_metrics.push(PeriodMetric {
+                    source: SOURCE.to_string(),
+                    dimension: dimension.clone(),
+                    value: value.to_string(),
+                    period_start: start,
+                    period_end: end,
+                    metric: metric.clone(),
+                    amount,
+                }),
+                Err(message) => errs.report(&file.display_name, sheet, row.line, Some(headers[*i]), message, None),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::read::csv::read_csv;
+
+    #[test]
+    fn old_and_new_names_map_to_one() {
+        assert_eq!(
+            dimension_name("First user primary channel group (Default Channel Group)"),
+            "first_user_channel_group"
+        );
+        assert_eq!(dimension_name("First user default channel group"), "first_user_channel_group");
+        assert_eq!(dimension_name("Session default channel group"), "session_channel_group");
+        assert_eq!(dimension_name("Landing page"), "landing_page");
+        assert_eq!(dimension_name("Country"), "country");
+        assert_eq!(metric_name("Conversions"), "key_events");
+        assert_eq!(metric_name("Key events"), "key_events");
+        assert_eq!(metric_name("Session conversion rate"), "session_key_event_rate");
+        assert_eq!(metric_name("Session key event rate"), "session_key_event_rate");
+        assert_eq!(metric_name("Average engagement time per session"), "average_engagement_time_per_session");
+    }
+
+    #[test]
+    fn several_sections_each_with_its_period() {
+        let text = "# Report\n# Start date: 20250101\n# End date: 20250131\nCountry,Users\nIndia,5\n\n\
+                    # Start date: 20250201\n# End date: 20250228\nSession default channel group,Sessions,Conversions\n\
+                    Direct,7,1\n";
+        let file = SourceFile {
+            display_name: "snap.csv".into(),
+            file_name: "snap.csv".into(),
+            tables: vec![read_csv(text, None).unwrap()],
+        };
+        assert!(Ga4Report.detect(&file));
+        let mut errs = ErrorSink::default();
+        let ds = Ga4Report.parse(&file, &ImportOptions::default(), &mut errs);
+        assert!(errs.is_empty(), "{:?}", errs.errors());
+        let got: Vec<(String, String, String, f64, Date)> = ds
+            .period_metrics
+            .iter()
+            .map(|m| (m.dimension.clone(), m.value.clone(), m.metric.clone(), m.amount, m.period_end))
+            .collect();
+        let d = |m, day| Date::from_ymd_opt(2025, m, day).unwrap();
+        assert_eq!(
+            got,
+            vec![
+                ("country".into(), "India".into(), "users".into(), 5.0, d(1, 31)),
+                ("session_channel_group".into(), "Direct".into(), "sessions".into(), 7.0, d(2, 28)),
+                ("session_channel_group".into(), "Direct".into(), "key_events".into(), 1.0, d(2, 28)),
+            ]
+        );
+        assert_eq!(errs.rows(), 2);
+    }
+}

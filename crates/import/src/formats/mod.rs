@@ -1,0 +1,76 @@
+//! The registry of source formats: every format socialledger reads, in detection order.
+//!
+//! Canonical formats (our own CSVs, docs/formats.md) live in [`canonical`]; native platform exports each have a
+//! module here. A new format adds its `pub mod` line and its entry in [`ALL`] in the block of its kind.
+
+use crate::Format;
+
+pub mod canonical;
+
+// native: social (X, LinkedIn, Facebook, Meta)
+pub mod facebook_page;
+pub mod facebook_posts;
+pub mod facebook_videos;
+pub mod linkedin_content;
+pub mod linkedin_followers;
+pub mod linkedin_shares;
+pub mod linkedin_visitors;
+pub mod meta_posts;
+pub mod social_common;
+pub mod x_content;
+pub mod x_daily;
+pub mod x_overview;
+pub mod x_tweets;
+// end native: social
+
+// native: web, time, CRM, ads (YouTube, GA4, Meta Ads, Toggl, Clockify, HubSpot)
+pub mod clockify;
+pub mod date_order;
+pub mod ga4;
+pub mod hubspot;
+pub mod meta_ads;
+pub mod time_tracking;
+pub mod toggl;
+pub mod youtube;
+// end native: web, time, CRM, ads
+
+/// Every known format. `socialledger formats` lists them in this order; detection asks each.
+pub static ALL: &[&dyn Format] = &[
+    &canonical::channels::Channels,
+    &canonical::posts::Posts,
+    &canonical::post_days::PostDays,
+    &canonical::channel_days::ChannelDays,
+    &canonical::activities::Activities,
+    &canonical::people::People,
+    &canonical::time_entries::TimeEntries,
+    &canonical::cost_items::CostItems,
+    &canonical::accounts::Accounts,
+    &canonical::contacts::Contacts,
+    &canonical::deals::Deals,
+    &canonical::touchpoints::Touchpoints,
+    // native: social (X, LinkedIn, Facebook, Meta)
+    &x_tweets::XTweets,
+    &x_daily::XDaily,
+    &x_content::XContent,
+    &x_overview::XOverview,
+    &linkedin_content::LinkedInContent,
+    &linkedin_followers::LinkedInFollowers,
+    &linkedin_visitors::LinkedInVisitors,
+    &linkedin_shares::LinkedInShares,
+    &facebook_posts::FacebookPosts,
+    &facebook_videos::FacebookVideos,
+    &facebook_page::FacebookPage,
+    &meta_posts::MetaPosts,
+    // end native: social
+    // native: web, time, CRM, ads (YouTube, GA4, Meta Ads, Toggl, Clockify, HubSpot)
+    &youtube::YouTubeTable,
+    &youtube::YouTubeChart,
+    &youtube::YouTubeTotals,
+    &ga4::Ga4Report,
+    &meta_ads::MetaAds,
+    &toggl::Toggl,
+    &clockify::Clockify,
+    &hubspot::HubSpotContacts,
+    &hubspot::HubSpotDeals,
+    // end native: web, time, CRM, ads
+];

@@ -1,0 +1,61 @@
+//! X (Twitter) legacy daily analytics export, `daily_tweet_activity_metrics_<handle>_<from>_<to>_<lang>.csv`:
+//! one channel day per row.
+
+use super::canonical::SeenKeys;
+use super::social_common::{has_header, report_missing_header, social_format, x_export_name};
+use crate::channel::resolve_channel;
+use crate::parse::DateFormat;
+use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::{ChannelDay, Dataset, Network};
+
+social_format!(
+    XDaily,
+    "x-daily",
+    "X/Twitter legacy daily analytics export (daily_tweet_activity_metrics_<handle>_<from>_<to>_<lang>.csv)"
+);
+
+const REQUIRED: &[&str] = &["Date", "Tweets published", "impressions", "engagements"];
+
+fn detect(file: &SourceFile) -> bool {
+    has_header(file, REQUIRED, &[])
+}
+
+fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Dataset {
+    let mut ds = Dataset::default();
+    let Some(h) = file.tables.iter().find_map(|t| t.header(REQUIRED)) else {
+        report_missing_header(file, errs, "an X daily export", REQUIRED);
+        return ds;
+    };
+    let handle = x_export_name(&file.file_name).map(|n| n.handle);
+    let channel = resolve_channel(Network::X, handle.as_deref(), handle.as_deref().unwrap_or("X"), opts);
+    let key = channel.key.clone();
+    ds.channels.push(channel);
+
+    let c_date = h.col("Date");
+    let c_posts = h.col("Tweets published");
+    let c_impr = h.col("impressions");
+    let c_eng = h.col("engagements");
+    let c_rate = h.col("engagement rate");
+    let c_profile = h.col("user profile clicks");
+    let mut seen = SeenKeys::default();
+    h.for_each_row(file, opts, errs, |r| {
+        let date = r.req_date(c_date, &[DateFormat::Iso]);
+        if let Some(d) = date {
+            seen.check(d, || format!("day {d}"), r, c_date);
+        }
+        let day = ChannelDay {
+            channel: key.clone(),
+            date,
+            impressions: r.get_i64(c_impr),
+            engagements: r.get_i64(c_eng),
+            posts_published: r.get_i64(c_posts),
+            profile_visits: r.get_i64(c_profile),
+            reported_engagement_rate: r.get_rate(c_rate),
+            ..Default::default()
+        };
+        if date.is_some() && !r.failed() {
+            ds.channel_days.push(day);
+        }
+    });
+    ds
+}

@@ -1,0 +1,17 @@
+//! Integration tests of socialledger-import: the shipped canonical examples, rejected files, encodings and line
+//! endings, and spreadsheets read through the public API. One test binary; one module per concern.
+
+#[path = "import/examples.rs"]
+mod examples;
+#[path = "import/native_social.rs"]
+mod native_social;
+#[path = "import/native_web_time_crm.rs"]
+mod native_web_time_crm;
+#[path = "import/rejects.rs"]
+mod rejects;
+#[path = "import/sheets.rs"]
+mod sheets;
+#[path = "import/support.rs"]
+mod support;
+#[path = "import/variants.rs"]
+mod variants;

@@ -1,0 +1,435 @@
+//! The report as one self-contained HTML page: inline CSS, inline SVG charts, no script, nothing loaded from the
+//! network, and every text from the data escaped (maud escapes all interpolated text; the charts escape their
+//! own).
+
+use crate::charts;
+use crate::contents::Contents;
+use crate::figures;
+use crate::models::{self, REFERENCE_MODEL};
+use crate::readings::hours::with_hours;
+use crate::readings::Reading;
+use crate::table::ChannelRow;
+use maud::{html, Markup, PreEscaped, DOCTYPE};
+use socialledger_analytics::cost::VALUE_BEYOND_SALES;
+use socialledger_analytics::{Model, Severity};
+use socialledger_domain::{Currency, Money};
+
+/// Screen and print styles. System fonts only; print starts each section on a new page and drops shadows.
+const CSS: &str = r#"
+:root { --text: #222; --muted: #555; --line: #ddd; --bg: #fff; --panel: #f6f7f9; --accent: #0072B2; }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--text);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 1200px; margin: 0 auto; padding: 24px 28px 48px; }
+header h1 { margin: 0 0 4px; font-size: 1.7rem; }
+header .lead { margin: 0 0 16px; color: var(--muted); }
+dl.settings { display: grid; grid-template-columns: max-content 1fr max-content 1fr; gap: 2px 16px; margin: 0;
+  font-size: .9rem; }
+dl.settings dt { color: var(--muted); }
+dl.settings dd { margin: 0; }
+section { margin-top: 40px; }
+h2 { font-size: 1.3rem; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
+h3 { font-size: 1rem; margin: 16px 0 4px; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }
+.figure { background: var(--panel); border-radius: 6px; padding: 12px 14px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+.figure .value { font-size: 1.35rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.figure .label { color: var(--muted); font-size: .85rem; }
+.table-wrap { overflow-x: auto; }
+table { border-collapse: collapse; width: 100%; font-size: .86rem; font-variant-numeric: tabular-nums; }
+th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; white-space: normal; }
+thead th { background: var(--panel); vertical-align: bottom; white-space: normal; font-size: .8rem; }
+tr.total td { font-weight: 600; border-top: 2px solid var(--text); }
+tr.general td { color: var(--muted); }
+td.na { color: var(--muted); }
+figure { margin: 12px 0; }
+figure svg { display: block; max-width: 100%; height: auto; }
+figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
+.reading { background: var(--panel); border-left: 4px solid var(--accent); padding: 8px 16px 12px; border-radius: 4px; }
+.reading h3 { margin-top: 8px; }
+.reading ul { margin: 0; padding-left: 20px; }
+.callout { border: 2px dashed #009E73; padding: 8px 14px; border-radius: 4px; margin-bottom: 16px; }
+ul.notes li { margin: 4px 0; }
+.severity { display: inline-block; min-width: 5.5em; font-size: .75rem; font-weight: 600; text-transform: uppercase; }
+.severity.warning { color: #D55E00; }
+.severity.info { color: var(--muted); }
+footer { margin-top: 48px; color: var(--muted); font-size: .8rem; }
+@media print {
+  body { font-size: 11pt; }
+  main { max-width: none; padding: 0; }
+  section { break-before: page; page-break-before: always; margin-top: 0; }
+  section.first { break-before: auto; page-break-before: auto; margin-top: 24px; }
+  figure, table, .reading { break-inside: avoid; page-break-inside: avoid; }
+  .figure, .reading, .callout { box-shadow: none; }
+  .table-wrap { overflow: visible; }
+  table { font-size: 8pt; }
+}
+"#;
+
+/// The whole page.
+pub fn render(contents: &Contents<'_>) -> String {
+    let analysis = contents.input.analysis;
+    let title = contents.title();
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content="socialledger";
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body {
+                main {
+                    (header(contents, &title))
+                    (summary(contents))
+                    (channels_table(contents))
+                    section id="cost-revenue" {
+                        h2 { "Cost and attributed revenue per channel" }
+                        (chart(&charts::cost_revenue(analysis, &contents.rows).to_svg(), &format!(
+                            "Bars: full cost and the revenue credited under the {} model. Whiskers: lowest to highest credit over all {} attribution models.",
+                            models::label(REFERENCE_MODEL).to_lowercase(), Model::ALL.len())))
+                        (reading(&contents.readings.cost_revenue))
+                    }
+                    section id="engagement" {
+                        h2 { "Engagement rate over time" }
+                        (chart(&charts::engagement(analysis, &contents.rows, contents.period).to_svg(),
+                            "Engagement rate by impressions (engagements / impressions) of the posts published in each month. Gaps: months without impressions."))
+                        (reading(&contents.readings.engagement))
+                    }
+                    section id="rhythm" {
+                        h2 { "Base rhythm against campaigns, PR and events" }
+                        @if let Some(r) = &contents.rhythm {
+                            (chart(&charts::rhythm(r).to_svg(),
+                                "Ticks: posts per week per channel (taller = more posts) and newsletter issues. Bars: campaigns, paid media, PR, events and webinars from start to end."))
+                        }
+                        (reading(&contents.readings.rhythm))
+                    }
+                    (hours_section(contents))
+                    (attribution_section(contents))
+                    (notes_section(contents))
+                    footer {
+                        p { "Generated by socialledger at " (contents.generated_at_for_people()) ". All figures are computed from the imported data; assumptions are listed in the header." }
+                    }
+                }
+            }
+        }
+    };
+    page.into_string()
+}
+
+fn money(minor: i64, cur: Currency) -> String {
+    figures::money(Money::new(minor, cur))
+}
+
+fn money_cell(minor: i64, cur: Currency) -> String {
+    figures::money_number(Money::new(minor, cur))
+}
+
+fn rate_cell(rate: Option<f64>) -> Markup {
+    match rate.filter(|r| r.is_finite()) {
+        Some(r) => html! { td { (figures::percent(r, 2)) } },
+        None => html! { td.na title="not available" { "n/a" } },
+    }
+}
+
+fn header(contents: &Contents<'_>, title: &str) -> Markup {
+    let s = contents.input.settings;
+    let period = contents.period.map_or("no dated records".to_string(), |p| p.describe());
+    html! {
+        header {
+            h1 { (title) }
+            p.lead { "What each social channel costs, what it is credited with, and what it does in the marketing mix." }
+            dl.settings {
+                dt { "Period" } dd { (period) }
+                dt { "Generated at" } dd { (contents.generated_at_for_people()) }
+                dt { "Currency" } dd { (s.currency.as_str()) }
+                dt { "Gross margin (for ROI)" } dd { (figures::percent(s.gross_margin, 1)) }
+                dt { "Attribution lookback" } dd { (s.lookback_days) " days" }
+                dt { "Time-decay half-life" } dd { (figures::decimal(s.half_life_days, 1)) " days" }
+                dt { "Revenue journeys end at" } dd { "deal " (s.journey_end.as_str()) }
+                dt { "Attribution models" } dd { (Model::ALL.len()) " heuristic models, side by side" }
+            }
+        }
+    }
+}
+
+fn summary(contents: &Contents<'_>) -> Markup {
+    let s = &contents.summary;
+    let cur = contents.input.analysis.currency;
+    let vbs_share =
+        if s.hours > 0.0 { figures::percent(s.value_beyond_sales_hours / s.hours, 0) } else { "0%".to_string() };
+    let cards: Vec<(String, String)> = vec![
+        (
+            money(s.total_cost_minor, cur),
+            format!(
+                "full cost (staff, items, activities), {} of it not on a channel",
+                money(s.general_cost_minor, cur)
+            ),
+        ),
+        (
+            figures::hours(s.hours),
+            format!("tracked, {} ({vbs_share}) for value beyond sales", figures::hours(s.value_beyond_sales_hours)),
+        ),
+        (
+            money(s.pipeline_minor, cur),
+            format!("pipeline created in {}", crate::readings::count(s.pipeline_deals, "deal", "deals")),
+        ),
+        (
+            money(s.revenue_minor, cur),
+            format!("revenue won in {}", crate::readings::count(s.won_deals, "deal", "deals")),
+        ),
+        (
+            s.attributed_share().map_or("n/a".to_string(), |x| figures::percent(x, 0)),
+            "of revenue credited to some channel".to_string(),
+        ),
+        (
+            figures::group_thousands(s.channels as u64),
+            format!(
+                "channels; {} data notes",
+                crate::readings::count(s.warnings as u64, "warning in the", "warnings in the")
+            ),
+        ),
+    ];
+    html! {
+        section id="summary" class="first" {
+            h2 { "Key figures" }
+            div.figures {
+                @for (value, label) in &cards {
+                    div.figure { div.value { (value) } div.label { (label) } }
+                }
+            }
+        }
+    }
+}
+
+fn channels_table(contents: &Contents<'_>) -> Markup {
+    let analysis = contents.input.analysis;
+    let cur = analysis.currency;
+    let general = &analysis.costs.general;
+    html! {
+        section id="channels" {
+            h2 { "Channels" }
+            p { "Money in " (cur.as_str()) ". Pipeline and revenue: lowest to highest credit over the attribution models. ROI = (credited revenue × "
+                (figures::percent(analysis.settings.gross_margin, 0)) " gross margin − full cost) / full cost, per model." }
+            div.table-wrap {
+                table {
+                    thead {
+                        tr {
+                            th rowspan="2" { "Channel" }
+                            th rowspan="2" { "Full cost" }
+                            th rowspan="2" { "Hours" }
+                            th colspan="2" { "Engagement rate" }
+                            th colspan="2" { "Attributed (lowest – highest)" }
+                            th colspan=(Model::ALL.len()) { "ROI by attribution model" }
+                        }
+                        tr {
+                            th { "by impressions" }
+                            th { "by followers" }
+                            th { "pipeline" }
+                            th { "revenue" }
+                            @for m in Model::ALL { th { abbr title=(models::label(m)) { (models::short(m)) } } }
+                        }
+                    }
+                    tbody {
+                        @for row in &contents.rows { (channel_row(row, cur)) }
+                        @if general.total_minor != 0 || general.minutes != 0 {
+                            tr.general {
+                                td { "Social in general (no channel)" }
+                                td { (money_cell(general.total_minor, cur)) }
+                                td { (figures::decimal(general.hours, 1)) }
+                                td colspan=(4 + Model::ALL.len()) {}
+                            }
+                        }
+                        tr.total {
+                            td { "Total" }
+                            td { (money_cell(contents.summary.total_cost_minor, cur)) }
+                            td { (figures::decimal(contents.summary.hours, 1)) }
+                            td colspan="2" {}
+                            td { (money_cell(analysis.attribution.pipeline_minor, cur)) }
+                            td { (money_cell(analysis.attribution.revenue_minor, cur)) }
+                            td colspan=(Model::ALL.len()) {}
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn channel_row(row: &ChannelRow, cur: Currency) -> Markup {
+    let range = |lo: i64, hi: i64| {
+        if lo == hi {
+            money_cell(lo, cur)
+        } else {
+            format!("{} – {}", money_cell(lo, cur), money_cell(hi, cur))
+        }
+    };
+    html! {
+        tr {
+            td { (row.name) }
+            td { (money_cell(row.cost_minor, cur)) }
+            td { (figures::decimal(row.hours, 1)) }
+            (rate_cell(row.engagement_rate_by_impressions))
+            (rate_cell(row.engagement_rate_by_followers))
+            td { (range(row.pipeline_min_minor, row.pipeline_max_minor)) }
+            td { (range(row.revenue_min_minor, row.revenue_max_minor)) }
+            @for m in Model::ALL {
+                @match row.model(m).and_then(|f| f.roi).filter(|r| r.is_finite()) {
+                    Some(r) => td { (figures::roi(r)) },
+                    None => td.na title="no cost to divide by" { "n/a" },
+                }
+            }
+        }
+    }
+}
+
+fn chart(svg: &str, caption: &str) -> Markup {
+    html! {
+        figure {
+            (PreEscaped(svg))
+            figcaption { (caption) }
+        }
+    }
+}
+
+fn reading(r: &Reading) -> Markup {
+    html! {
+        div.reading {
+            h3 { "What it says" }
+            ul { @for s in &r.says { li { (s) } } }
+            @if !r.certainty.is_empty() {
+                h3 { "How sure we are" }
+                ul { @for s in &r.certainty { li { (s) } } }
+            }
+            h3 { "What is missing" }
+            @if r.missing.is_empty() {
+                p { "No data note concerns this chart." }
+            } @else {
+                ul { @for s in &r.missing { li { (s) } } }
+            }
+        }
+    }
+}
+
+fn hours_section(contents: &Contents<'_>) -> Markup {
+    let analysis = contents.input.analysis;
+    let beyond: Vec<(&ChannelRow, Vec<String>, f64)> = with_hours(analysis, &contents.rows)
+        .into_iter()
+        .filter(|(_, c)| c.value_beyond_sales_minutes > 0)
+        .map(|(r, c)| {
+            let tasks = c
+                .by_task
+                .iter()
+                .filter(|t| VALUE_BEYOND_SALES.contains(&t.task) && t.minutes > 0)
+                .map(|t| format!("{} {}", crate::readings::hours::task_label(t.task), figures::hours(t.hours)))
+                .collect();
+            (r, tasks, c.value_beyond_sales_hours)
+        })
+        .collect();
+    html! {
+        section id="hours" {
+            h2 { "Hours per channel and task" }
+            (chart(&charts::hours(analysis, &contents.rows).to_svg(),
+                "Tracked hours per channel, stacked by task. Hatched segments: customer service, recruiting, PR and procurement."))
+            div.callout {
+                h3 { "Value beyond sales" }
+                @if beyond.is_empty() {
+                    p { "No tracked time went to customer service, recruiting, PR or procurement." }
+                } @else {
+                    p { (figures::hours(contents.summary.value_beyond_sales_hours)) " of " (figures::hours(contents.summary.hours))
+                        " went to work whose value the revenue figures do not capture:" }
+                    ul {
+                        @for (row, tasks, h) in &beyond {
+                            li { strong { (row.name) } ": " (figures::hours(*h)) " (" (crate::readings::join_and(tasks)) ")" }
+                        }
+                    }
+                }
+            }
+            (reading(&contents.readings.hours))
+        }
+    }
+}
+
+fn attribution_section(contents: &Contents<'_>) -> Markup {
+    let analysis = contents.input.analysis;
+    let cur = analysis.currency;
+    let credited: Vec<&ChannelRow> = contents.rows.iter().filter(|r| r.is_credited()).collect();
+    let table = |what: &str, value: fn(&ChannelRow, Model) -> i64, total: i64| {
+        html! {
+            h3 { (what) " credited per channel and model (" (cur.as_str()) ")" }
+            div.table-wrap {
+                table {
+                    thead {
+                        tr {
+                            th { "Channel" }
+                            @for m in Model::ALL { th { (models::label(m)) } }
+                            th title="highest minus lowest credit over the models" { "Spread" }
+                        }
+                    }
+                    tbody {
+                        @for row in &credited {
+                            @let values: Vec<i64> = Model::ALL.iter().map(|m| value(row, *m)).collect();
+                            @let lo = values.iter().copied().min().unwrap_or(0);
+                            @let hi = values.iter().copied().max().unwrap_or(0);
+                            tr {
+                                td { (row.name) }
+                                @for v in &values { td { (money_cell(*v, cur)) } }
+                                td { (money_cell(hi - lo, cur)) }
+                            }
+                        }
+                        tr.total {
+                            td { "Attributed total" }
+                            @for _ in Model::ALL { td { (money_cell(total, cur)) } }
+                            td {}
+                        }
+                    }
+                }
+            }
+        }
+    };
+    let a = &analysis.attribution;
+    let pipeline_attributed = a.pipeline_minor - a.unattributed.pipeline_minor;
+    let revenue_attributed = a.revenue_minor - a.unattributed.revenue_minor;
+    html! {
+        section id="attribution" {
+            h2 { "Attribution by model" }
+            p { "The same deals shared out by " (Model::ALL.len()) " heuristic models over journeys of up to "
+                (a.lookback_days) " days (time decay with a half-life of " (figures::decimal(a.half_life_days, 1))
+                " days). Where the columns differ, the answer depends on the model rather than on the data." }
+            @if credited.is_empty() {
+                p { "No channel is credited with pipeline or revenue." }
+            } @else {
+                (table("Revenue", |r, m| r.model(m).map_or(0, |f| f.revenue_minor), revenue_attributed))
+                (table("Pipeline", |r, m| r.model(m).map_or(0, |f| f.pipeline_minor), pipeline_attributed))
+            }
+            (reading(&contents.readings.attribution))
+        }
+    }
+}
+
+fn notes_section(contents: &Contents<'_>) -> Markup {
+    let notes = &contents.input.analysis.notes;
+    html! {
+        section id="notes" {
+            h2 { "Data notes" }
+            p { "What is missing from the data and which way it biases the figures." }
+            @if notes.is_empty() {
+                p { "No notes: every figure above rests on complete data as far as the checks can tell." }
+            } @else {
+                ul.notes {
+                    @for n in notes {
+                        li {
+                            @match n.severity {
+                                Severity::Warning => span.severity.warning { "Warning" },
+                                Severity::Info => span.severity.info { "Info" },
+                            }
+                            " " (crate::readings::sentence(&n.text))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

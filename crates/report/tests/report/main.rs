@@ -1,0 +1,25 @@
+//! Integration tests of the reports: a small complete company run through the real analytics and rendered in
+//! every format. One test binary (`tests/report/main.rs` with its modules beside it).
+
+mod fixture;
+mod formats;
+mod safety;
+mod truth;
+
+use socialledger_analytics::{analyze, Analysis};
+use socialledger_report::{render, Format, ReportInput};
+
+/// Renders the fixture company in `format` with the fixed `generated_at`.
+pub fn rendered(format: Format) -> String {
+    let dataset = fixture::dataset();
+    let settings = fixture::settings();
+    let analysis: Analysis = analyze(&dataset, &settings);
+    let input = ReportInput {
+        analysis: &analysis,
+        dataset: &dataset,
+        settings: &settings,
+        generated_at: fixture::generated_at(),
+        title: Some("Acme <Widgets> & Co".into()),
+    };
+    render(&input, format).expect("the fixture renders")
+}
