@@ -1,0 +1,159 @@
+//! Command-line flags (clap derive). Defaults < `SOCIALLEDGER_*` environment < flags.
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+const AFTER_HELP: &str = "\
+Examples:
+  socialledger demo                          simulate a B2B company, import it, write report.html
+  socialledger import exports/*.csv          import platform exports or canonical CSV files
+  socialledger report                        table per channel: cost, engagement, attributed revenue, ROI
+  socialledger report --format html --out report.html
+  socialledger attribution --model w-shaped --json
+  socialledger --db postgres://user@host/db channels
+
+Exit codes: 0 success, 1 nothing found, 2 error.";
+
+/// socialledger: what each social channel costs, what it brings, and its role in the marketing mix.
+#[derive(Debug, Parser)]
+#[command(name = "socialledger", version, about, after_help = AFTER_HELP)]
+pub struct Cli {
+    /// Database: a file path or sqlite:// URL (created if missing), or a postgres:// URL.
+    #[arg(long, global = true, env = "SOCIALLEDGER_DB", value_name = "PATH|URL")]
+    pub db: Option<String>,
+
+    /// Print results as JSON (stable field names, see docs/cli.md).
+    #[arg(long, global = true)]
+    pub json: bool,
+
+    /// No progress bars and no chatter on stderr (errors are still printed).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+impl Cli {
+    /// The database location: `--db`, else `SOCIALLEDGER_DB`, else `./socialledger.db`.
+    pub fn db_or_default(&self) -> String {
+        self.db.clone().unwrap_or_else(|| "socialledger.db".to_string())
+    }
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Simulate a B2B company, write its data as CSV files, import them and write report.html.
+    #[command(after_help = "Example:\n  socialledger demo --seed 7 --out /tmp/acme\n\nWithout --db the demo uses \
+                            DIR/socialledger.db, made anew on every run.")]
+    Demo(DemoArgs),
+    /// Import export files from the networks and tools, or canonical CSV files (format detected from the header).
+    #[command(
+        after_help = "Examples:\n  socialledger import tweet_activity_metrics_acme_20250101_20250201_en.csv\n  \
+                            socialledger import --format canonical-touchpoints --tz Europe/Berlin touches.csv\n  \
+                            socialledger formats            list the formats and their names\n\nEach file is one \
+                            transaction: a file with errors changes nothing, and importing the same file again \
+                            changes nothing."
+    )]
+    Import(ImportArgs),
+    /// Report per channel: cost, hours, engagement, attributed pipeline and revenue, ROI by model.
+    #[command(after_help = "Examples:\n  socialledger report\n  socialledger report --format html --out \
+                            report.html\n  socialledger report --from 2025-01-01 --to 2025-06-30 --format csv")]
+    Report(ReportArgs),
+    /// Pipeline and revenue credited to each channel by one attribution model.
+    #[command(after_help = "Example:\n  socialledger attribution --model u-shaped --json")]
+    Attribution(AttributionArgs),
+    /// The channels in the database and what is known about each.
+    Channels,
+    /// The import formats socialledger recognises.
+    Formats,
+    /// The files imported so far.
+    Imports,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Seed of the simulation: the same seed gives the same company.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Folder for the CSV files, truth.json, the database and report.html.
+    #[arg(long, default_value = "socialledger-demo")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Files to import (CSV, XLS, XLSX).
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Skip detection and read the files as this format (see `socialledger formats`).
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<String>,
+    /// Time zone of timestamps written without an offset (IANA name such as Europe/Berlin).
+    #[arg(long, default_value = "UTC", env = "SOCIALLEDGER_TZ")]
+    pub tz: String,
+    /// Currency of amounts whose file names none.
+    #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
+    pub currency: String,
+    /// Put the records of a platform export on this channel key instead of the derived one.
+    #[arg(long, value_name = "KEY")]
+    pub channel: Option<String>,
+    /// TOML file with UTM source/medium -> channel rules tried before the defaults (docs/utm.md).
+    #[arg(long, value_name = "FILE", env = "SOCIALLEDGER_UTM_RULES")]
+    pub utm_rules: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum ReportFormat {
+    Terminal,
+    Html,
+    Json,
+    Csv,
+}
+
+/// Settings of the analysis shared by `report` and `attribution`.
+#[derive(Debug, Args)]
+pub struct AnalysisArgs {
+    /// First day of the period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Gross margin used to turn attributed revenue into gross profit for ROI (0-1).
+    #[arg(long, default_value_t = 0.7, env = "SOCIALLEDGER_GROSS_MARGIN")]
+    pub gross_margin: f64,
+    /// Currency of the report; amounts in other currencies are left out and counted in the notes.
+    #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
+    pub currency: String,
+    /// Days before a deal's creation (or close) in which touchpoints count.
+    #[arg(long, default_value_t = 365)]
+    pub lookback_days: u32,
+    /// Half-life in days of the time-decay model.
+    #[arg(long, default_value_t = 7.0)]
+    pub half_life_days: f64,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ReportFormat::Terminal)]
+    pub format: ReportFormat,
+    /// Write to this file instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Title shown at the top of the HTML report.
+    #[arg(long)]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct AttributionArgs {
+    /// Attribution model: first, last, linear, time-decay, u-shaped, w-shaped, full-path.
+    #[arg(long, default_value = "w-shaped")]
+    pub model: String,
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+}

@@ -1,0 +1,117 @@
+//! `socialledger demo`: simulate a B2B company, write its data as canonical CSV files, import them through the
+//! normal import path, and write a self-contained report.html.
+
+use crate::args::{Cli, DemoArgs};
+use crate::output;
+use anyhow::Context;
+use serde::Serialize;
+use socialledger_analytics::{analyze, Settings};
+use socialledger_demo::{simulate, DemoConfig};
+use socialledger_import::ImportOptions;
+use socialledger_report::{render, Format, ReportInput};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+#[derive(Debug, Serialize)]
+struct DemoOutput {
+    seed: u64,
+    out_dir: PathBuf,
+    data_files: Vec<PathBuf>,
+    truth: PathBuf,
+    database: String,
+    report: PathBuf,
+    rows_imported: usize,
+    seconds: f64,
+}
+
+pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let say = |msg: &str| {
+        if !cli.quiet && !cli.json {
+            eprintln!("{msg}");
+        }
+    };
+    let out = &args.out;
+    let data_dir = out.join("data");
+    std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
+
+    say(&format!("simulating a B2B company over 24 months (seed {})", args.seed));
+    let config = DemoConfig { seed: args.seed, ..DemoConfig::default() };
+    let sim = simulate(&config);
+    let files =
+        sim.write_csv(&data_dir).with_context(|| format!("cannot write the demo files to {}", data_dir.display()))?;
+    let truth_path = out.join("truth.json");
+    std::fs::write(&truth_path, serde_json::to_vec_pretty(sim.truth())?)
+        .with_context(|| format!("cannot write {}", truth_path.display()))?;
+
+    let database = match &cli.db {
+        Some(db) => db.clone(),
+        None => {
+            let path = out.join("socialledger.db");
+            remove_sqlite(&path)?;
+            path.display().to_string()
+        }
+    };
+    say(&format!("importing {} files into {database}", files.len()));
+    let store = super::open_store(&database).await?;
+    let results = super::import::import_files(&store, &files, ImportOptions::default(), cli.quiet).await?;
+    if let Some(bad) = results.iter().find(|r| r.status == "rejected") {
+        anyhow::bail!("the demo's own file {} was rejected:\n{}", bad.file, bad.errors.join("\n"));
+    }
+    let rows_imported = results.iter().map(|r| r.rows).sum();
+
+    say("analysing and writing the report");
+    let settings = Settings::default();
+    let dataset = store.load().await?;
+    let analysis = analyze(&dataset, &settings);
+    let input = ReportInput {
+        analysis: &analysis,
+        dataset: &dataset,
+        settings: &settings,
+        generated_at: chrono::Utc::now(),
+        title: Some(format!("Demo company (seed {})", args.seed)),
+    };
+    let report_path = out.join("report.html");
+    std::fs::write(&report_path, render(&input, Format::Html)?)
+        .with_context(|| format!("cannot write {}", report_path.display()))?;
+
+    let summary = DemoOutput {
+        seed: args.seed,
+        out_dir: out.clone(),
+        data_files: files,
+        truth: truth_path,
+        database,
+        report: report_path,
+        rows_imported,
+        seconds: started.elapsed().as_secs_f64(),
+    };
+    if cli.json {
+        output::print_json(&summary)?;
+    } else {
+        output::print_text(&render(&input, Format::Terminal)?)?;
+        output::print_text(&format!(
+            "\n{} rows from {} files imported into {} in {:.1} s\nreport:  {}\ntruth:   {} (the simulated company's true \
+             channel effects)\ndata:    {}",
+            summary.rows_imported,
+            summary.data_files.len(),
+            summary.database,
+            summary.seconds,
+            summary.report.display(),
+            summary.truth.display(),
+            data_dir.display()
+        ))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Removes a previous demo database so every demo run starts from the same empty state.
+fn remove_sqlite(path: &Path) -> anyhow::Result<()> {
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", path.display()));
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove the old demo database {}", p.display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! `socialledger import FILE...`: each file read, mapped and stored in its own transaction.
+
+use crate::args::{Cli, ImportArgs};
+use crate::{output, progress};
+use anyhow::Context;
+use serde::Serialize;
+use socialledger_domain::Currency;
+use socialledger_import::{utm::UtmRules, ImportOptions};
+use socialledger_store::{ImportOutcome, ImportSource, Store};
+use std::path::Path;
+use std::process::ExitCode;
+
+/// What happened to one file, as printed with `--json`.
+#[derive(Debug, Serialize)]
+pub struct FileResult {
+    pub file: String,
+    /// `imported`, `unchanged` (the same bytes were imported before) or `rejected`.
+    pub status: &'static str,
+    pub format: Option<String>,
+    pub rows: usize,
+    /// Records written per kind.
+    pub records: Vec<(String, usize)>,
+    pub notes: Vec<String>,
+    pub errors: Vec<String>,
+}
+
+pub async fn run(cli: &Cli, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(&cli.db_or_default()).await?;
+    let opts = options(args)?;
+    let results = import_files(&store, &args.files, opts, cli.quiet).await?;
+    let failed = results.iter().filter(|r| r.status == "rejected").count();
+    if cli.json {
+        output::print_json(&results)?;
+    } else {
+        for r in &results {
+            print_result(r, cli.quiet)?;
+        }
+    }
+    if failed > 0 {
+        if !cli.json {
+            eprintln!("socialledger: {failed} of {} files rejected; nothing was imported from them", results.len());
+        }
+        return Ok(ExitCode::from(2));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Import options from the flags.
+pub fn options(args: &ImportArgs) -> anyhow::Result<ImportOptions> {
+    let tz: chrono_tz::Tz = args.tz.parse().map_err(|_| {
+        anyhow::anyhow!("unknown time zone {:?}; use an IANA name such as Europe/Berlin or UTC", args.tz)
+    })?;
+    let currency = Currency::parse(&args.currency)?;
+    let mut utm_rules = UtmRules::default();
+    if let Some(path) = &args.utm_rules {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        utm_rules =
+            UtmRules::from_toml_str(&text).map_err(|e| anyhow::anyhow!("bad UTM rules in {}: {e}", path.display()))?;
+    }
+    Ok(ImportOptions {
+        format: args.format.clone(),
+        tz,
+        currency,
+        channel: args.channel.clone(),
+        utm_rules,
+        ..ImportOptions::default()
+    })
+}
+
+/// Imports files one by one, each in its own transaction. A rejected file is reported and the others go on.
+pub async fn import_files(
+    store: &Store,
+    files: &[impl AsRef<Path>],
+    mut opts: ImportOptions,
+    quiet: bool,
+) -> anyhow::Result<Vec<FileResult>> {
+    let mut results = Vec::with_capacity(files.len());
+    for path in files {
+        let path = path.as_ref();
+        let display = path.display().to_string();
+        opts.existing_channels = store.channels().await?;
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) => {
+                results.push(rejected(display, None, vec![format!("{}: cannot read the file: {e}", path.display())]));
+                continue;
+            }
+        };
+        let parsed = match socialledger_import::import_file(path, &bytes, &opts) {
+            Ok(p) => p,
+            Err(e) => {
+                results.push(rejected(display, None, e.to_string().lines().map(str::to_string).collect()));
+                continue;
+            }
+        };
+        let total = parsed.dataset.len() as u64;
+        let bar = progress::bar(total, &format!("storing {}", file_name(path)), quiet);
+        let source = ImportSource {
+            file_name: file_name(path),
+            format: parsed.format.to_string(),
+            content_hash: parsed.content_hash.clone(),
+            rows: parsed.rows,
+        };
+        let outcome = store.import(&source, &parsed.dataset, &|done, _total| bar.set_position(done)).await;
+        bar.finish_and_clear();
+        match outcome {
+            Ok(ImportOutcome::AlreadyImported { .. }) => results.push(FileResult {
+                file: display,
+                status: "unchanged",
+                format: Some(parsed.format.to_string()),
+                rows: parsed.rows,
+                records: Vec::new(),
+                notes: vec!["the same file was imported before; nothing changed".to_string()],
+                errors: Vec::new(),
+            }),
+            Ok(ImportOutcome::Imported { .. }) => results.push(FileResult {
+                file: display,
+                status: "imported",
+                format: Some(parsed.format.to_string()),
+                rows: parsed.rows,
+                records: parsed
+                    .dataset
+                    .counts()
+                    .iter()
+                    .filter(|(_, n)| *n > 0)
+                    .map(|(k, n)| (k.to_string(), *n))
+                    .collect(),
+                notes: parsed.notes.clone(),
+                errors: Vec::new(),
+            }),
+            Err(e) => results.push(rejected(
+                display.clone(),
+                Some(parsed.format.to_string()),
+                vec![format!("{display}: could not be stored, nothing was imported: {e}")],
+            )),
+        }
+    }
+    Ok(results)
+}
+
+fn rejected(file: String, format: Option<String>, errors: Vec<String>) -> FileResult {
+    FileResult { file, status: "rejected", format, rows: 0, records: Vec::new(), notes: Vec::new(), errors }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
+}
+
+fn print_result(r: &FileResult, quiet: bool) -> anyhow::Result<()> {
+    match r.status {
+        "rejected" => {
+            for e in &r.errors {
+                eprintln!("{e}");
+            }
+        }
+        "unchanged" => {
+            if !quiet {
+                output::print_text(&format!("{}: already imported, nothing changed", r.file))?;
+            }
+        }
+        _ => {
+            if !quiet {
+                let records: Vec<String> =
+                    r.records.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect();
+                output::print_text(&format!(
+                    "{}: imported as {} ({} rows): {}",
+                    r.file,
+                    r.format.as_deref().unwrap_or("?"),
+                    r.rows,
+                    if records.is_empty() { "no records".to_string() } else { records.join(", ") }
+                ))?;
+                for n in &r.notes {
+                    output::print_text(&format!("  note: {n}"))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,39 @@
+//! `socialledger report`: the per-channel report as a terminal table, HTML, JSON or CSV.
+
+use crate::args::{Cli, ReportArgs, ReportFormat};
+use crate::output;
+use anyhow::Context;
+use socialledger_report::{render, Format, ReportInput};
+use std::process::ExitCode;
+
+pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
+    let store = super::open_store(&cli.db_or_default()).await?;
+    let settings = super::analysis::settings(&args.analysis)?;
+    let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
+    let format = if cli.json { ReportFormat::Json } else { args.format };
+    let text = render(
+        &ReportInput {
+            analysis: &analysis,
+            dataset: &dataset,
+            settings: &settings,
+            generated_at: chrono::Utc::now(),
+            title: args.title.clone(),
+        },
+        match format {
+            ReportFormat::Terminal => Format::Terminal,
+            ReportFormat::Html => Format::Html,
+            ReportFormat::Json => Format::Json,
+            ReportFormat::Csv => Format::Csv,
+        },
+    )?;
+    match &args.out {
+        Some(path) => {
+            std::fs::write(path, &text).with_context(|| format!("cannot write {}", path.display()))?;
+            if !cli.quiet {
+                eprintln!("report written to {}", path.display());
+            }
+        }
+        None => output::print_text(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,126 @@
+//! Importing real platform exports through the binary: every shared file, re-import, damaged files.
+
+use crate::support::{bin, export_files, exports_dir, report_json};
+use std::path::Path;
+
+fn import_all(dir: &Path, db: &str) {
+    for f in export_files() {
+        let out = bin(dir).args(["--db", db, "import", "--quiet"]).arg(&f).output().unwrap();
+        assert!(out.status.success(), "import of {} failed:\n{}", f.display(), String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+#[test]
+fn every_shared_export_imports_and_reimport_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db").display().to_string();
+    let files = export_files();
+    assert!(files.len() >= 25, "expected the 25+ shared export files, found {}", files.len());
+    import_all(dir.path(), &db);
+    let first = report_json(dir.path(), &db);
+
+    // Re-import: every file is recognised as already imported.
+    for f in &files {
+        let out = bin(dir.path()).args(["--db", &db, "--json", "import"]).arg(f).output().unwrap();
+        assert!(out.status.success());
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(v[0]["status"], "unchanged", "re-import of {} was not recognised: {v}", f.display());
+    }
+    assert_eq!(first, report_json(dir.path(), &db), "re-importing the same files changed the report");
+
+    // The imports are listed.
+    let out = bin(dir.path()).args(["--db", &db, "--json", "imports"]).output().unwrap();
+    let imports: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(imports.as_array().unwrap().len(), files.len());
+}
+
+#[test]
+fn import_reports_format_and_records_as_json() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = exports_dir().join("x/tweet_activity_metrics_rOpenSci_20190101_20190201_en.csv");
+    let out = bin(dir.path()).args(["--json", "import"]).arg(&f).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["status"], "imported");
+    assert_eq!(v[0]["rows"], 31, "the file has 31 tweets");
+    let records: std::collections::BTreeMap<String, u64> = v[0]["records"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p[0].as_str().unwrap().to_string(), p[1].as_u64().unwrap()))
+        .collect();
+    assert_eq!(records.get("posts"), Some(&31));
+    assert!(dir.path().join("socialledger.db").exists(), "the default database ./socialledger.db was not created");
+}
+
+/// The damaged-file walk of the foundation check: one number replaced by `12x` in the 3rd tweet.
+#[test]
+fn damaged_file_is_rejected_with_file_row_column_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db").display().to_string();
+    let good = exports_dir().join("x/tweet_activity_metrics_rOpenSci_20211201_20220101_en.csv");
+    let out = bin(dir.path()).args(["--db", &db, "import", "--quiet"]).arg(&good).output().unwrap();
+    assert!(out.status.success());
+    let before = report_json(dir.path(), &db);
+
+    let original = exports_dir().join("x/tweet_activity_metrics_rOpenSci_20190101_20190201_en.csv");
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_path(&original).unwrap();
+    let mut rows: Vec<Vec<String>> = rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let col = rows[0].iter().position(|h| h == "impressions").unwrap();
+    rows[3][col] = "12x".into();
+    rows[5][col] = "lots".into();
+    let bad = dir.path().join("bad_tweets.csv");
+    let mut w = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_path(&bad).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+
+    let out = bin(dir.path()).args(["--db", &db, "import"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "a damaged file must fail with exit code 2");
+    let err = String::from_utf8_lossy(&out.stderr);
+    // Both errors are collected, each with file, line and column.
+    let line_of = |record: usize| {
+        // Tweet texts hold newlines, so the record's line is found by counting lines before it.
+        let text = std::fs::read_to_string(&bad).unwrap();
+        let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
+        let mut rec = csv::StringRecord::new();
+        let mut n = 0;
+        loop {
+            let pos = rdr.position().line();
+            assert!(rdr.read_record(&mut rec).unwrap());
+            if n == record {
+                return pos;
+            }
+            n += 1;
+        }
+    };
+    for (record, value) in [(3, "12x"), (5, "lots")] {
+        let expected = format!("bad_tweets.csv:{}:impressions", line_of(record));
+        assert!(err.contains(&expected), "error does not name {expected}:\n{err}");
+        assert!(err.contains(value), "error does not quote the bad value {value}:\n{err}");
+    }
+    assert_eq!(before, report_json(dir.path(), &db), "a rejected file changed the database");
+}
+
+#[test]
+fn unknown_file_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("mystery.csv");
+    std::fs::write(&f, "foo,bar\n1,2\n").unwrap();
+    let out = bin(dir.path()).args(["import"]).arg(&f).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("mystery.csv"), "{err}");
+    assert!(err.contains("--format") || err.contains("socialledger formats"), "no hint on what to do: {err}");
+}
+
+#[test]
+fn formats_lists_canonical_and_native_formats() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path()).args(["formats", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
+    assert!(names.len() >= 25, "only {} formats: {names:?}", names.len());
+}

@@ -1,0 +1,7 @@
+//! Integration tests of the real `socialledger` binary, in fresh temp dirs, on real export files.
+
+mod demo;
+mod help;
+mod imports;
+mod postgres;
+mod support;

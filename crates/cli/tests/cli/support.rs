@@ -1,0 +1,123 @@
+//! Shared helpers: the binary, the shared export files, JSON comparison, PostgreSQL databases per test.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+/// The real binary, run in `dir`, with no settings leaking in from the environment.
+pub fn bin(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("socialledger").expect("the socialledger binary is built");
+    cmd.current_dir(dir);
+    for var in [
+        "SOCIALLEDGER_DB",
+        "SOCIALLEDGER_TZ",
+        "SOCIALLEDGER_CURRENCY",
+        "SOCIALLEDGER_UTM_RULES",
+        "SOCIALLEDGER_GROSS_MARGIN",
+    ] {
+        cmd.env_remove(var);
+    }
+    cmd
+}
+
+/// `../shared/data/exports` beside the repository: the real platform export files.
+pub fn exports_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
+    assert!(
+        dir.is_dir(),
+        "the shared export files are missing at {}; clone the repository beside shared/",
+        dir.display()
+    );
+    dir.canonicalize().unwrap()
+}
+
+/// Every export file (CSV, XLS, XLSX) under `exports_dir()`, sorted.
+pub fn export_files() -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    let mut stack = vec![exports_dir()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if matches!(path.extension().and_then(|e| e.to_str()), Some("csv" | "xls" | "xlsx")) {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The repository's examples/ folder.
+pub fn examples_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").canonicalize().unwrap()
+}
+
+/// Runs `report --format json` and returns it without the fields that may differ between runs (`generated*`).
+pub fn report_json(dir: &Path, db: &str) -> serde_json::Value {
+    let out = bin(dir).args(["--db", db, "report", "--format", "json"]).output().unwrap();
+    assert!(out.status.success(), "report failed: {}", String::from_utf8_lossy(&out.stderr));
+    let mut v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report --format json prints JSON");
+    strip_generated(&mut v);
+    v
+}
+
+pub fn strip_generated(v: &mut serde_json::Value) {
+    match v {
+        serde_json::Value::Object(map) => {
+            map.retain(|k, _| !k.starts_with("generated"));
+            map.values_mut().for_each(strip_generated);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(strip_generated),
+        _ => {}
+    }
+}
+
+/// A fresh PostgreSQL database for one test, dropped on drop. `None` (with a message) when no server is
+/// reachable outside CI; under `CI=true` an unreachable server fails the test.
+pub struct PgDatabase {
+    pub url: String,
+    base: String,
+    name: String,
+}
+
+impl PgDatabase {
+    pub fn create(tag: &str) -> Option<PgDatabase> {
+        let base =
+            std::env::var("SOCIALLEDGER_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let name = format!("sl_cli_{tag}_{}_{}", std::process::id(), nanos());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let created = rt.block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres")).await?;
+            sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut conn).await?;
+            Ok::<_, sqlx::Error>(())
+        });
+        match created {
+            Ok(()) => Some(PgDatabase { url: format!("{base}/{name}"), base, name }),
+            Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
+                panic!("PostgreSQL is not reachable at {base} and CI=true: {e}")
+            }
+            Err(e) => {
+                eprintln!("PostgreSQL not reachable at {base} ({e}): skipping the PostgreSQL half");
+                None
+            }
+        }
+    }
+}
+
+impl Drop for PgDatabase {
+    fn drop(&mut self) {
+        let (base, name) = (self.base.clone(), self.name.clone());
+        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        let _ = rt.block_on(async {
+            use sqlx::Connection;
+            let mut conn = sqlx::PgConnection::connect(&format!("{base}/postgres")).await?;
+            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)")).execute(&mut conn).await
+        });
+    }
+}
+
+fn nanos() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()
+}
