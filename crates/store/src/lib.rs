@@ -1,1 +1,40 @@
-//! Persistence of socialledger on SQLite or PostgreSQL behind one API, with migrations and transactional, idempotent imports.
+//! Persistence of socialledger on SQLite or PostgreSQL behind one API, with migrations and transactional,
+//! idempotent imports.
+//!
+//! One code path serves both engines: sqlx's `Any` driver, `$1`-style placeholders (which SQLite and PostgreSQL
+//! both accept), portable types (money as BIGINT minor units + currency, dates and timestamps as fixed-width
+//! text, rates as DOUBLE PRECISION, enums as their canonical names) and no aggregation in SQL: analytics run in
+//! Rust over [`Store::load`], so both backends give identical results by construction. Each backend has its own
+//! migration folder (`migrations/sqlite`, `migrations/postgres`) with the same numbered files; see
+//! `docs/storage.md` for the schema and the migration policy.
+//!
+//! ```no_run
+//! # async fn demo(data: socialledger_domain::Dataset) -> Result<(), socialledger_store::StoreError> {
+//! use socialledger_store::{ImportSource, Store};
+//! let store = Store::open("./socialledger.db").await?;
+//! let source = ImportSource {
+//!     file_name: "posts.csv".into(),
+//!     format: "canonical-posts".into(),
+//!     content_hash: "…blake3 of the file…".into(),
+//!     rows: 42,
+//! };
+//! let outcome = store.import(&source, &data, &|done, total| eprint!("\r{done}/{total}")).await?;
+//! let everything = store.load().await?;
+//! # Ok(()) }
+//! ```
+
+mod codec;
+mod error;
+pub mod import;
+mod load;
+mod location;
+mod settings;
+mod store;
+mod tables;
+mod upsert;
+
+pub use error::{Result, StoreError};
+pub use import::{ImportOutcome, ImportSource, TableCounts};
+pub use location::{redact, Backend};
+pub use store::{ImportRecord, Store};
+pub use tables::sort_by_natural_key;

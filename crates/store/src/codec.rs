@@ -1,0 +1,73 @@
+//! How domain values are spelled in the database: dates, timestamps and "not reported" sentinels as portable TEXT.
+//!
+//! Both backends store exactly these strings, so what SQLite and PostgreSQL give back is byte-identical and sorts
+//! the same way (fixed width, big-endian fields, compared as bytes).
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use socialledger_domain::{Date, Timestamp};
+
+/// A calendar date as `YYYY-MM-DD` (years 0000 to 9999, which keeps the width fixed).
+pub(crate) fn date_text(date: Date) -> String {
+    date.format("%Y-%m-%d").to_string()
+}
+
+/// An optional date in a natural-key column: `''` for "not reported" (a NULL would never conflict in the key).
+pub(crate) fn date_key_text(date: Option<Date>) -> String {
+    date.map(date_text).unwrap_or_default()
+}
+
+/// An instant as RFC 3339 in UTC with nine fractional digits and `Z` (`2025-03-01T09:30:00.000000000Z`):
+/// fixed width so that text order is time order, and nanoseconds so that nothing is lost.
+pub(crate) fn timestamp_text(at: Timestamp) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Nanos, true)
+}
+
+/// Why a stored text is not a valid value; becomes [`crate::StoreError::Corrupt`] with the table and column.
+pub(crate) type ParseFailure = &'static str;
+
+pub(crate) fn parse_date(text: &str) -> Result<Date, ParseFailure> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").map_err(|_| "not a YYYY-MM-DD date")
+}
+
+/// Reads a natural-key date column, where `''` means "not reported".
+pub(crate) fn parse_date_key(text: &str) -> Result<Option<Date>, ParseFailure> {
+    if text.is_empty() {
+        Ok(None)
+    } else {
+        parse_date(text).map(Some)
+    }
+}
+
+pub(crate) fn parse_timestamp(text: &str) -> Result<Timestamp, ParseFailure> {
+    DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| "not an RFC 3339 timestamp")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn dates_are_fixed_width_and_round_trip() {
+        let d = NaiveDate::from_ymd_opt(987, 3, 9).unwrap();
+        assert_eq!(date_text(d), "0987-03-09");
+        assert_eq!(parse_date("0987-03-09").unwrap(), d);
+        assert_eq!(date_key_text(None), "");
+        assert_eq!(parse_date_key("").unwrap(), None);
+        assert!(parse_date("2025-02-30").is_err());
+    }
+
+    #[test]
+    fn timestamps_keep_nanoseconds_and_sort_as_text() {
+        let a = Utc.with_ymd_and_hms(2025, 3, 1, 9, 30, 0).unwrap();
+        let b = a + chrono::Duration::nanoseconds(1);
+        let (ta, tb) = (timestamp_text(a), timestamp_text(b));
+        assert_eq!(ta, "2025-03-01T09:30:00.000000000Z");
+        assert_eq!(tb, "2025-03-01T09:30:00.000000001Z");
+        assert_eq!(ta.len(), tb.len());
+        assert!(ta < tb);
+        assert_eq!(parse_timestamp(&tb).unwrap(), b);
+        // An offset other than Z is still read correctly (a row written by hand).
+        assert_eq!(parse_timestamp("2025-03-01T10:30:00+01:00").unwrap(), a);
+    }
+}

@@ -1,0 +1,87 @@
+//! The errors of the store, each naming what it was doing, on which database or table, and what to do.
+//!
+//! The underlying `sqlx` error is part of the message (not a separate `source`), so that printing the cause chain
+//! does not say the same thing twice; [`StoreError::database_error_kind`] gives programmatic access to it.
+
+use sqlx::error::ErrorKind;
+
+/// Everything that can go wrong in the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// The location is neither a file path, a `sqlite:` URL nor a `postgres://` URL.
+    #[error(
+        "unsupported database location {location:?}: expected a file path (./socialledger.db), a sqlite:// URL or \
+         a postgres:// URL; check --db or SOCIALLEDGER_DB"
+    )]
+    UnsupportedLocation { location: String },
+
+    /// The database could not be opened or reached. `location` has its password redacted.
+    #[error("cannot open database {location}: {cause}; check the path or SOCIALLEDGER_DB")]
+    Open { location: String, cause: sqlx::Error },
+
+    /// The schema migrations could not be applied (or an applied migration was edited afterwards).
+    #[error(
+        "cannot apply the schema migrations to {location}: {cause}; the database may belong to a newer socialledger, \
+         or a migration file was edited after it was applied"
+    )]
+    Migrate { location: String, cause: sqlx::migrate::MigrateError },
+
+    /// A record cannot be stored as it is (checked before anything is written).
+    #[error("cannot store {table} record {record}: {reason}; nothing was written")]
+    InvalidRecord { table: &'static str, record: String, reason: String },
+
+    /// The database refused a write of an import; the transaction was rolled back, so nothing was written.
+    #[error("cannot import {file_name}: writing {table} failed: {cause}; nothing was written{}", import_hint(.cause))]
+    Import { file_name: String, table: &'static str, cause: sqlx::Error },
+
+    /// A query other than an import write failed.
+    #[error("database error while {doing}: {cause}")]
+    Query { doing: String, cause: sqlx::Error },
+
+    /// A stored value does not decode into the domain (the database was edited by hand, or is damaged).
+    #[error("invalid value {value:?} in {table}.{column}: {reason}; was the database edited by hand?")]
+    Corrupt { table: &'static str, column: &'static str, value: String, reason: String },
+}
+
+impl StoreError {
+    /// The kind of database error behind this one (unique, foreign key, check or not-null violation), if any:
+    /// lets callers tell a refused write from a lost connection without parsing messages.
+    pub fn database_error_kind(&self) -> Option<ErrorKind> {
+        let cause = match self {
+            StoreError::Open { cause, .. } | StoreError::Import { cause, .. } | StoreError::Query { cause, .. } => {
+                cause
+            }
+            _ => return None,
+        };
+        cause.as_database_error().map(|e| e.kind())
+    }
+}
+
+/// What to do after a refused import write: a constraint violation means the data is wrong, anything else (a
+/// read-only file, a lost connection) is about the database, and the message says so by itself.
+fn import_hint(cause: &sqlx::Error) -> &'static str {
+    let data_problem = cause.as_database_error().is_some_and(|e| {
+        matches!(
+            e.kind(),
+            ErrorKind::CheckViolation
+                | ErrorKind::ForeignKeyViolation
+                | ErrorKind::NotNullViolation
+                | ErrorKind::UniqueViolation
+        )
+    });
+    if data_problem {
+        ", fix the file and import it again"
+    } else {
+        ""
+    }
+}
+
+/// Shorthand for results of the store.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Wraps a failing query with what the store was doing.
+pub(crate) fn query_error(doing: impl Into<String>) -> impl FnOnce(sqlx::Error) -> StoreError {
+    let doing = doing.into();
+    move |cause| StoreError::Query { doing, cause }
+}

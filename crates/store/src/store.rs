@@ -1,0 +1,210 @@
+//! The [`Store`]: an open database (SQLite file or PostgreSQL) with the schema migrated, and its operations.
+
+use crate::error::query_error;
+use crate::import::{self, ImportOutcome, ImportSource};
+use crate::location::{Backend, Location};
+use crate::{codec, load, Result, StoreError};
+use serde::Serialize;
+use socialledger_domain::{Channel, Dataset, Timestamp};
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
+use sqlx::{AnyConnection, AnyPool, Connection, Executor};
+use std::fmt;
+use std::time::Duration;
+
+/// How long to wait for a connection before giving up with an error.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+static SQLITE_MIGRATIONS: Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: Migrator = sqlx::migrate!("migrations/postgres");
+
+/// An open database. Cheap to clone (a connection pool inside); all methods take `&self`.
+#[derive(Clone)]
+pub struct Store {
+    pub(crate) pool: AnyPool,
+    backend: Backend,
+    /// The location with any password redacted.
+    location: String,
+}
+
+impl fmt::Debug for Store {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store").field("backend", &self.backend).field("location", &self.location).finish()
+    }
+}
+
+/// One import as recorded in `imports` (shown by `socialledger imports`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ImportRecord {
+    pub id: i64,
+    pub file_name: String,
+    pub format: String,
+    pub content_hash: String,
+    /// Data rows the importer read from the file.
+    pub rows: u64,
+    pub imported_at: Timestamp,
+}
+
+impl Store {
+    /// Opens (creating if needed) the database at `location` and applies pending migrations.
+    ///
+    /// `location` is a file path (`./socialledger.db`), a `sqlite:` URL (`sqlite://data/ledger.db`,
+    /// `sqlite::memory:`) or a `postgres://` / `postgresql://` URL. A SQLite file is created if missing and
+    /// opened in WAL mode with `synchronous=NORMAL` (a crash may lose the last commits, never corrupts the file),
+    /// foreign keys on and a 5 s busy timeout. A PostgreSQL database must exist; its tables are created on first open.
+    pub async fn open(location: &str) -> Result<Store> {
+        sqlx::any::install_default_drivers();
+        let loc = Location::parse(location)?;
+        let backend = loc.backend;
+        let mut options = AnyPoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
+        options = match backend {
+            Backend::Sqlite => options
+                // Writers serialise on SQLite anyway; a few connections serve concurrent readers.
+                .max_connections(if loc.in_memory { 1 } else { 4 })
+                .after_connect(|conn, _meta| {
+                    Box::pin(async move {
+                        conn.execute("PRAGMA journal_mode = WAL").await?;
+                        conn.execute("PRAGMA synchronous = NORMAL").await?;
+                        conn.execute("PRAGMA foreign_keys = ON").await?;
+                        conn.execute("PRAGMA busy_timeout = 5000").await?;
+                        // Up to 64 MiB of page cache (negative = KiB): a bulk import touches the key index
+                        // everywhere, and a small cache would spill dirty pages to the WAL again and again.
+                        conn.execute("PRAGMA cache_size = -65536").await?;
+                        // Statement journals of multi-row upserts stay in memory instead of temporary files.
+                        conn.execute("PRAGMA temp_store = MEMORY").await?;
+                        Ok(())
+                    })
+                }),
+            Backend::Postgres => options.max_connections(8),
+        };
+        if loc.in_memory {
+            // An in-memory database lives only as long as its one connection: never let the pool close it.
+            options = options.min_connections(1).idle_timeout(None).max_lifetime(None);
+        }
+        let shown = loc.shown;
+        let open_error = |cause| StoreError::Open { location: shown.clone(), cause };
+        // One plain connection first: the pool retries failed connections until its timeout, which would turn
+        // "connection refused" or "no such directory" into a long wait and a vaguer error.
+        let first = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect_with(&loc.options))
+            .await
+            .map_err(|_| open_error(sqlx::Error::PoolTimedOut))?
+            .map_err(open_error)?;
+        let _ = first.close().await;
+        let pool = options.connect_with(loc.options).await.map_err(open_error)?;
+        let migrator = match backend {
+            Backend::Sqlite => &SQLITE_MIGRATIONS,
+            Backend::Postgres => &POSTGRES_MIGRATIONS,
+        };
+        migrator.run(&pool).await.map_err(|cause| StoreError::Migrate { location: shown.clone(), cause })?;
+        Ok(Store { pool, backend, location: shown })
+    }
+
+    /// Which engine this store runs on.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// The location it was opened from, with any password redacted (safe to print).
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Closes every connection (waits for running queries). Dropping the store also closes it, eventually.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// Writes one file's records in one transaction: everything or nothing.
+    ///
+    /// If an import with the same `content_hash` exists, returns [`ImportOutcome::AlreadyImported`] and writes
+    /// nothing. Otherwise records the import and upserts every record by its natural key (a newer export of the
+    /// same post replaces its counters); see [`crate::import`] for duplicates and placeholder channels.
+    /// `progress(done, total)` is called as records are written (`total` = `data.len()`).
+    pub async fn import(
+        &self,
+        source: &ImportSource,
+        data: &Dataset,
+        progress: &(dyn Fn(u64, u64) + Sync),
+    ) -> Result<ImportOutcome> {
+        let begin = match self.backend {
+            // Take the write lock up front: a deferred transaction that reads first and writes later can fail
+            // with SQLITE_BUSY when another writer committed in between.
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        let mut tx = self.pool.begin_with(begin).await.map_err(|cause| StoreError::Import {
+            file_name: source.file_name.clone(),
+            table: "imports",
+            cause,
+        })?;
+        if let Some((import_id, at, file_name)) = import::find_import(&mut tx, &source.content_hash).await? {
+            let _ = tx.rollback().await;
+            return Ok(ImportOutcome::AlreadyImported { import_id, at, file_name });
+        }
+        match import::write_all(&mut tx, self.backend, source, data, progress).await {
+            Ok(Some(outcome)) => {
+                tx.commit().await.map_err(|cause| StoreError::Import {
+                    file_name: source.file_name.clone(),
+                    table: "imports",
+                    cause,
+                })?;
+                Ok(outcome)
+            }
+            Ok(None) => {
+                // Another process imported the same content between our check and our insert.
+                let _ = tx.rollback().await;
+                let mut conn = self.pool.acquire().await.map_err(query_error("reading imports"))?;
+                match import::find_import(&mut conn, &source.content_hash).await? {
+                    Some((import_id, at, file_name)) => Ok(ImportOutcome::AlreadyImported { import_id, at, file_name }),
+                    None => Err(StoreError::Query {
+                        doing: format!("recording the import of {}", source.file_name),
+                        cause: sqlx::Error::RowNotFound,
+                    }),
+                }
+            }
+            Err(e) => {
+                let _ = tx.rollback().await;
+                Err(e)
+            }
+        }
+    }
+
+    /// Every record, each kind sorted by natural key (see [`crate::sort_by_natural_key`]), from one consistent
+    /// snapshot. Both backends return identical datasets for the same imports.
+    pub async fn load(&self) -> Result<Dataset> {
+        let mut tx = self
+            .pool
+            .begin_with(load::begin_snapshot(self.backend))
+            .await
+            .map_err(query_error("starting a read transaction"))?;
+        let data = load::dataset(&mut tx).await?;
+        let _ = tx.rollback().await;
+        Ok(data)
+    }
+
+    /// Every channel, sorted by key.
+    pub async fn channels(&self) -> Result<Vec<Channel>> {
+        let mut conn = self.pool.acquire().await.map_err(query_error("reading channels"))?;
+        load::table::<Channel>(&mut conn).await
+    }
+
+    /// Every import, oldest first.
+    pub async fn imports(&self) -> Result<Vec<ImportRecord>> {
+        let rows: Vec<(i64, String, String, String, i64, String)> =
+            sqlx::query_as("SELECT id, file_name, format, content_hash, rows, imported_at FROM imports ORDER BY id")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("reading imports"))?;
+        rows.into_iter()
+            .map(|(id, file_name, format, content_hash, rows, at)| {
+                let imported_at = codec::parse_timestamp(&at).map_err(|reason| StoreError::Corrupt {
+                    table: "imports",
+                    column: "imported_at",
+                    value: at.clone(),
+                    reason: reason.to_string(),
+                })?;
+                Ok(ImportRecord { id, file_name, format, content_hash, rows: rows.max(0) as u64, imported_at })
+            })
+            .collect()
+    }
+}

@@ -1,0 +1,17 @@
+//! Integration tests of socialledger-store. Every test runs on a fresh SQLite file and on a fresh PostgreSQL
+//! database (see `support`), through the public API only. One test binary; the modules live in `tests/store/`.
+
+#[path = "store/backends.rs"]
+mod backends;
+#[path = "store/fixtures.rs"]
+mod fixtures;
+#[path = "store/imports.rs"]
+mod imports;
+#[path = "store/open.rs"]
+mod open;
+#[path = "store/round_trip.rs"]
+mod round_trip;
+#[path = "store/settings.rs"]
+mod settings;
+#[path = "store/support.rs"]
+mod support;
