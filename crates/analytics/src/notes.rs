@@ -170,7 +170,7 @@ pub fn notes(
         let amount = if x.record == "hourly_cost" {
             format!("{} hours at an hourly cost", hours(x.minutes))
         } else {
-            format!("{}", Money::new(x.amount_minor, x.currency))
+            Money::new(x.amount_minor, x.currency).grouped()
         };
         out.push(Note::new(
             None,
@@ -190,7 +190,7 @@ pub fn notes(
             format!(
                 "{} no touchpoints in the {window}-day window before creation: their pipeline ({}) is unattributed",
                 count(u.pipeline_deals, "deal has", "deals have"),
-                Money::new(u.pipeline_minor, cur)
+                Money::new(u.pipeline_minor, cur).grouped()
             ),
         ));
     }
@@ -202,7 +202,7 @@ pub fn notes(
             format!(
                 "{} no touchpoints in the {window}-day window: their revenue ({}) is unattributed",
                 count(u.won_deals, "won deal has", "won deals have"),
-                Money::new(u.revenue_minor, cur)
+                Money::new(u.revenue_minor, cur).grouped()
             ),
         ));
     }
@@ -244,7 +244,7 @@ pub fn notes(
             "general_cost",
             format!(
                 "{} and {} hours are social in general (no channel): shown separately, not spread, so channel costs leave them out",
-                Money::new(costs.general.total_minor, cur),
+                Money::new(costs.general.total_minor, cur).grouped(),
                 hours(costs.general.minutes)
             ),
         ));

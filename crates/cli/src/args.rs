@@ -7,7 +7,7 @@ const AFTER_HELP: &str = "\
 Examples:
   socialledger demo                          simulate a B2B company, import it, write report.html
   socialledger import exports/*.csv          import platform exports or canonical CSV files
-  socialledger report                        table per channel: cost, engagement, attributed revenue, ROI
+  socialledger report                        cost, engagement, attributed revenue and ROI per channel
   socialledger report --format html --out report.html
   socialledger attribution --model w-shaped --json
   socialledger --db postgres://user@host/db channels
@@ -16,7 +16,13 @@ Exit codes: 0 success, 1 nothing found, 2 error.";
 
 /// socialledger: what each social channel costs, what it brings, and its role in the marketing mix.
 #[derive(Debug, Parser)]
-#[command(name = "socialledger", version, about, after_help = AFTER_HELP)]
+#[command(
+    name = "socialledger",
+    version,
+    about = "socialledger: what each social channel costs, what it brings, and its role in the marketing mix.",
+    term_width = 110,
+    after_help = AFTER_HELP
+)]
 pub struct Cli {
     /// Database: a file path or sqlite:// URL (created if missing), or a postgres:// URL.
     #[arg(long, global = true, env = "SOCIALLEDGER_DB", value_name = "PATH|URL")]

@@ -144,6 +144,28 @@ impl Money {
     }
 }
 
+impl Money {
+    /// The amount for people to read: thousands grouped with `,` (`23,938.50 EUR`). `Display` stays ungrouped so
+    /// that it parses back with [`Money::parse_decimal`] unchanged.
+    pub fn grouped(&self) -> String {
+        let plain = self.to_string();
+        let (number, currency) = plain.split_once(' ').unwrap_or((&plain, ""));
+        let (sign, digits) = number.strip_prefix('-').map_or(("", number), |d| ("-", d));
+        let (int, frac) = digits.split_once('.').map_or((digits, None), |(i, f)| (i, Some(f)));
+        let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+        for (i, c) in int.chars().enumerate() {
+            if i > 0 && (int.len() - i) % 3 == 0 {
+                grouped.push(',');
+            }
+            grouped.push(c);
+        }
+        match frac {
+            Some(f) => format!("{sign}{grouped}.{f} {currency}"),
+            None => format!("{sign}{grouped} {currency}"),
+        }
+    }
+}
+
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let exp = self.currency.exponent();
@@ -181,6 +203,14 @@ mod tests {
     fn displays_with_minor_digits() {
         assert_eq!(Money::new(-105, Currency::EUR).to_string(), "-1.05 EUR");
         assert_eq!(Money::new(5, Currency::parse("JPY").unwrap()).to_string(), "5 JPY");
+    }
+
+    #[test]
+    fn groups_thousands_for_reading() {
+        assert_eq!(Money::new(2_393_850, Currency::EUR).grouped(), "23,938.50 EUR");
+        assert_eq!(Money::new(-123_456_789_00, Currency::EUR).grouped(), "-123,456,789.00 EUR");
+        assert_eq!(Money::new(99_999, Currency::EUR).grouped(), "999.99 EUR");
+        assert_eq!(Money::new(1_000, Currency::parse("JPY").unwrap()).grouped(), "1,000 JPY");
     }
 
     #[test]

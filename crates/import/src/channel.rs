@@ -29,8 +29,10 @@ fn same_handle(a: Option<&str>, b: Option<&str>) -> bool {
 /// The organic social channel of an account on `network`. Rules, in order:
 /// 1. `opts.channel` (`--channel KEY`) when set: that key (the existing channel with that key if there is one);
 /// 2. the existing channel with the same network and handle (handles compare case-insensitively, without `@`);
-/// 3. key = the network's name (`linkedin`) when no existing channel has that key;
-/// 4. key = `network-handle` slugged (`x-lisadebruine`), or `network-display-name` when there is no handle,
+/// 3. the existing channel keyed by the network's name that has no handle yet (declared in channels.csv or
+///    created for time entries): it is claimed, keeping its key, name and kind;
+/// 4. key = the network's name (`linkedin`) when no existing channel has that key;
+/// 5. key = `network-handle` slugged (`x-lisadebruine`), or `network-display-name` when there is no handle,
 ///    with `-2`, `-3`, ... appended while the key is taken.
 pub fn resolve_channel(network: Network, handle: Option<&str>, display_name: &str, opts: &ImportOptions) -> Channel {
     let handle = handle.map(|h| h.trim().trim_start_matches('@')).filter(|h| !h.is_empty());
@@ -55,8 +57,15 @@ pub fn resolve_channel(network: Network, handle: Option<&str>, display_name: &st
     if let Some(c) = existing.iter().find(|c| c.network == Some(network) && same_handle(c.handle.as_deref(), handle)) {
         return c.clone();
     }
-    let taken = |key: &str| existing.iter().any(|c| c.key == key);
     let base = network.as_str().to_string();
+    // A channel declared without a handle (channels.csv, or one a time tracker named) is this account's channel:
+    // the first export with a handle claims it, and keeps its key, name and kind.
+    if let Some(c) =
+        existing.iter().find(|c| c.key == base && c.network.is_none_or(|n| n == network) && c.handle.is_none())
+    {
+        return Channel { network: Some(network), handle: handle.map(str::to_string), ..c.clone() };
+    }
+    let taken = |key: &str| existing.iter().any(|c| c.key == key);
     if !taken(&base) {
         return fresh(base);
     }
@@ -142,5 +151,18 @@ mod tests {
         assert_eq!((c.key.as_str(), c.network), ("linkedin-hr", Some(Network::LinkedIn)));
         opts.channel = Some("linkedin".into());
         assert_eq!(resolve_channel(Network::LinkedIn, Some("other"), "Other", &opts), opts.existing_channels[0]);
+    }
+
+    #[test]
+    fn a_declared_channel_without_handle_is_claimed_by_the_first_export() {
+        let declared = Channel { name: "Our LinkedIn page".into(), ..channel("linkedin", Network::LinkedIn, None) };
+        let opts = ImportOptions { existing_channels: vec![declared], ..Default::default() };
+        let c = resolve_channel(Network::LinkedIn, Some("doorly"), "Doorly", &opts);
+        assert_eq!(c.key, "linkedin");
+        assert_eq!(c.name, "Our LinkedIn page", "the declared name is kept");
+        assert_eq!(c.handle.as_deref(), Some("doorly"));
+        // Once claimed, another account goes to its own key.
+        let opts = ImportOptions { existing_channels: vec![c], ..Default::default() };
+        assert_eq!(resolve_channel(Network::LinkedIn, Some("acme"), "Acme", &opts).key, "linkedin-acme");
     }
 }
