@@ -1,5 +1,7 @@
 //! Integration tests of the real `socialledger` binary, in fresh temp dirs, on real export files.
 
+#[cfg(unix)]
+mod browser;
 mod demo;
 mod help;
 mod imports;
