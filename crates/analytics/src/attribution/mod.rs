@@ -7,6 +7,7 @@
 
 pub mod heuristic;
 pub mod journey;
+pub mod paths;
 
 pub use journey::{Journey, JourneyIndex, JourneyPurpose, Touch};
 
