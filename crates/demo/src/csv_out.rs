@@ -1,7 +1,9 @@
-//! Writes a dataset as the canonical CSV files of docs/formats.md: exact headers, dates `YYYY-MM-DD`, months
-//! `YYYY-MM`, RFC 3339 UTC timestamps with `Z`, money as plain decimals beside a currency column.
+//! Writes a dataset as the canonical CSV files of docs/formats.md: the headers of the domain's [`columns`], dates
+//! `YYYY-MM-DD`, months `YYYY-MM`, RFC 3339 UTC timestamps with `Z`, money as plain decimals beside a currency
+//! column.
 
 use crate::DemoError;
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, Date, MetricPeriod, Money, PostMetrics, Timestamp};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -98,7 +100,7 @@ impl Out {
 pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoError> {
     let mut paths = Vec::with_capacity(FILES.len());
 
-    let mut f = Out::create(dir, FILES[0], &["channel", "name", "kind", "network", "handle"])?;
+    let mut f = Out::create(dir, FILES[0], columns::CHANNELS)?;
     for c in &ds.channels {
         f.row(vec![
             c.key.clone(),
@@ -110,22 +112,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let counters = [
-        "impressions",
-        "reach",
-        "reactions",
-        "comments",
-        "shares",
-        "clicks",
-        "saves",
-        "video_views",
-        "follows",
-        "engagements",
-    ];
-    let mut header =
-        vec!["channel", "post_id", "published_at", "type", "text", "url", "author", "campaign", "idea", "metrics_date"];
-    header.extend(counters);
-    let mut f = Out::create(dir, FILES[1], &header)?;
+    let mut f = Out::create(dir, FILES[1], columns::POSTS)?;
     let lifetime: BTreeMap<(&str, &str), &PostMetrics> = ds
         .post_metrics
         .iter()
@@ -150,15 +137,13 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
                 row.push(opt(&m.date, |d| date(*d)));
                 row.extend(counter_values(m));
             }
-            None => row.extend(vec![String::new(); 1 + counters.len()]),
+            None => row.extend(vec![String::new(); 1 + columns::POST_COUNTERS.len()]),
         }
         f.row(row)?;
     }
     paths.push(f.finish()?);
 
-    let mut header = vec!["channel", "post_id", "date"];
-    header.extend(counters);
-    let mut f = Out::create(dir, FILES[2], &header)?;
+    let mut f = Out::create(dir, FILES[2], columns::POST_DAYS)?;
     for m in ds.post_metrics.iter().filter(|m| m.period == Some(MetricPeriod::Day)) {
         let mut row = vec![m.channel.clone(), m.post_id.clone(), opt(&m.date, |d| date(*d))];
         row.extend(counter_values(m));
@@ -166,24 +151,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(
-        dir,
-        FILES[3],
-        &[
-            "channel",
-            "date",
-            "followers",
-            "new_followers",
-            "lost_followers",
-            "impressions",
-            "engagements",
-            "page_views",
-            "unique_visitors",
-            "profile_visits",
-            "video_views",
-            "posts_published",
-        ],
-    )?;
+    let mut f = Out::create(dir, FILES[3], columns::CHANNEL_DAYS)?;
     for d in &ds.channel_days {
         f.row(vec![
             d.channel.clone(),
@@ -202,24 +170,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(
-        dir,
-        FILES[4],
-        &[
-            "activity_id",
-            "kind",
-            "name",
-            "channel",
-            "campaign",
-            "start",
-            "end",
-            "spend",
-            "currency",
-            "volume",
-            "reach",
-            "clicks",
-        ],
-    )?;
+    let mut f = Out::create(dir, FILES[4], columns::ACTIVITIES)?;
     for a in &ds.activities {
         f.row(vec![
             a.key.clone(),
@@ -238,7 +189,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(dir, FILES[5], &["person", "name", "team", "hourly_cost", "currency"])?;
+    let mut f = Out::create(dir, FILES[5], columns::PEOPLE)?;
     for p in &ds.people {
         f.row(vec![
             p.key.clone(),
@@ -250,7 +201,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(dir, FILES[6], &["entry_id", "person", "date", "hours", "channel", "task", "note"])?;
+    let mut f = Out::create(dir, FILES[6], columns::TIME_ENTRIES)?;
     for t in &ds.time_entries {
         f.row(vec![
             t.key.clone(),
@@ -264,7 +215,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(dir, FILES[7], &["channel", "month", "kind", "amount", "currency", "description"])?;
+    let mut f = Out::create(dir, FILES[7], columns::COST_ITEMS)?;
     for c in &ds.cost_items {
         f.row(vec![
             text(&c.channel),
@@ -277,17 +228,13 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(dir, FILES[8], &["account_id", "name", "industry", "size", "country"])?;
+    let mut f = Out::create(dir, FILES[8], columns::ACCOUNTS)?;
     for a in &ds.accounts {
         f.row(vec![a.key.clone(), a.name.clone(), text(&a.industry), text(&a.size), text(&a.country)])?;
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(
-        dir,
-        FILES[9],
-        &["contact_id", "account_id", "name", "email", "job_title", "created_at", "self_reported_source"],
-    )?;
+    let mut f = Out::create(dir, FILES[9], columns::CONTACTS)?;
     for c in &ds.contacts {
         f.row(vec![
             c.key.clone(),
@@ -301,22 +248,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(
-        dir,
-        FILES[10],
-        &[
-            "deal_id",
-            "account_id",
-            "name",
-            "amount",
-            "currency",
-            "created",
-            "stage",
-            "status",
-            "closed",
-            "self_reported_source",
-        ],
-    )?;
+    let mut f = Out::create(dir, FILES[10], columns::DEALS)?;
     for d in &ds.deals {
         f.row(vec![
             d.key.clone(),
@@ -333,24 +265,7 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
     }
     paths.push(f.finish()?);
 
-    let mut f = Out::create(
-        dir,
-        FILES[11],
-        &[
-            "touchpoint_id",
-            "contact_id",
-            "account_id",
-            "deal_id",
-            "timestamp",
-            "channel",
-            "kind",
-            "campaign",
-            "post_id",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-        ],
-    )?;
+    let mut f = Out::create(dir, FILES[11], columns::TOUCHPOINTS)?;
     for t in &ds.touchpoints {
         f.row(vec![
             t.key.clone(),

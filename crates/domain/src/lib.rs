@@ -4,6 +4,7 @@
 //! Identity is by *natural key* (a channel's `key`, a post's external id within its channel, a deal's CRM id, ...)
 //! so that importing the same data twice changes nothing.
 
+pub mod canonical;
 pub mod dataset;
 pub mod enums;
 pub mod error;

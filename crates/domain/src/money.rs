@@ -208,7 +208,7 @@ mod tests {
     #[test]
     fn groups_thousands_for_reading() {
         assert_eq!(Money::new(2_393_850, Currency::EUR).grouped(), "23,938.50 EUR");
-        assert_eq!(Money::new(-123_456_789_00, Currency::EUR).grouped(), "-123,456,789.00 EUR");
+        assert_eq!(Money::new(-12_345_678_900, Currency::EUR).grouped(), "-123,456,789.00 EUR");
         assert_eq!(Money::new(99_999, Currency::EUR).grouped(), "999.99 EUR");
         assert_eq!(Money::new(1_000, Currency::parse("JPY").unwrap()).grouped(), "1,000 JPY");
     }

@@ -9,8 +9,6 @@
 
 use super::date_order::DateOrder;
 use super::time_tracking::ReportLayout;
-use crate::{ErrorSink, Format, ImportOptions, SourceFile};
-use socialledger_domain::Dataset;
 
 /// Clockify's columns.
 const LAYOUT: ReportLayout = ReportLayout {
@@ -39,25 +37,19 @@ const LAYOUT: ReportLayout = ReportLayout {
 #[derive(Debug, Clone, Copy)]
 pub struct Clockify;
 
-impl Format for Clockify {
-    fn name(&self) -> &'static str {
-        LAYOUT.name
-    }
-    fn description(&self) -> &'static str {
-        "Clockify Detailed time report CSV: time entries (Project, User, Email, Start Date, Duration (h), ...)"
-    }
-    fn detect(&self, file: &SourceFile) -> bool {
-        LAYOUT.detect(file)
-    }
-    fn parse(&self, file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Dataset {
-        LAYOUT.parse(file, opts, errs)
-    }
-}
+super::delegate_format!(
+    Clockify,
+    name: LAYOUT.name,
+    description: "Clockify Detailed time report CSV: time entries (Project, User, Email, Start Date, Duration (h), ...)",
+    detect: |file| LAYOUT.detect(file),
+    parse: |file, opts, errs| LAYOUT.parse(file, opts, errs),
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::read::csv::read_csv;
+    use crate::{ErrorSink, Format, ImportOptions, SourceFile};
 
     fn file(name: &str, dates: [&str; 2]) -> SourceFile {
         let text = format!(

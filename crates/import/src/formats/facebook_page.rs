@@ -2,8 +2,8 @@
 //! <to>.csv`: one channel day per row, a handful of columns picked by name out of about 2,700. Row 2 describes the
 //! metrics and is skipped.
 
-use super::canonical::SeenKeys;
-use super::social_common::{description_rows, facebook_page_channel, for_each_row_after, social_format};
+use super::facebook_insights::facebook_page_channel;
+use super::social_common::{channel_days, description_rows, social_format};
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
 use socialledger_domain::{ChannelDay, Dataset};
@@ -37,30 +37,20 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let c_impr = h.col("Daily Total Impressions");
     let c_engaged = h.col("Daily Page Engaged Users");
     let skip = c_date.map_or(0, |c| description_rows(&h, c));
-    let mut seen = SeenKeys::default();
-    for_each_row_after(&h, skip, file, opts, errs, |r| {
-        // `8/19/2015`
-        let date = r.req_date(c_date, &[DateFormat::Us, DateFormat::Iso]);
-        if let Some(d) = date {
-            seen.check(d, || format!("day {d}"), r, c_date);
-        }
-        let day = ChannelDay {
-            channel: key.clone(),
-            date,
-            // A page's likes are its followers in this era of Facebook: `Lifetime Total Likes` is the level at the
-            // end of the day, `Daily New Likes` and `Daily Unlikes` the day's gains and losses.
-            followers: r.get_i64(c_likes),
-            new_followers: r.get_i64(c_new),
-            lost_followers: r.get_i64(c_lost),
-            impressions: r.get_i64(c_impr),
-            // Unique people who clicked or created a story, that day.
-            engagements: r.get_i64(c_engaged),
-            ..Default::default()
-        };
-        if date.is_some() && !r.failed() {
-            ds.channel_days.push(day);
-        }
+    // `8/19/2015`
+    let day = (key.as_str(), c_date, &[DateFormat::Us, DateFormat::Iso][..]);
+    let days = channel_days(&h, skip, file, opts, errs, day, |r| ChannelDay {
+        // A page's likes are its followers in this era of Facebook: `Lifetime Total Likes` is the level at the end
+        // of the day, `Daily New Likes` and `Daily Unlikes` the day's gains and losses.
+        followers: r.get_i64(c_likes),
+        new_followers: r.get_i64(c_new),
+        lost_followers: r.get_i64(c_lost),
+        impressions: r.get_i64(c_impr),
+        // Unique people who clicked or created a story, that day.
+        engagements: r.get_i64(c_engaged),
+        ..Default::default()
     });
+    ds.channel_days.extend(days);
     ds
 }
 

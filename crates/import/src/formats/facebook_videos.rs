@@ -7,14 +7,14 @@
 //! snapshot replaces the one with the same key (channel, post, date, period). So that the video file never erases
 //! the post-level file's engaged users and clicks, whichever is imported last, its snapshot is dated the day
 //! **before** the export's last day: the post-level snapshot (last day) stays the latest and complete one, and a
-//! video file imported alone still gives every video's counters. See docs/sources.md.
+//! video file imported alone still gives every video's counters. See docs/sources.md. The reading is
+//! [`super::facebook_insights`]'s.
 
-use super::canonical::SeenKeys;
-use super::social_common::{
-    description_rows, facebook_page_channel, for_each_row_after, social_format, FacebookPostColumns,
-};
+use super::facebook_insights::{PostExport, SharedCounters};
+use super::social_common::social_format;
+use crate::read::Row;
 use crate::{ErrorSink, ImportOptions, SourceFile};
-use socialledger_domain::{Dataset, MetricPeriod, PostMetrics};
+use socialledger_domain::{Dataset, PostMetrics};
 
 social_format!(
     FacebookVideos,
@@ -22,54 +22,24 @@ social_format!(
     "Facebook Page Insights legacy video-posts export (Facebook Insights Data Export (Video Posts) - <Page> - …csv)"
 );
 
-const REQUIRED: &[&str] = &["Post ID", "Posted", "Lifetime Total Video Views"];
+/// Snapshots dated the day before the export's last day (see above), else the post's own day.
+const EXPORT: PostExport = PostExport {
+    required: &["Post ID", "Posted", "Lifetime Total Video Views"],
+    what: "a Facebook video-posts export",
+    snapshot_days_before_end: 1,
+};
 
 fn detect(file: &SourceFile) -> bool {
-    super::social_common::has_header(file, REQUIRED, &[])
+    super::social_common::has_header(file, EXPORT.required, &[])
 }
 
 fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Dataset {
-    let mut ds = Dataset::default();
-    let Some(h) = file.tables.iter().find_map(|t| t.header(REQUIRED)) else {
-        super::social_common::report_missing_header(file, errs, "a Facebook video-posts export", REQUIRED);
-        return ds;
-    };
-    let (channel, name) = facebook_page_channel(file, opts);
-    let key = channel.key.clone();
-    ds.channels.push(channel);
-
-    let post = FacebookPostColumns::new(&h);
-    let c_impr = h.col("Lifetime Post Total Impressions");
-    let c_reach = h.col("Lifetime Post Total Reach");
-    let c_views = h.col("Lifetime Total Video Views");
-    let c_likes = h.col("Lifetime Post Stories by action type - like");
-    let c_comments = h.col("Lifetime Post Stories by action type - comment");
-    let c_shares = h.col("Lifetime Post Stories by action type - share");
-    let skip = post.id.map_or(0, |c| description_rows(&h, c));
-    let mut seen = SeenKeys::default();
-    for_each_row_after(&h, skip, file, opts, errs, |r| {
-        let p = post.read(r, &key);
-        if let Some(p) = &p {
-            seen.check(p.external_id.clone(), || format!("post {}", p.external_id), r, post.id);
+    EXPORT.parse(file, opts, errs, |h| {
+        let shared = SharedCounters::new(h);
+        let c_views = h.col("Lifetime Total Video Views");
+        move |r: &mut Row<'_>| {
+            let m = shared.read(r);
+            PostMetrics { video_views: r.get_i64(c_views), ..m }
         }
-        let metrics = PostMetrics {
-            channel: key.clone(),
-            period: Some(MetricPeriod::Lifetime),
-            impressions: r.get_i64(c_impr),
-            reach: r.get_i64(c_reach),
-            reactions: r.get_i64(c_likes),
-            comments: r.get_i64(c_comments),
-            shares: r.get_i64(c_shares),
-            video_views: r.get_i64(c_views),
-            ..Default::default()
-        };
-        let (Some(p), false) = (p, r.failed()) else { return };
-        let date = match &name {
-            Some(n) => n.end.pred_opt(),
-            None => p.published_at.map(|t| t.date_naive()),
-        };
-        ds.post_metrics.push(PostMetrics { post_id: p.external_id.clone(), date, ..metrics });
-        ds.posts.push(p);
-    });
-    ds
+    })
 }

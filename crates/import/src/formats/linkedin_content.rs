@@ -3,13 +3,11 @@
 //! content, so a description row above it (as LinkedIn writes it) or none (after a re-save in Excel) both work.
 
 use super::canonical::SeenKeys;
-use super::social_common::{
-    linkedin_export_name, linkedin_urn, post_type_named, sheet_header, social_format, sum_reported,
-};
-use crate::channel::resolve_channel;
+use super::linkedin_page::page_channel;
+use super::social_common::{channel_days, linkedin_urn, post_type_named, sheet_header, social_format, sum_reported};
 use crate::parse::{self, DateFormat, TsFormat};
 use crate::{ErrorSink, ImportOptions, SourceFile};
-use socialledger_domain::{ChannelDay, Dataset, MetricPeriod, Network, Post, PostMetrics};
+use socialledger_domain::{ChannelDay, Dataset, MetricPeriod, Post, PostMetrics};
 
 social_format!(
     LinkedInContent,
@@ -32,8 +30,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         super::social_common::report_missing_header(file, errs, "a LinkedIn content export", METRICS);
         return ds;
     }
-    let page = linkedin_export_name(&file.file_name).map(|n| n.page);
-    let channel = resolve_channel(Network::LinkedIn, page.as_deref(), page.as_deref().unwrap_or("LinkedIn page"), opts);
+    let (channel, name) = page_channel(file, opts);
     let key = channel.key.clone();
     ds.channels.push(channel);
 
@@ -46,32 +43,24 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         let c_parts =
             [h.col("Clicks (total)"), h.col("Reactions (total)"), h.col("Comments (total)"), h.col("Reposts (total)")];
         let c_rate = h.col("Engagement rate (total)");
-        let mut seen = SeenKeys::default();
-        h.for_each_row(file, opts, errs, |r| {
-            let date = r.req_date(c_date, &[DateFormat::Us, DateFormat::Iso]);
-            if let Some(d) = date {
-                seen.check(d, || format!("day {d}"), r, c_date);
-            }
+        let day = (key.as_str(), c_date, &[DateFormat::Us, DateFormat::Iso][..]);
+        let days = channel_days(h, 0, file, opts, errs, day, |r| {
             let parts: Vec<Option<i64>> = c_parts.iter().map(|c| r.get_i64(*c)).collect();
-            let day = ChannelDay {
-                channel: key.clone(),
-                date,
+            ChannelDay {
                 impressions: r.get_i64(c_impr),
                 engagements: sum_reported(&parts),
                 reported_engagement_rate: r.get_rate(c_rate),
                 ..Default::default()
-            };
-            if date.is_some() && !r.failed() {
-                last_day = last_day.max(date);
-                ds.channel_days.push(day);
             }
         });
+        last_day = days.iter().filter_map(|d| d.date).max();
+        ds.channel_days.extend(days);
     }
 
     // All posts: lifetime counters as of the last day of the export (the Metrics sheet's last date, else the day
     // of the download from the file name).
     if let Some(h) = &posts {
-        let snapshot = last_day.or_else(|| linkedin_export_name(&file.file_name).and_then(|n| n.downloaded));
+        let snapshot = last_day.or_else(|| name.as_ref().and_then(|n| n.downloaded));
         let c_title = h.col("Post title");
         let c_link = h.col("Post link");
         let c_by = h.col("Posted by");

@@ -5,14 +5,44 @@
 
 use crate::Format;
 
+/// Implements [`crate::Format`] for the unit struct `$ty`: `name` and `description` are `&'static str`
+/// expressions, `detect` and `parse` functions or closures taking the trait method's arguments. The formats' own
+/// macros ([`canonical::canonical_format`], [`social_common::social_format`]) and the time trackers use it.
+macro_rules! delegate_format {
+    ($ty:ident, name: $name:expr, description: $description:expr, detect: $detect:expr, parse: $parse:expr $(,)?) => {
+        impl $crate::Format for $ty {
+            fn name(&self) -> &'static str {
+                $name
+            }
+            fn description(&self) -> &'static str {
+                $description
+            }
+            fn detect(&self, file: &$crate::SourceFile) -> bool {
+                ($detect)(file)
+            }
+            fn parse(
+                &self,
+                file: &$crate::SourceFile,
+                opts: &$crate::ImportOptions,
+                errs: &mut $crate::ErrorSink,
+            ) -> socialledger_domain::Dataset {
+                ($parse)(file, opts, errs)
+            }
+        }
+    };
+}
+pub(crate) use delegate_format;
+
 pub mod canonical;
 
 // native: social (X, LinkedIn, Facebook, Meta)
+pub mod facebook_insights;
 pub mod facebook_page;
 pub mod facebook_posts;
 pub mod facebook_videos;
 pub mod linkedin_content;
 pub mod linkedin_followers;
+pub mod linkedin_page;
 pub mod linkedin_shares;
 pub mod linkedin_visitors;
 pub mod meta_posts;

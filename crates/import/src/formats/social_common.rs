@@ -1,14 +1,12 @@
 //! What the social platform exports (X, LinkedIn, Facebook, Meta) share: the meaning of their file names, their
-//! text quirks (HTML entities, LinkedIn's per-line quotes, URL-encoded ids), and the walk over data rows that
-//! skips a description row under the header.
+//! text quirks (HTML entities, LinkedIn's per-line quotes, URL-encoded ids), the search for their header, and the
+//! reading of a sheet of daily account figures (below a description row where there is one).
 
 use super::canonical::SeenKeys;
-use crate::channel::resolve_channel;
-use crate::parse::TsFormat;
 use crate::parse::{self, DateFormat};
 use crate::read::{Headed, Row};
 use crate::{ErrorSink, ImportOptions, SourceFile};
-use socialledger_domain::{AudienceDimension, AudienceKind, AudienceSlice, Channel, Date, Network, Post, PostType};
+use socialledger_domain::{ChannelDay, Date, PostType};
 
 /// Implements [`crate::Format`] for a unit struct from a name, a description and the `detect` and `parse`
 /// functions of the calling module.
@@ -18,50 +16,38 @@ macro_rules! social_format {
         #[derive(Debug, Clone, Copy)]
         pub struct $ty;
 
-        impl $crate::Format for $ty {
-            fn name(&self) -> &'static str {
-                $name
-            }
-            fn description(&self) -> &'static str {
-                $description
-            }
-            fn detect(&self, file: &$crate::SourceFile) -> bool {
-                detect(file)
-            }
-            fn parse(
-                &self,
-                file: &$crate::SourceFile,
-                opts: &$crate::ImportOptions,
-                errs: &mut $crate::ErrorSink,
-            ) -> socialledger_domain::Dataset {
-                parse(file, opts, errs)
-            }
-        }
+        $crate::formats::delegate_format!($ty, name: $name, description: $description, detect: detect, parse: parse);
     };
 }
 pub(crate) use social_format;
 
-/// Calls `f` on every non-blank data row of `h` after the first `skip` ones (a description row under the header
-/// is not data), counting the rows visited as the file's data rows. Returns that count.
-pub fn for_each_row_after(
+/// The channel days of a sheet of one channel's daily account figures, read from the data rows after the first
+/// `skip`. `day` is the channel, the column of the day (required; a day twice in the file is an error) and the
+/// formats its dates are written in; `figures` reads the rest of a row (channel and date are set here). Rows
+/// with an error or without a day give no channel day.
+pub fn channel_days(
     h: &Headed<'_>,
     skip: usize,
     file: &SourceFile,
     opts: &ImportOptions,
     errs: &mut ErrorSink,
-    mut f: impl FnMut(&mut Row<'_>),
-) -> usize {
-    let mut n = 0;
-    for raw in h.data().iter().skip(skip) {
-        if raw.is_blank() {
-            continue;
+    day: (&str, Option<usize>, &[DateFormat]),
+    mut figures: impl FnMut(&mut Row<'_>) -> ChannelDay,
+) -> Vec<ChannelDay> {
+    let (channel, c_date, formats) = day;
+    let mut days = Vec::new();
+    let mut seen = SeenKeys::default();
+    h.for_each_row_after(skip, file, opts, errs, |r| {
+        let date = r.req_date(c_date, formats);
+        if let Some(d) = date {
+            seen.check(d, || format!("day {d}"), r, c_date);
         }
-        n += 1;
-        errs.add_rows(1);
-        let mut row = h.row(raw, file, opts, errs);
-        f(&mut row);
-    }
-    n
+        let day = ChannelDay { channel: channel.to_string(), date, ..figures(r) };
+        if date.is_some() && !r.failed() {
+            days.push(day);
+        }
+    });
+    days
 }
 
 /// 1 when the row under the header is a description row (Facebook's legacy exports put a sentence per metric
@@ -110,101 +96,6 @@ pub fn report_missing_header(file: &SourceFile, errs: &mut ErrorSink, what: &str
         message,
         Some("see docs/sources.md for the columns each export has".into()),
     );
-}
-
-/// The demographic sheets of a LinkedIn followers or visitors export (`Location`, `Job function`, `Seniority`,
-/// `Industry`, `Company size`), each `<Dimension>, <count_column>`, as audience slices of `kind` dated `date`.
-/// Every sheet is optional (LinkedIn leaves them out when a page has too few visitors). The counts are LinkedIn's
-/// top lists of the whole base: they are never added up into a follower count (their sums differ per sheet).
-pub fn linkedin_audience(
-    file: &SourceFile,
-    opts: &ImportOptions,
-    errs: &mut ErrorSink,
-    target: (&str, AudienceKind, Date),
-    count_column: &str,
-    out: &mut Vec<AudienceSlice>,
-) {
-    let (channel, kind, date) = target;
-    for (sheet, dimension) in [
-        ("Location", AudienceDimension::Location),
-        ("Job function", AudienceDimension::JobFunction),
-        ("Seniority", AudienceDimension::Seniority),
-        ("Industry", AudienceDimension::Industry),
-        ("Company size", AudienceDimension::CompanySize),
-    ] {
-        let Some(h) = sheet_header(file, sheet, &[sheet, count_column]) else { continue };
-        let (c_value, c_count) = (h.col(sheet), h.col(count_column));
-        let mut seen = SeenKeys::default();
-        h.for_each_row(file, opts, errs, |r| {
-            let value = r.req_str(c_value);
-            if let Some(v) = value {
-                seen.check(v.to_string(), || format!("{sheet} {v:?}"), r, c_value);
-            }
-            let count = r.req_i64(c_count);
-            if count.is_some_and(|c| c < 0) {
-                r.error(c_count, "a count cannot be negative", None);
-            }
-            if let (Some(value), Some(count), false) = (value, count, r.failed()) {
-                out.push(AudienceSlice {
-                    channel: channel.to_string(),
-                    date,
-                    audience: kind,
-                    dimension,
-                    value: value.to_string(),
-                    count,
-                });
-            }
-        });
-    }
-}
-
-/// The post columns the legacy Facebook post-level and video-post exports share, and how a row becomes a
-/// [`Post`]. `Posted` is a US 12-hour local time (`02/14/2016 12:40:16 AM`), read in `--tz`.
-#[derive(Debug)]
-pub struct FacebookPostColumns {
-    pub id: Option<usize>,
-    link: Option<usize>,
-    message: Option<usize>,
-    kind: Option<usize>,
-    posted: Option<usize>,
-}
-
-impl FacebookPostColumns {
-    pub fn new(h: &Headed<'_>) -> Self {
-        FacebookPostColumns {
-            id: h.col("Post ID"),
-            link: h.col("Permalink"),
-            message: h.col("Post Message"),
-            kind: h.col("Type"),
-            posted: h.col("Posted"),
-        }
-    }
-
-    /// The post of row `r` on channel `channel`; `None` (with the errors reported) when its id or time is bad.
-    pub fn read(&self, r: &mut Row<'_>, channel: &str) -> Option<Post> {
-        let id = r.req_str(self.id);
-        let published_at = r.req_timestamp(self.posted, &[TsFormat::Us, TsFormat::Iso]);
-        let (Some(id), Some(published_at)) = (id, published_at) else { return None };
-        Some(Post {
-            channel: channel.to_string(),
-            external_id: id.to_string(),
-            published_at: Some(published_at),
-            post_type: post_type_named(r.cell(self.kind)),
-            text: r.get_string(self.message),
-            url: r.get_string(self.link),
-            author: None,
-            campaign: None,
-            idea: None,
-        })
-    }
-}
-
-/// The Facebook page channel of a legacy export: the page name from the file name is its handle (the exports do
-/// not all carry the page's @username), so the post, video and page files of one page land on one channel.
-pub fn facebook_page_channel(file: &SourceFile, opts: &ImportOptions) -> (Channel, Option<FacebookExportName>) {
-    let name = facebook_export_name(&file.file_name);
-    let page = name.as_ref().map(|n| n.page.as_str());
-    (resolve_channel(Network::Facebook, page, page.unwrap_or("Facebook page"), opts), name)
 }
 
 /// The file name without its extension and without a copy suffix a browser adds (` (1)`, `(2)`).

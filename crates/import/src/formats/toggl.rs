@@ -7,8 +7,6 @@
 
 use super::date_order::DateOrder;
 use super::time_tracking::ReportLayout;
-use crate::{ErrorSink, Format, ImportOptions, SourceFile};
-use socialledger_domain::Dataset;
 
 /// Toggl's columns. `Duration` alone (Clockify writes `Duration (h)`) tells the two apart.
 const LAYOUT: ReportLayout = ReportLayout {
@@ -37,25 +35,19 @@ const LAYOUT: ReportLayout = ReportLayout {
 #[derive(Debug, Clone, Copy)]
 pub struct Toggl;
 
-impl Format for Toggl {
-    fn name(&self) -> &'static str {
-        LAYOUT.name
-    }
-    fn description(&self) -> &'static str {
-        "Toggl Track Detailed report CSV: time entries (User, Email, Project, Start date, Duration, Tags, ...)"
-    }
-    fn detect(&self, file: &SourceFile) -> bool {
-        LAYOUT.detect(file)
-    }
-    fn parse(&self, file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Dataset {
-        LAYOUT.parse(file, opts, errs)
-    }
-}
+super::delegate_format!(
+    Toggl,
+    name: LAYOUT.name,
+    description: "Toggl Track Detailed report CSV: time entries (User, Email, Project, Start date, Duration, Tags, ...)",
+    detect: |file| LAYOUT.detect(file),
+    parse: |file, opts, errs| LAYOUT.parse(file, opts, errs),
+);
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::read::csv::read_csv;
+    use crate::{ErrorSink, Format, ImportOptions, SourceFile};
 
     #[test]
     fn a_duration_that_is_not_end_minus_start_is_noted_and_used() {

@@ -1,8 +1,7 @@
 //! X (Twitter) legacy daily analytics export, `daily_tweet_activity_metrics_<handle>_<from>_<to>_<lang>.csv`:
 //! one channel day per row.
 
-use super::canonical::SeenKeys;
-use super::social_common::{has_header, report_missing_header, social_format, x_export_name};
+use super::social_common::{channel_days, has_header, report_missing_header, social_format, x_export_name};
 use crate::channel::resolve_channel;
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
@@ -37,25 +36,15 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let c_eng = h.col("engagements");
     let c_rate = h.col("engagement rate");
     let c_profile = h.col("user profile clicks");
-    let mut seen = SeenKeys::default();
-    h.for_each_row(file, opts, errs, |r| {
-        let date = r.req_date(c_date, &[DateFormat::Iso]);
-        if let Some(d) = date {
-            seen.check(d, || format!("day {d}"), r, c_date);
-        }
-        let day = ChannelDay {
-            channel: key.clone(),
-            date,
-            impressions: r.get_i64(c_impr),
-            engagements: r.get_i64(c_eng),
-            posts_published: r.get_i64(c_posts),
-            profile_visits: r.get_i64(c_profile),
-            reported_engagement_rate: r.get_rate(c_rate),
-            ..Default::default()
-        };
-        if date.is_some() && !r.failed() {
-            ds.channel_days.push(day);
-        }
+    let day = (key.as_str(), c_date, &[DateFormat::Iso][..]);
+    let days = channel_days(&h, 0, file, opts, errs, day, |r| ChannelDay {
+        impressions: r.get_i64(c_impr),
+        engagements: r.get_i64(c_eng),
+        posts_published: r.get_i64(c_posts),
+        profile_visits: r.get_i64(c_profile),
+        reported_engagement_rate: r.get_rate(c_rate),
+        ..Default::default()
     });
+    ds.channel_days.extend(days);
     ds
 }

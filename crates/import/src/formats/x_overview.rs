@@ -1,8 +1,7 @@
 //! New X (2024+) account overview export, `account_overview_analytics.csv`: one channel day per row (newest first
 //! in the file; the order does not matter).
 
-use super::canonical::SeenKeys;
-use super::social_common::{has_header, report_missing_header, social_format};
+use super::social_common::{channel_days, has_header, report_missing_header, social_format};
 use crate::channel::resolve_channel;
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
@@ -35,28 +34,18 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let c_profile = h.col_any(&["Profile visits", "Profile visit"]);
     let c_video = h.col_any(&["Video views", "Video view"]);
     let c_posts = h.col_any(&["Create Post", "Create Posts", "Posts created"]);
-    let mut seen = SeenKeys::default();
-    h.for_each_row(file, opts, errs, |r| {
-        // `Fri, Mar 21, 2025`
-        let date = r.req_date(c_date, &[DateFormat::Text, DateFormat::Iso]);
-        if let Some(d) = date {
-            seen.check(d, || format!("day {d}"), r, c_date);
-        }
-        let day = ChannelDay {
-            channel: key.clone(),
-            date,
-            new_followers: r.get_i64(c_new),
-            lost_followers: r.get_i64(c_lost),
-            impressions: r.get_i64(c_impr),
-            engagements: r.get_i64(c_eng),
-            profile_visits: r.get_i64(c_profile),
-            video_views: r.get_i64(c_video),
-            posts_published: r.get_i64(c_posts),
-            ..Default::default()
-        };
-        if date.is_some() && !r.failed() {
-            ds.channel_days.push(day);
-        }
+    // `Fri, Mar 21, 2025`
+    let day = (key.as_str(), c_date, &[DateFormat::Text, DateFormat::Iso][..]);
+    let days = channel_days(&h, 0, file, opts, errs, day, |r| ChannelDay {
+        new_followers: r.get_i64(c_new),
+        lost_followers: r.get_i64(c_lost),
+        impressions: r.get_i64(c_impr),
+        engagements: r.get_i64(c_eng),
+        profile_visits: r.get_i64(c_profile),
+        video_views: r.get_i64(c_video),
+        posts_published: r.get_i64(c_posts),
+        ..Default::default()
     });
+    ds.channel_days.extend(days);
     ds
 }

@@ -230,10 +230,23 @@ impl<'t> Headed<'t> {
         file: &SourceFile,
         opts: &ImportOptions,
         errs: &mut ErrorSink,
+        f: impl FnMut(&mut Row<'_>),
+    ) -> usize {
+        self.for_each_row_after(0, file, opts, errs, f)
+    }
+
+    /// Calls `f` on every non-blank data row after the first `skip` ones (a description row under the header is
+    /// not data), counting the rows visited as the file's data rows. Returns that count.
+    pub fn for_each_row_after(
+        &self,
+        skip: usize,
+        file: &SourceFile,
+        opts: &ImportOptions,
+        errs: &mut ErrorSink,
         mut f: impl FnMut(&mut Row<'_>),
     ) -> usize {
         let mut n = 0;
-        for raw in self.data() {
+        for raw in self.data().iter().skip(skip) {
             if raw.is_blank() {
                 continue;
             }

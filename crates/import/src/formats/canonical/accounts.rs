@@ -2,6 +2,7 @@
 
 use super::{canonical_format, SeenKeys, Spec};
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Account, Dataset};
 
 pub const SPEC: Spec = Spec {
@@ -10,7 +11,7 @@ pub const SPEC: Spec = Spec {
     required: &["account_id"],
     any_of: &[],
     excluded: &["contact_id", "deal_id", "timestamp"],
-    columns: &["account_id", "name", "industry", "size", "country"],
+    columns: columns::ACCOUNTS,
 };
 
 /// The canonical accounts format.

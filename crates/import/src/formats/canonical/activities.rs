@@ -4,6 +4,7 @@
 use super::{canonical_format, channel_key, SeenKeys, Spec};
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Activity, ActivityKind, Dataset};
 
 pub const SPEC: Spec = Spec {
@@ -12,20 +13,7 @@ pub const SPEC: Spec = Spec {
     required: &["activity_id"],
     any_of: &[],
     excluded: &[],
-    columns: &[
-        "activity_id",
-        "kind",
-        "name",
-        "channel",
-        "campaign",
-        "start",
-        "end",
-        "spend",
-        "currency",
-        "volume",
-        "reach",
-        "clicks",
-    ],
+    columns: columns::ACTIVITIES,
 };
 
 /// The canonical activities format.

@@ -3,6 +3,7 @@
 use super::{canonical_format, channel_key, SeenKeys, Spec};
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{ChannelDay, Dataset};
 
 pub const SPEC: Spec = Spec {
@@ -11,20 +12,7 @@ pub const SPEC: Spec = Spec {
     required: &["channel", "date"],
     any_of: &[],
     excluded: &["post_id", "person", "hours"],
-    columns: &[
-        "channel",
-        "date",
-        "followers",
-        "new_followers",
-        "lost_followers",
-        "impressions",
-        "engagements",
-        "page_views",
-        "unique_visitors",
-        "profile_visits",
-        "video_views",
-        "posts_published",
-    ],
+    columns: columns::CHANNEL_DAYS,
 };
 
 /// The canonical channel days format.

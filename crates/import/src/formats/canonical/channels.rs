@@ -2,6 +2,7 @@
 
 use super::{canonical_format, channel_key, SeenKeys, Spec};
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Channel, ChannelKind, Dataset, Network};
 
 pub const SPEC: Spec = Spec {
@@ -10,7 +11,7 @@ pub const SPEC: Spec = Spec {
     required: &["channel", "kind"],
     any_of: &[],
     excluded: &["post_id", "date", "month", "activity_id", "timestamp", "touchpoint_id"],
-    columns: &["channel", "name", "kind", "network", "handle"],
+    columns: columns::CHANNELS,
 };
 
 /// The canonical channels format.

@@ -3,6 +3,7 @@
 use super::{canonical_format, SeenKeys, Spec};
 use crate::parse::TsFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Contact, Dataset};
 
 pub const SPEC: Spec = Spec {
@@ -11,7 +12,7 @@ pub const SPEC: Spec = Spec {
     required: &["contact_id"],
     any_of: &[],
     excluded: &["deal_id", "timestamp"],
-    columns: &["contact_id", "account_id", "name", "email", "job_title", "created_at", "self_reported_source"],
+    columns: columns::CONTACTS,
 };
 
 /// The canonical contacts format.

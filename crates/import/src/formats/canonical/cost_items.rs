@@ -2,6 +2,7 @@
 
 use super::{canonical_format, channel_key, SeenKeys, Spec};
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{CostItem, CostKind, Dataset};
 
 pub const SPEC: Spec = Spec {
@@ -10,7 +11,7 @@ pub const SPEC: Spec = Spec {
     required: &["month", "kind", "amount", "description"],
     any_of: &[],
     excluded: &[],
-    columns: &["channel", "month", "kind", "amount", "currency", "description"],
+    columns: columns::COST_ITEMS,
 };
 
 /// The canonical cost items format.

@@ -3,6 +3,7 @@
 use super::{canonical_format, SeenKeys, Spec};
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, Deal, DealStatus};
 
 pub const SPEC: Spec = Spec {
@@ -11,18 +12,7 @@ pub const SPEC: Spec = Spec {
     required: &["deal_id"],
     any_of: &[],
     excluded: &["contact_id", "timestamp"],
-    columns: &[
-        "deal_id",
-        "account_id",
-        "name",
-        "amount",
-        "currency",
-        "created",
-        "stage",
-        "status",
-        "closed",
-        "self_reported_source",
-    ],
+    columns: columns::DEALS,
 };
 
 /// The canonical deals format.

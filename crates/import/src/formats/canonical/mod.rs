@@ -122,25 +122,13 @@ impl Spec {
 /// Implements [`crate::Format`] for a unit struct from its `SPEC` and a `parse` function of its module.
 macro_rules! canonical_format {
     ($ty:ident) => {
-        impl $crate::Format for $ty {
-            fn name(&self) -> &'static str {
-                SPEC.name
-            }
-            fn description(&self) -> &'static str {
-                SPEC.description
-            }
-            fn detect(&self, file: &$crate::SourceFile) -> bool {
-                SPEC.detect(file)
-            }
-            fn parse(
-                &self,
-                file: &$crate::SourceFile,
-                opts: &$crate::ImportOptions,
-                errs: &mut $crate::ErrorSink,
-            ) -> socialledger_domain::Dataset {
-                parse(file, opts, errs)
-            }
-        }
+        $crate::formats::delegate_format!(
+            $ty,
+            name: SPEC.name,
+            description: SPEC.description,
+            detect: |file| SPEC.detect(file),
+            parse: parse,
+        );
     };
 }
 pub(crate) use canonical_format;

@@ -2,6 +2,7 @@
 
 use super::{canonical_format, SeenKeys, Spec};
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, Person, Team};
 
 pub const SPEC: Spec = Spec {
@@ -10,7 +11,7 @@ pub const SPEC: Spec = Spec {
     required: &["person"],
     any_of: &[],
     excluded: &["date", "hours"],
-    columns: &["person", "name", "team", "hourly_cost", "currency"],
+    columns: columns::PEOPLE,
 };
 
 /// The canonical people format.

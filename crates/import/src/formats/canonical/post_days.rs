@@ -4,6 +4,7 @@ use super::posts::Counters;
 use super::{canonical_format, channel_key, SeenKeys, Spec};
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, MetricPeriod, PostMetrics};
 
 pub const SPEC: Spec = Spec {
@@ -12,21 +13,7 @@ pub const SPEC: Spec = Spec {
     required: &["channel", "post_id", "date"],
     any_of: &[],
     excluded: &[],
-    columns: &[
-        "channel",
-        "post_id",
-        "date",
-        "impressions",
-        "reach",
-        "reactions",
-        "comments",
-        "shares",
-        "clicks",
-        "saves",
-        "video_views",
-        "follows",
-        "engagements",
-    ],
+    columns: columns::POST_DAYS,
 };
 
 /// The canonical per-day post metrics format.

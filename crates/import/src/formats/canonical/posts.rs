@@ -4,6 +4,7 @@ use super::{canonical_format, channel_key, SeenKeys, Spec};
 use crate::parse::{DateFormat, TsFormat};
 use crate::read::{Headed, Row};
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, MetricPeriod, Post, PostMetrics, PostType};
 
 pub const SPEC: Spec = Spec {
@@ -12,28 +13,7 @@ pub const SPEC: Spec = Spec {
     required: &["channel", "post_id"],
     any_of: &[],
     excluded: &["date", "timestamp"],
-    columns: &[
-        "channel",
-        "post_id",
-        "published_at",
-        "type",
-        "text",
-        "url",
-        "author",
-        "campaign",
-        "idea",
-        "metrics_date",
-        "impressions",
-        "reach",
-        "reactions",
-        "comments",
-        "shares",
-        "clicks",
-        "saves",
-        "video_views",
-        "follows",
-        "engagements",
-    ],
+    columns: columns::POSTS,
 };
 
 /// The canonical posts format.
@@ -41,85 +21,43 @@ pub const SPEC: Spec = Spec {
 pub struct Posts;
 canonical_format!(Posts);
 
-/// Column indices of the counters shared by `posts.csv` and `post_days.csv`.
-pub(super) struct Counters {
-    impressions: Option<usize>,
-    reach: Option<usize>,
-    reactions: Option<usize>,
-    comments: Option<usize>,
-    shares: Option<usize>,
-    clicks: Option<usize>,
-    saves: Option<usize>,
-    video_views: Option<usize>,
-    follows: Option<usize>,
-    engagements: Option<usize>,
-}
+/// Column indices of the counters shared by `posts.csv` and `post_days.csv`, in [`columns::POST_COUNTERS`] order.
+pub(super) struct Counters([Option<usize>; 10]);
 
 impl Counters {
     pub(super) fn new(h: &Headed<'_>) -> Self {
-        Counters {
-            impressions: h.col("impressions"),
-            reach: h.col("reach"),
-            reactions: h.col("reactions"),
-            comments: h.col("comments"),
-            shares: h.col("shares"),
-            clicks: h.col("clicks"),
-            saves: h.col("saves"),
-            video_views: h.col("video_views"),
-            follows: h.col("follows"),
-            engagements: h.col("engagements"),
-        }
+        Counters(columns::POST_COUNTERS.map(|c| h.col(c)))
     }
 
     /// Reads the counters into `m`. An empty `engagements` is the sum of the reported reactions, comments, shares,
     /// clicks and saves (docs/formats.md); `None` when none of them is reported. True when any counter is filled.
     pub(super) fn read(&self, r: &mut Row<'_>, m: &mut PostMetrics) -> bool {
-        m.impressions = r.get_i64(self.impressions);
-        m.reach = r.get_i64(self.reach);
-        m.reactions = r.get_i64(self.reactions);
-        m.comments = r.get_i64(self.comments);
-        m.shares = r.get_i64(self.shares);
-        m.clicks = r.get_i64(self.clicks);
-        m.saves = r.get_i64(self.saves);
-        m.video_views = r.get_i64(self.video_views);
-        m.follows = r.get_i64(self.follows);
-        m.engagements = r.get_i64(self.engagements);
-        for (col, v) in [
-            (self.impressions, m.impressions),
-            (self.reach, m.reach),
-            (self.reactions, m.reactions),
-            (self.comments, m.comments),
-            (self.shares, m.shares),
-            (self.clicks, m.clicks),
-            (self.saves, m.saves),
-            (self.video_views, m.video_views),
-            (self.follows, m.follows),
-            (self.engagements, m.engagements),
-        ] {
+        let values = self.0.map(|c| r.get_i64(c));
+        for (col, v) in self.0.iter().zip(values) {
             if v.is_some_and(|v| v < 0) {
-                r.error(col, "a counter cannot be negative", Some("write 0 or more, or leave it empty".into()));
+                r.error(*col, "a counter cannot be negative", Some("write 0 or more, or leave it empty".into()));
             }
         }
+        let [impressions, reach, reactions, comments, shares, clicks, saves, video_views, follows, engagements] =
+            values;
+        *m = PostMetrics {
+            impressions,
+            reach,
+            reactions,
+            comments,
+            shares,
+            clicks,
+            saves,
+            video_views,
+            follows,
+            engagements,
+            ..std::mem::take(m)
+        };
         let parts = [m.reactions, m.comments, m.shares, m.clicks, m.saves];
         if m.engagements.is_none() && parts.iter().any(Option::is_some) && !r.failed() {
             m.engagements = Some(parts.iter().flatten().sum());
         }
-        self.cols().iter().any(|c| !crate::parse::is_blank(r.cell(*c)))
-    }
-
-    fn cols(&self) -> [Option<usize>; 10] {
-        [
-            self.impressions,
-            self.reach,
-            self.reactions,
-            self.comments,
-            self.shares,
-            self.clicks,
-            self.saves,
-            self.video_views,
-            self.follows,
-            self.engagements,
-        ]
+        self.0.iter().any(|c| !crate::parse::is_blank(r.cell(*c)))
     }
 }
 

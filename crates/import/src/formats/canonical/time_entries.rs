@@ -3,6 +3,7 @@
 use super::{canonical_format, channel_key, HashKeys, SeenKeys, Spec};
 use crate::parse::{self, DateFormat};
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, Task, TimeEntry};
 
 pub const SPEC: Spec = Spec {
@@ -11,7 +12,7 @@ pub const SPEC: Spec = Spec {
     required: &["person", "date", "hours"],
     any_of: &[],
     excluded: &[],
-    columns: &["entry_id", "person", "date", "hours", "channel", "task", "note"],
+    columns: columns::TIME_ENTRIES,
 };
 
 /// The canonical time entries format.

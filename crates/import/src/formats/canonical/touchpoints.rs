@@ -5,6 +5,7 @@
 use super::{canonical_format, channel_key, EnumCache, FastMap, HashKeys, SeenKeys, Spec};
 use crate::parse::TsFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
+use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, TouchKind, Touchpoint};
 
 pub const SPEC: Spec = Spec {
@@ -13,20 +14,7 @@ pub const SPEC: Spec = Spec {
     required: &["timestamp"],
     any_of: &["contact_id", "account_id"],
     excluded: &[],
-    columns: &[
-        "touchpoint_id",
-        "contact_id",
-        "account_id",
-        "deal_id",
-        "timestamp",
-        "channel",
-        "kind",
-        "campaign",
-        "post_id",
-        "utm_source",
-        "utm_medium",
-        "utm_campaign",
-    ],
+    columns: columns::TOUCHPOINTS,
 };
 
 /// The canonical touchpoints format.
