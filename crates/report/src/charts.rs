@@ -30,7 +30,11 @@ pub fn cost_revenue(analysis: &Analysis, rows: &[ChannelRow]) -> GroupedBarChart
             models::label(REFERENCE_MODEL).to_lowercase()
         ),
         unit: Unit::Money(cur),
-        series: vec!["Cost".into(), format!("Revenue ({})", models::label(REFERENCE_MODEL).to_lowercase())],
+        series: vec!["Cost".into(), "Revenue".into()],
+        legend: vec![
+            "Full cost".into(),
+            format!("Revenue credited ({} model)", models::label(REFERENCE_MODEL).to_lowercase()),
+        ],
         groups: charted(rows)
             .into_iter()
             .map(|r| BarGroup {
@@ -114,13 +118,7 @@ pub fn rhythm(rhythm: &Rhythm<'_>) -> Timeline {
     let span_rows = rhythm
         .spans
         .iter()
-        .map(|(kind, list)| SpanRow {
-            label: kind_label(*kind).into(),
-            spans: list
-                .iter()
-                .map(|a| Span { label: a.name.clone(), start: a.start, end: a.end, title: activity_title(a) })
-                .collect(),
-        })
+        .map(|(kind, list)| SpanRow { label: kind_label(*kind).into(), spans: merged_spans(list) })
         .collect();
     Timeline {
         id: "chart-rhythm".into(),
@@ -171,6 +169,59 @@ pub fn hours(analysis: &Analysis, rows: &[ChannelRow]) -> StackedBarChart {
     }
 }
 
+/// One span per activity, except that activities which are one push over several channels (the same dates and
+/// the same name but for a trailing part in brackets: "Data Quality Push 2024 (LinkedIn page)", "… (X account)")
+/// become one span named after the push and the number of its parts. Five identical bars stacked in lanes say
+/// less than one bar that names them; the tooltip still lists every part.
+fn merged_spans(list: &[&Activity]) -> Vec<Span> {
+    let mut groups: Vec<(Option<&str>, Vec<&Activity>)> = Vec::new();
+    for a in list {
+        let stem = push_name(&a.name);
+        let same = stem.and_then(|stem| {
+            groups.iter_mut().find(|(s, members)| {
+                *s == Some(stem) && members.first().is_some_and(|m| m.start == a.start && m.end == a.end)
+            })
+        });
+        match same {
+            Some((_, members)) => members.push(a),
+            None => groups.push((stem, vec![a])),
+        }
+    }
+    groups
+        .into_iter()
+        .filter_map(|(stem, members)| {
+            let first = *members.first()?;
+            let span = match (stem, members.len()) {
+                (Some(stem), n) if n > 1 => {
+                    let channels: std::collections::BTreeSet<&str> =
+                        members.iter().filter_map(|a| a.channel.as_deref()).collect();
+                    let parts = if channels.len() == n {
+                        count(n as u64, "channel", "channels")
+                    } else {
+                        count(n as u64, "part", "parts")
+                    };
+                    Span {
+                        label: format!("{stem} ({parts})"),
+                        start: first.start,
+                        end: first.end,
+                        title: members.iter().map(|a| activity_title(a)).collect::<Vec<_>>().join("; "),
+                    }
+                }
+                _ => {
+                    Span { label: first.name.clone(), start: first.start, end: first.end, title: activity_title(first) }
+                }
+            };
+            Some(span)
+        })
+        .collect()
+}
+
+/// The name of the push an activity belongs to: its name without a trailing part in brackets, if it has one.
+fn push_name(name: &str) -> Option<&str> {
+    let open = name.strip_suffix(')')?.rfind(" (")?;
+    Some(name[..open].trim_end()).filter(|s| !s.is_empty())
+}
+
 /// An activity's tooltip: name, dates, spend and volume where known.
 fn activity_title(a: &Activity) -> String {
     let mut t = if a.start == a.end {
@@ -185,4 +236,68 @@ fn activity_title(a: &Activity) -> String {
         t.push_str(&format!(", volume {}", figures::decimal(v as f64, 0)));
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use socialledger_domain::ActivityKind;
+
+    fn activity(name: &str, channel: Option<&str>, start: &str, end: &str) -> Activity {
+        let d = |s: &str| Date::parse_from_str(s, "%Y-%m-%d").unwrap();
+        Activity {
+            key: name.into(),
+            kind: ActivityKind::Campaign,
+            name: name.into(),
+            channel: channel.map(String::from),
+            campaign: None,
+            start: d(start),
+            end: d(end),
+            spend: None,
+            volume: None,
+            reach: None,
+            clicks: None,
+        }
+    }
+
+    #[test]
+    fn push_names_drop_a_trailing_bracket_only() {
+        assert_eq!(push_name("Data Quality Push 2024 (LinkedIn page)"), Some("Data Quality Push 2024"));
+        assert_eq!(
+            push_name("Interview (DataOps Journal) on demand (Supply Chain Weekly)"),
+            Some("Interview (DataOps Journal) on demand")
+        );
+        assert_eq!(push_name("LogiExpo 2025"), None);
+        assert_eq!(push_name("(only brackets)"), None);
+        assert_eq!(push_name("Brackets (in the middle) here"), None);
+    }
+
+    #[test]
+    fn one_push_over_several_channels_is_one_span() {
+        let list = [
+            activity("Spring push (LinkedIn page)", Some("linkedin"), "2024-04-01", "2024-05-12"),
+            activity("Spring push (X account)", Some("x"), "2024-04-01", "2024-05-12"),
+            activity("Spring push (Webinars)", Some("webinar"), "2024-04-01", "2024-05-12"),
+            // Same name, other dates: another span.
+            activity("Spring push (LinkedIn page)", Some("linkedin"), "2025-04-01", "2025-05-12"),
+            // No bracket: never merged, even on the same dates.
+            activity("Roadshow", None, "2024-04-01", "2024-05-12"),
+            activity("Roadshow", None, "2024-04-01", "2024-05-12"),
+            // Brackets but no channels: parts.
+            activity("Fair (hall A)", None, "2024-06-01", "2024-06-02"),
+            activity("Fair (hall B)", None, "2024-06-01", "2024-06-02"),
+        ];
+        let refs: Vec<&Activity> = list.iter().collect();
+        let spans = merged_spans(&refs);
+        let labels: Vec<&str> = spans.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            vec!["Spring push (3 channels)", "Spring push (LinkedIn page)", "Roadshow", "Roadshow", "Fair (2 parts)"]
+        );
+        // The tooltip keeps every part.
+        for part in ["(LinkedIn page)", "(X account)", "(Webinars)"] {
+            assert!(spans[0].title.contains(part), "{}", spans[0].title);
+        }
+        assert_eq!(spans[1].start, Date::from_ymd_opt(2025, 4, 1).unwrap());
+    }
 }

@@ -105,6 +105,24 @@ pub fn roi(r: f64) -> String {
     format!("{sign}{body}%")
 }
 
+/// A return on investment as a signed whole percentage written in full (`12.34` -> `+1,234%`), for tables with
+/// room for it: readers of a report should not have to decode `+1.23k%`.
+pub fn roi_full(r: f64) -> String {
+    if !r.is_finite() {
+        return "n/a".to_string();
+    }
+    let pct = r * 100.0;
+    let body = decimal(pct.abs(), 0);
+    let sign = if body == "0" {
+        ""
+    } else if pct < 0.0 {
+        "-"
+    } else {
+        "+"
+    };
+    format!("{sign}{body}%")
+}
+
 /// A rate (fraction) as a percentage with `decimals` digits (`0.0342`, 1 -> `3.4%`).
 pub fn percent(rate: f64, decimals: usize) -> String {
     if !rate.is_finite() {
@@ -219,6 +237,11 @@ mod tests {
         assert_eq!(roi(0.001), "0%");
         assert_eq!(roi(12.34), "+1.23k%");
         assert_eq!(roi(f64::NAN), "n/a");
+        assert_eq!(roi_full(12.34), "+1,234%");
+        assert_eq!(roi_full(94.1), "+9,410%");
+        assert_eq!(roi_full(-0.004), "0%");
+        assert_eq!(roi_full(-0.726), "-73%");
+        assert_eq!(roi_full(f64::INFINITY), "n/a");
     }
 
     #[test]

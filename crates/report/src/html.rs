@@ -8,13 +8,17 @@ use crate::figures;
 use crate::models::{self, REFERENCE_MODEL};
 use crate::readings::hours::with_hours;
 use crate::readings::Reading;
+use crate::svg::KeyEntry;
 use crate::table::ChannelRow;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 use socialledger_analytics::cost::VALUE_BEYOND_SALES;
 use socialledger_analytics::{Model, Severity};
 use socialledger_domain::{Currency, Money};
 
-/// Screen and print styles. System fonts only; print starts each section on a new page and drops shadows.
+/// Screen and print styles. System fonts only. Laid out for a 1280 px laptop first: the page is at most 1,200 px
+/// wide, numbers and channel names never wrap, and each table fits without scrolling sideways. Print lets
+/// sections flow (a forced break before each left pages two-thirds empty) and keeps charts, tables and reading
+/// boxes whole instead.
 const CSS: &str = r#"
 :root { --text: #222; --muted: #555; --line: #ddd; --bg: #fff; --panel: #f6f7f9; --accent: #0072B2; }
 * { box-sizing: border-box; }
@@ -30,21 +34,33 @@ dl.settings dd { margin: 0; }
 section { margin-top: 40px; }
 h2 { font-size: 1.3rem; border-bottom: 2px solid var(--accent); padding-bottom: 4px; }
 h3 { font-size: 1rem; margin: 16px 0 4px; }
-.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr)); gap: 12px; }
-.figure { background: var(--panel); border-radius: 6px; padding: 12px 14px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
-.figure .value { font-size: 1.35rem; font-weight: 600; font-variant-numeric: tabular-nums; }
-.figure .label { color: var(--muted); font-size: .85rem; }
+.figures { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 300px), 1fr)); gap: 12px; }
+.figure { background: var(--panel); border-radius: 6px; padding: 12px 16px; box-shadow: 0 1px 2px rgba(0,0,0,.08); }
+.figure .value { font-size: 1.6rem; font-weight: 600; line-height: 1.25; font-variant-numeric: tabular-nums;
+  white-space: nowrap; }
+.figure .unit { font-size: .65em; font-weight: 600; color: var(--muted); }
+.figure .label { color: var(--muted); font-size: .9rem; }
 .table-wrap { overflow-x: auto; }
 table { border-collapse: collapse; width: 100%; font-size: .86rem; font-variant-numeric: tabular-nums; }
-th, td { padding: 4px 8px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
-th:first-child, td:first-child { text-align: left; white-space: normal; }
-thead th { background: var(--panel); vertical-align: bottom; white-space: normal; font-size: .8rem; }
+th, td { padding: 4px 10px; border-bottom: 1px solid var(--line); text-align: right; white-space: nowrap; }
+th:first-child, td:first-child { text-align: left; }
+thead th { background: var(--panel); vertical-align: bottom; font-size: .8rem; }
+thead th.group { text-align: center; border-bottom: 1px solid #bbb; }
 tr.total td { font-weight: 600; border-top: 2px solid var(--text); }
 tr.general td { color: var(--muted); }
 td.na { color: var(--muted); }
+p.table-note { margin: 4px 0 8px; color: var(--muted); font-size: .9rem; }
 figure { margin: 12px 0; }
-figure svg { display: block; max-width: 100%; height: auto; }
+figure svg { display: block; width: 100%; max-width: 100%; height: auto; }
 figcaption { color: var(--muted); font-size: .85rem; margin-top: 4px; }
+.chart-key { margin: 4px 0 16px; font-size: .85rem; columns: 2 24em; column-gap: 32px; }
+.chart-key h3 { column-span: all; margin-top: 8px; }
+.chart-key h4 { margin: 8px 0 2px; font-size: .85rem; break-after: avoid; }
+.chart-key ol { list-style: none; margin: 0; padding: 0; }
+.chart-key li { padding-left: 2.4em; text-indent: -2.4em; break-inside: avoid; }
+.chart-key .key-no { display: inline-block; width: 2em; margin-right: .4em; text-indent: 0; text-align: right;
+  font-weight: 700; font-variant-numeric: tabular-nums; }
+.chart-key .key-date { color: var(--muted); white-space: nowrap; }
 .reading { background: var(--panel); border-left: 4px solid var(--accent); padding: 8px 16px 12px; border-radius: 4px; }
 .reading h3 { margin-top: 8px; }
 .reading ul { margin: 0; padding-left: 20px; }
@@ -55,14 +71,21 @@ ul.notes li { margin: 4px 0; }
 .severity.info { color: var(--muted); }
 footer { margin-top: 48px; color: var(--muted); font-size: .8rem; }
 @media print {
-  body { font-size: 11pt; }
+  body { font-size: 10pt; }
   main { max-width: none; padding: 0; }
-  section { break-before: page; page-break-before: always; margin-top: 0; }
-  section.first { break-before: auto; page-break-before: auto; margin-top: 24px; }
-  figure, table, .reading { break-inside: avoid; page-break-inside: avoid; }
+  section { margin-top: 18pt; }
+  h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
+  figure, table, tr, .reading, .callout, .figure { break-inside: avoid; page-break-inside: avoid; }
   .figure, .reading, .callout { box-shadow: none; }
   .table-wrap { overflow: visible; }
+  h2 { margin: 14pt 0 6pt; }
+  h2 + p, p.table-note { break-inside: avoid; page-break-inside: avoid; break-after: avoid; page-break-after: avoid; }
+  .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 6pt; }
+  .figure { padding: 5pt 8pt; }
+  .figure .value { font-size: 14pt; }
+  .figure .label { font-size: 8.5pt; }
   table { font-size: 8pt; }
+  th, td { padding: 3px 6px; }
 }
 "#;
 
@@ -101,8 +124,12 @@ pub fn render(contents: &Contents<'_>) -> String {
                     section id="rhythm" {
                         h2 { "Base rhythm against campaigns, PR and events" }
                         @if let Some(r) = &contents.rhythm {
-                            (chart(&charts::rhythm(r).to_svg(),
-                                "Ticks: posts per week per channel (taller = more posts) and newsletter issues. Bars: campaigns, paid media, PR, events and webinars from start to end."))
+                            @let timeline = charts::rhythm(r);
+                            @let key = timeline.key();
+                            (chart(&timeline.to_svg(), &format!(
+                                "Ticks: posts per week per channel (taller = more posts) and newsletter issues. Bars: campaigns, paid media, PR, events and webinars from start to end.{}",
+                                if key.is_empty() { "" } else { " Numbered bars are named below." })))
+                            (timeline_key(&key))
                         }
                         (reading(&contents.readings.rhythm))
                     }
@@ -160,32 +187,41 @@ fn summary(contents: &Contents<'_>) -> Markup {
     let cur = contents.input.analysis.currency;
     let vbs_share =
         if s.hours > 0.0 { figures::percent(s.value_beyond_sales_hours / s.hours, 0) } else { "0%".to_string() };
-    let cards: Vec<(String, String)> = vec![
+    let major = |minor: i64| money_cell(minor, cur);
+    let code = cur.as_str().to_string();
+    // (number, unit, what it is): the unit is set smaller, and the number never wraps.
+    let cards: Vec<(String, String, String)> = vec![
         (
-            money(s.total_cost_minor, cur),
+            major(s.total_cost_minor),
+            code.clone(),
             format!(
                 "full cost (staff, items, activities), {} of it not on a channel",
                 money(s.general_cost_minor, cur)
             ),
         ),
         (
-            figures::hours(s.hours),
+            figures::decimal(s.hours, 1),
+            "h".to_string(),
             format!("tracked, {} ({vbs_share}) for value beyond sales", figures::hours(s.value_beyond_sales_hours)),
         ),
         (
-            money(s.pipeline_minor, cur),
+            major(s.pipeline_minor),
+            code.clone(),
             format!("pipeline created in {}", crate::readings::count(s.pipeline_deals, "deal", "deals")),
         ),
         (
-            money(s.revenue_minor, cur),
+            major(s.revenue_minor),
+            code,
             format!("revenue won in {}", crate::readings::count(s.won_deals, "deal", "deals")),
         ),
         (
             s.attributed_share().map_or("n/a".to_string(), |x| figures::percent(x, 0)),
+            String::new(),
             "of revenue credited to some channel".to_string(),
         ),
         (
             figures::group_thousands(s.channels as u64),
+            String::new(),
             format!(
                 "channels; {} data notes",
                 crate::readings::count(s.warnings as u64, "warning in the", "warnings in the")
@@ -196,50 +232,72 @@ fn summary(contents: &Contents<'_>) -> Markup {
         section id="summary" class="first" {
             h2 { "Key figures" }
             div.figures {
-                @for (value, label) in &cards {
-                    div.figure { div.value { (value) } div.label { (label) } }
+                @for (value, unit, label) in &cards {
+                    div.figure {
+                        div.value { (value) @if !unit.is_empty() { " " span.unit { (unit) } } }
+                        div.label { (label) }
+                    }
                 }
             }
         }
     }
 }
 
+/// The channels in two tables that each fit a laptop screen: what a channel costs, does and is credited with;
+/// then its return on investment under each attribution model.
 fn channels_table(contents: &Contents<'_>) -> Markup {
     let analysis = contents.input.analysis;
     let cur = analysis.currency;
     let general = &analysis.costs.general;
+    let has_general = general.total_minor != 0 || general.minutes != 0;
+    let range = |lo: i64, hi: i64| {
+        if lo == hi {
+            money_cell(lo, cur)
+        } else {
+            format!("{} – {}", money_cell(lo, cur), money_cell(hi, cur))
+        }
+    };
     html! {
         section id="channels" {
             h2 { "Channels" }
-            p { "Money in " (cur.as_str()) ". Pipeline and revenue: lowest to highest credit over the attribution models. ROI = (credited revenue × "
-                (figures::percent(analysis.settings.gross_margin, 0)) " gross margin − full cost) / full cost, per model." }
+            h3 { "Cost, engagement and credited value" }
+            p.table-note { "Money in " (cur.as_str()) ". Pipeline and revenue: lowest to highest credit over the "
+                (Model::ALL.len()) " attribution models." }
             div.table-wrap {
-                table {
+                table.channels {
                     thead {
                         tr {
                             th rowspan="2" { "Channel" }
                             th rowspan="2" { "Full cost" }
                             th rowspan="2" { "Hours" }
-                            th colspan="2" { "Engagement rate" }
-                            th colspan="2" { "Attributed (lowest – highest)" }
-                            th colspan=(Model::ALL.len()) { "ROI by attribution model" }
+                            th.group colspan="2" { "Engagement rate" }
+                            th.group colspan="2" { "Attributed (lowest – highest)" }
                         }
                         tr {
-                            th { "by impressions" }
-                            th { "by followers" }
-                            th { "pipeline" }
-                            th { "revenue" }
-                            @for m in Model::ALL { th { abbr title=(models::label(m)) { (models::short(m)) } } }
+                            th title="engagements / impressions" { "by impressions" }
+                            th title="engagements per post / latest follower count" { "by followers" }
+                            th { "Pipeline" }
+                            th { "Revenue" }
                         }
                     }
                     tbody {
-                        @for row in &contents.rows { (channel_row(row, cur)) }
-                        @if general.total_minor != 0 || general.minutes != 0 {
+                        @for row in &contents.rows {
+                            tr {
+                                td { (row.name) }
+                                td { (money_cell(row.cost_minor, cur)) }
+                                td { (figures::decimal(row.hours, 1)) }
+                                (rate_cell(row.engagement_rate_by_impressions))
+                                (rate_cell(row.engagement_rate_by_followers))
+                                td { (range(row.pipeline_min_minor, row.pipeline_max_minor)) }
+                                td { (range(row.revenue_min_minor, row.revenue_max_minor)) }
+                            }
+                        }
+                        @if has_general {
                             tr.general {
                                 td { "Social in general (no channel)" }
                                 td { (money_cell(general.total_minor, cur)) }
                                 td { (figures::decimal(general.hours, 1)) }
-                                td colspan=(4 + Model::ALL.len()) {}
+                                td colspan="4" {}
                             }
                         }
                         tr.total {
@@ -249,36 +307,51 @@ fn channels_table(contents: &Contents<'_>) -> Markup {
                             td colspan="2" {}
                             td { (money_cell(analysis.attribution.pipeline_minor, cur)) }
                             td { (money_cell(analysis.attribution.revenue_minor, cur)) }
-                            td colspan=(Model::ALL.len()) {}
                         }
                     }
                 }
             }
-        }
-    }
-}
-
-fn channel_row(row: &ChannelRow, cur: Currency) -> Markup {
-    let range = |lo: i64, hi: i64| {
-        if lo == hi {
-            money_cell(lo, cur)
-        } else {
-            format!("{} – {}", money_cell(lo, cur), money_cell(hi, cur))
-        }
-    };
-    html! {
-        tr {
-            td { (row.name) }
-            td { (money_cell(row.cost_minor, cur)) }
-            td { (figures::decimal(row.hours, 1)) }
-            (rate_cell(row.engagement_rate_by_impressions))
-            (rate_cell(row.engagement_rate_by_followers))
-            td { (range(row.pipeline_min_minor, row.pipeline_max_minor)) }
-            td { (range(row.revenue_min_minor, row.revenue_max_minor)) }
-            @for m in Model::ALL {
-                @match row.model(m).and_then(|f| f.roi).filter(|r| r.is_finite()) {
-                    Some(r) => td { (figures::roi(r)) },
-                    None => td.na title="no cost to divide by" { "n/a" },
+            h3 { "Return on investment by attribution model" }
+            p.table-note { "ROI = (credited revenue × " (figures::percent(analysis.settings.gross_margin, 0))
+                " gross margin − full cost) / full cost, under each model. n/a: the channel has no cost to divide by." }
+            div.table-wrap {
+                table.roi {
+                    thead {
+                        tr {
+                            th rowspan="2" { "Channel" }
+                            th rowspan="2" { "Full cost" }
+                            th.group colspan=(Model::ALL.len()) { "ROI by attribution model" }
+                        }
+                        tr {
+                            @for m in Model::ALL { th { (models::label(m)) } }
+                        }
+                    }
+                    tbody {
+                        @for row in &contents.rows {
+                            tr {
+                                td { (row.name) }
+                                td { (money_cell(row.cost_minor, cur)) }
+                                @for m in Model::ALL {
+                                    @match row.model(m).and_then(|f| f.roi).filter(|r| r.is_finite()) {
+                                        Some(r) => td { (figures::roi_full(r)) },
+                                        None => td.na title="no cost to divide by" { "n/a" },
+                                    }
+                                }
+                            }
+                        }
+                        @if has_general {
+                            tr.general {
+                                td { "Social in general (no channel)" }
+                                td { (money_cell(general.total_minor, cur)) }
+                                td colspan=(Model::ALL.len()) {}
+                            }
+                        }
+                        tr.total {
+                            td { "Total" }
+                            td { (money_cell(contents.summary.total_cost_minor, cur)) }
+                            td colspan=(Model::ALL.len()) {}
+                        }
+                    }
                 }
             }
         }
@@ -290,6 +363,39 @@ fn chart(svg: &str, caption: &str) -> Markup {
         figure {
             (PreEscaped(svg))
             figcaption { (caption) }
+        }
+    }
+}
+
+/// The names and dates of the timeline's numbered bars, grouped by row, in number order.
+fn timeline_key(key: &[KeyEntry]) -> Markup {
+    let mut rows: Vec<(&str, Vec<&KeyEntry>)> = Vec::new();
+    for e in key {
+        match rows.last_mut() {
+            Some((row, entries)) if *row == e.row => entries.push(e),
+            _ => rows.push((&e.row, vec![e])),
+        }
+    }
+    let dates = |e: &KeyEntry| {
+        if e.start == e.end {
+            e.start.to_string()
+        } else {
+            format!("{} to {}", e.start, e.end)
+        }
+    };
+    html! {
+        @if !key.is_empty() {
+            div.chart-key {
+                h3 { "Numbered bars" }
+                @for (row, entries) in &rows {
+                    h4 { (row) }
+                    ol {
+                        @for e in entries {
+                            li { span.key-no { (e.number) } (e.label) " " span.key-date { "(" (dates(e)) ")" } }
+                        }
+                    }
+                }
+            }
         }
     }
 }

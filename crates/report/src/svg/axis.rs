@@ -98,6 +98,37 @@ pub fn unit_caption(unit: Unit) -> String {
     }
 }
 
+/// The caption written beside the tick labels of a value axis, or `None` where every tick label already carries
+/// the unit (`250 h`, `3%`).
+pub fn axis_caption(unit: Unit) -> Option<String> {
+    match unit {
+        Unit::Hours | Unit::Rate => None,
+        Unit::Money(_) | Unit::Count => Some(unit_caption(unit)),
+    }
+}
+
+/// The widest horizontal plot, in user units, that starts at `left` and keeps every end label before
+/// `right_edge`. Each of `ends` is `(share, width)`: a label `width` wide that starts `pad` after the point at
+/// `share` (0 to 1) of the plot's width, like the value written after a bar. The last tick label, centred on
+/// the plot's end, must fit too (`last_tick_w`). Never less than 40% of the room, so that one huge label cannot
+/// squash the plot.
+pub fn plot_width_for_end_labels(
+    left: f64,
+    right_edge: f64,
+    ends: impl IntoIterator<Item = (f64, f64)>,
+    pad: f64,
+    last_tick_w: f64,
+) -> f64 {
+    let room = (right_edge - left).max(1.0);
+    let mut width = room - last_tick_w / 2.0;
+    for (share, w) in ends {
+        if share.is_finite() && share > 0.0 && w.is_finite() {
+            width = width.min((room - pad - w) / share.min(1.0));
+        }
+    }
+    width.clamp(room * 0.4, room)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -128,6 +159,20 @@ mod tests {
         let t = nice_ticks(7.0, 7.0, 5);
         assert!(t[0] <= 0.0 && *t.last().unwrap() >= 7.0, "{t:?}");
         assert!(t.iter().all(|v| v.is_finite()));
+    }
+
+    #[test]
+    fn plot_leaves_room_for_the_longest_end_label() {
+        // A label 100 wide after a bar that fills the plot: the plot ends 105 before the edge.
+        assert_eq!(plot_width_for_end_labels(100.0, 900.0, [(1.0, 100.0)], 5.0, 20.0), 695.0);
+        // After a bar at half the plot, the same label allows a wider plot: 0.5 * w + 105 <= 800.
+        assert_eq!(plot_width_for_end_labels(100.0, 900.0, [(0.5, 100.0)], 5.0, 20.0), 790.0);
+        // The binding label is the one that reaches furthest right, not the longest.
+        let w = plot_width_for_end_labels(0.0, 800.0, [(0.2, 300.0), (0.9, 100.0)], 0.0, 0.0);
+        assert!((w - 700.0 / 0.9).abs() < 1e-9 && 0.2 * w + 300.0 <= 800.0, "{w}");
+        // A label wider than the room cannot shrink the plot below 40% of it.
+        assert_eq!(plot_width_for_end_labels(0.0, 500.0, [(1.0, 1000.0)], 5.0, 0.0), 200.0);
+        assert_eq!(plot_width_for_end_labels(0.0, 500.0, [(f64::NAN, 10.0), (0.0, 600.0)], 5.0, 0.0), 500.0);
     }
 
     #[test]

@@ -1,8 +1,11 @@
 //! Grouped horizontal bars: one group per category (a channel), one bar per series (cost, attributed revenue),
 //! each with an optional range whisker (the spread of attributed revenue over the attribution models).
 
-use super::axis::{nice_ticks, unit_caption, LinearScale};
-use super::canvas::{bold_width, fit, legend, legend_rows, text_width, Anchor, Canvas, LegendEntry, Rect, TextStyle};
+use super::axis::{axis_caption, nice_ticks, plot_width_for_end_labels, LinearScale};
+use super::canvas::{
+    bold_width, fit, legend, legend_rows, text_width, Anchor, Canvas, LegendEntry, Rect, TextStyle, MAX_ROW_LABEL_W,
+    WIDTH,
+};
 use super::palette::{self, AXIS, GRID, MUTED, TEXT};
 use crate::figures::{self, Unit};
 
@@ -32,16 +35,18 @@ pub struct GroupedBarChart {
     pub unit: Unit,
     /// Series names, short ("Cost", "Revenue"): each bar's value label starts with it.
     pub series: Vec<String>,
+    /// The legend's text per series, where it says more than the short name ("Revenue (linear model)"); a
+    /// missing or empty entry shows the short name.
+    pub legend: Vec<String>,
     pub groups: Vec<BarGroup>,
 }
 
-const WIDTH: f64 = 720.0;
-const BAR_H: f64 = 14.0;
+const BAR_H: f64 = 16.0;
 const BAR_GAP: f64 = 3.0;
 const GROUP_GAP: f64 = 14.0;
 const FONT: f64 = 12.0;
-/// The widest category label, in user units; longer ones are cut (the full name is in the tooltip).
-pub(crate) const MAX_LABEL_W: f64 = 170.0;
+/// Size of the value written after each bar.
+const VALUE_FONT: f64 = 12.0;
 
 impl GroupedBarChart {
     /// The chart as one `<svg>` element.
@@ -52,21 +57,35 @@ impl GroupedBarChart {
             [b.value, lo, hi]
         });
         let (min, max) = values.filter(|v| v.is_finite()).fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
-        let ticks = nice_ticks(min, max, 5);
+        let ticks = nice_ticks(min, max, 6);
 
-        let label_w = self.groups.iter().map(|g| bold_width(&g.label, FONT)).fold(40.0f64, f64::max).min(MAX_LABEL_W);
-        let left = label_w + 12.0;
-        let value_label_w = self
+        // The label column is as wide as the longest channel name (up to a share of the chart).
+        let label_w =
+            self.groups.iter().map(|g| bold_width(&g.label, FONT)).fold(40.0f64, f64::max).min(MAX_ROW_LABEL_W);
+        let left = label_w + 14.0;
+        // The plot takes what the values written after the bars leave: each label starts where its bar (or
+        // whisker) ends, so the plot is as wide as lets the label that reaches furthest right fit.
+        let (d0, d1) = (ticks.first().copied().unwrap_or(0.0), ticks.last().copied().unwrap_or(1.0));
+        let share = |v: f64| if d1 > d0 && v.is_finite() { (v - d0) / (d1 - d0) } else { 0.0 };
+        let ends: Vec<(f64, f64)> = self
             .groups
             .iter()
-            .flat_map(|g| g.bars.iter().enumerate().map(|(i, b)| self.value_label(i, b.value)))
-            .map(|l| text_width(&l, 11.0))
-            .fold(60.0f64, f64::max);
-        let right = value_label_w.min(220.0) + 12.0;
-        let plot_w = (WIDTH - left - right).max(100.0);
+            .flat_map(|g| g.bars.iter().enumerate())
+            .map(|(i, b)| {
+                let v = if b.value.is_finite() { b.value } else { 0.0 };
+                let (lo, hi) = b.range.unwrap_or((v, v));
+                (share(v.max(lo).max(hi).max(0.0)), text_width(&self.value_label(i, v), VALUE_FONT))
+            })
+            .collect();
+        let last_tick_w = text_width(&figures::axis(d1, self.unit), 11.0);
+        let plot_w = plot_width_for_end_labels(left, WIDTH - 6.0, ends, 5.0, last_tick_w);
 
-        let legend_entries: Vec<LegendEntry> =
-            self.series.iter().enumerate().map(|(i, s)| LegendEntry::new(s, palette::colour(i))).collect();
+        let legend_entries: Vec<LegendEntry> = self
+            .series
+            .iter()
+            .enumerate()
+            .map(|(i, _)| LegendEntry::new(self.legend_name(i), palette::colour(i)))
+            .collect();
         let group_h = n_series as f64 * (BAR_H + BAR_GAP) - BAR_GAP;
         let legend_rows = legend_rows(&legend_entries, 10.0, WIDTH - 10.0);
         let top = 22.0 + legend_rows as f64 * 18.0 + 6.0;
@@ -75,7 +94,7 @@ impl GroupedBarChart {
         } else {
             self.groups.len() as f64 * (group_h + GROUP_GAP) - GROUP_GAP + 10.0
         };
-        let height = top + body_h + 36.0;
+        let height = top + body_h + 26.0;
 
         let mut c = Canvas::new(&self.id, WIDTH, height, &self.title, &self.description);
         let x = LinearScale::from_ticks(&ticks, (left, left + plot_w));
@@ -88,7 +107,16 @@ impl GroupedBarChart {
             c.text(tx, axis_y + 16.0, &figures::axis(*t, self.unit), TextStyle::new(11.0, Anchor::Middle, MUTED));
         }
         c.line((left, axis_y), (left + plot_w, axis_y), AXIS, 1.0, "axis");
-        c.text(left + plot_w, axis_y + 30.0, &unit_caption(self.unit), TextStyle::new(11.0, Anchor::End, MUTED));
+        // The unit beside the tick labels, under the channel names, where it collides with no tick.
+        if let Some(caption) = axis_caption(self.unit) {
+            let first_tick_w = text_width(&figures::axis(d0, self.unit), 11.0);
+            c.text(
+                x.px(d0) - first_tick_w / 2.0 - 8.0,
+                axis_y + 16.0,
+                &caption,
+                TextStyle::new(11.0, Anchor::End, MUTED).class("unit"),
+            );
+        }
 
         if self.groups.is_empty() {
             c.text(left + plot_w / 2.0, top + 24.0, "No data", TextStyle::new(13.0, Anchor::Middle, MUTED));
@@ -116,9 +144,9 @@ impl GroupedBarChart {
                 }
                 c.text(
                     label_x + 5.0,
-                    by + BAR_H - 3.0,
+                    by + BAR_H - 4.0,
                     &self.value_label(i, v),
-                    TextStyle::new(11.0, Anchor::Start, TEXT),
+                    TextStyle::new(VALUE_FONT, Anchor::Start, TEXT).class("value"),
                 );
             }
             c.close_group();
@@ -130,12 +158,17 @@ impl GroupedBarChart {
         self.series.get(i).map_or("", String::as_str)
     }
 
+    /// The series' legend text: the longer name where there is one.
+    fn legend_name(&self, i: usize) -> &str {
+        self.legend.get(i).filter(|l| !l.is_empty()).map_or(self.series_name(i), String::as_str)
+    }
+
     fn value_label(&self, i: usize, v: f64) -> String {
         format!("{} {}", self.series_name(i), figures::value(v, self.unit)).trim_start().to_string()
     }
 
     fn tooltip(&self, group: &str, i: usize, bar: &Bar) -> String {
-        let mut t = format!("{group}, {}: {}", self.series_name(i), figures::value(bar.value, self.unit));
+        let mut t = format!("{group}, {}: {}", self.legend_name(i), figures::value(bar.value, self.unit));
         if let Some((lo, hi)) = bar.range {
             t.push_str(&format!(" (range {} to {})", figures::value(lo, self.unit), figures::value(hi, self.unit)));
         }
@@ -146,7 +179,8 @@ impl GroupedBarChart {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::svg::testing::{assert_clean, num_of};
+    use crate::svg::canvas::{bold_width, text_width};
+    use crate::svg::testing::{assert_clean, num_of, texts_of};
     use socialledger_domain::Currency;
 
     fn chart(groups: Vec<BarGroup>) -> GroupedBarChart {
@@ -156,6 +190,7 @@ mod tests {
             description: "per channel".into(),
             unit: Unit::Money(Currency::EUR),
             series: vec!["Cost".into(), "Revenue".into()],
+            legend: vec![String::new(), "Revenue (linear model)".into()],
             groups,
         }
     }
@@ -185,6 +220,8 @@ mod tests {
         let xs = num_of(&svg, "rect", "bar", "x");
         assert!(xs.windows(2).all(|w| w[0] == w[1]), "{xs:?}");
         assert!(svg.contains("Cost 40,000 EUR") && svg.contains("range 160,000 EUR to 240,000 EUR"), "{svg}");
+        // The tooltip names the series as the legend does.
+        assert!(svg.contains("<title>LinkedIn, Revenue (linear model): 200,000 EUR (range"), "{svg}");
     }
 
     #[test]
@@ -215,5 +252,37 @@ mod tests {
         let svg = chart(vec![group("<script>alert(1)</script>", 1.0, 2.0), group("\"&<>", 1.0, 2.0)]).to_svg();
         assert_clean(&svg);
         assert!(svg.contains("&lt;script&gt;") && svg.contains("&quot;&amp;&lt;&gt;"), "{svg}");
+    }
+
+    #[test]
+    fn channel_names_are_whole_and_values_stay_inside_the_chart() {
+        let svg = chart(vec![
+            group("Trade fairs and events", 119_463.0, 32_770.0),
+            group("LinkedIn page", 95_996.0, 1_479_580.0),
+            group("Sales meetings", 0.0, 489_295.0),
+        ])
+        .to_svg();
+        assert_clean(&svg);
+        // The label column is sized from the longest name: nothing is cut.
+        let names = texts_of(&svg, "label");
+        assert!(names.contains(&"Trade fairs and events".to_string()), "{names:?}");
+        assert!(bold_width("Trade fairs and events", FONT) < MAX_ROW_LABEL_W);
+        // Every value written after a bar ends inside the chart's width.
+        let xs = num_of(&svg, "text", "value", "x");
+        let values = texts_of(&svg, "value");
+        assert_eq!(xs.len(), 6);
+        for (x, v) in xs.iter().zip(&values) {
+            assert!(x + text_width(v, VALUE_FONT) <= WIDTH, "{v} at {x} leaves the chart");
+        }
+        // ... and the plot takes the rest: the largest whisker's label reaches close to the right edge.
+        let furthest = xs.iter().zip(&values).map(|(x, v)| x + text_width(v, VALUE_FONT)).fold(0.0, f64::max);
+        assert!(furthest > WIDTH - 40.0, "the plot leaves {} units unused", WIDTH - furthest);
+        // The legend says which model the revenue bar is; the bars carry the short series name.
+        assert!(svg.contains(">Revenue (linear model)</text>") && values[1].starts_with("Revenue "), "{svg}");
+        // The unit is written once, beside the tick labels, not under the last tick.
+        let unit_x = num_of(&svg, "text", "unit", "x");
+        let bars_x = num_of(&svg, "rect", "bar", "x");
+        assert_eq!(texts_of(&svg, "unit"), vec!["EUR".to_string()]);
+        assert!(unit_x[0] < bars_x[0], "{unit_x:?} {bars_x:?}");
     }
 }

@@ -2,7 +2,7 @@
 //! missing, a marker shape and dash pattern per series, and the series name written at the end of its line.
 
 use super::axis::{nice_ticks, unit_caption, LinearScale};
-use super::canvas::{fit, legend, legend_rows, text_width, Anchor, Canvas, LegendEntry, TextStyle};
+use super::canvas::{fit, legend, legend_rows, text_width, Anchor, Canvas, LegendEntry, TextStyle, WIDTH};
 use super::palette::{self, Marker, AXIS, GRID, MUTED, TEXT};
 use crate::figures::{self, Unit};
 
@@ -25,11 +25,15 @@ pub struct LineChart {
     pub series: Vec<LineSeries>,
 }
 
-const WIDTH: f64 = 720.0;
-const PLOT_H: f64 = 240.0;
+const PLOT_H: f64 = 260.0;
 const LEFT: f64 = 56.0;
+/// Size of the line names at the right edge.
+const NAME_FONT: f64 = 12.0;
 /// The widest line name at the right edge, in user units.
-const MAX_NAME_W: f64 = 130.0;
+const MAX_NAME_W: f64 = 190.0;
+/// Least distance between the baselines of two line names: the font size plus a third, so that names never
+/// touch.
+const NAME_GAP: f64 = NAME_FONT * 1.35;
 
 impl LineChart {
     /// The chart as one `<svg>` element.
@@ -45,8 +49,8 @@ impl LineChart {
         let legend_entries: Vec<LegendEntry> =
             self.series.iter().enumerate().map(|(i, s)| LegendEntry::new(&s.name, palette::colour(i))).collect();
         let top = 22.0 + legend_rows(&legend_entries, 10.0, WIDTH - 10.0) as f64 * 18.0 + 10.0;
-        let name_w = self.series.iter().map(|s| text_width(&s.name, 11.0)).fold(0.0f64, f64::max).min(MAX_NAME_W);
-        let right = name_w + 26.0;
+        let name_w = self.series.iter().map(|s| text_width(&s.name, NAME_FONT)).fold(0.0f64, f64::max).min(MAX_NAME_W);
+        let right = name_w + 22.0;
         let plot = (LEFT + 12.0, WIDTH - right - 8.0);
         let bottom = top + PLOT_H;
         let height = bottom + 44.0;
@@ -111,11 +115,21 @@ impl LineChart {
                 ends.push((ly, si));
             }
         }
-        // Names at the right edge, at their line's last value, pushed apart so they do not overlap.
-        for (ly, si) in spread(ends, 13.0, (top, bottom)) {
-            let name = fit(&self.series[si].name, name_w, 11.0, false);
-            marker(&mut c, palette::marker(si), (plot.1 + 10.0, ly - 4.0), palette::colour(si), "key", None);
-            c.text(plot.1 + 18.0, ly, &name, TextStyle::new(11.0, Anchor::Start, TEXT).class("line-name"));
+        // Names at the right edge, at their line's last value, nudged apart so they do not overlap; a name moved
+        // off its line's end is tied to it by a short leader in the line's colour.
+        let line_end: std::collections::HashMap<usize, f64> = ends.iter().map(|(y, si)| (*si, *y)).collect();
+        for (ly, si) in spread(ends, NAME_GAP, (top, bottom)) {
+            let name = fit(&self.series[si].name, name_w, NAME_FONT, false);
+            let from = line_end.get(&si).copied().unwrap_or(ly);
+            if (from - ly).abs() > 2.0 {
+                c.line((plot.1 + 5.0, from), (plot.1 + 11.0, ly), palette::colour(si), 1.0, "leader");
+            }
+            c.text(
+                plot.1 + 14.0,
+                ly + NAME_FONT / 3.0,
+                &name,
+                TextStyle::new(NAME_FONT, Anchor::Start, TEXT).class("line-name"),
+            );
         }
         c.finish()
     }
@@ -139,30 +153,48 @@ fn marker(c: &mut Canvas, shape: Marker, at: (f64, f64), fill: &str, class: &str
     }
 }
 
-/// Moves label positions `(y, id)` apart to at least `gap`, keeping them within `bounds` where they fit, and
-/// returns them sorted by y (baseline of the label is y + 4).
+/// Moves label positions `(y, id)` (the vertical centres of the labels) apart to at least `gap`, each as little
+/// as it can, and within `bounds` where they fit; returns them sorted by y.
+///
+/// Labels that would overlap form a cluster that is set at `gap` spacing and centred on its labels' own
+/// positions (the least-squares placement); clusters that then overlap merge, until none do. A cluster that
+/// would leave `bounds` is moved back inside.
 fn spread(mut labels: Vec<(f64, usize)>, gap: f64, bounds: (f64, f64)) -> Vec<(f64, usize)> {
+    labels.retain(|(y, _)| y.is_finite());
     labels.sort_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-    let mut out: Vec<(f64, usize)> = Vec::with_capacity(labels.len());
-    for (y, id) in labels {
-        let y = match out.last() {
-            Some((prev, _)) if y < prev + gap => prev + gap,
-            _ => y,
-        };
-        out.push((y, id));
+    // Clusters of consecutive labels: (index of the first, count, y of the first).
+    let mut clusters: Vec<(usize, usize, f64)> = Vec::new();
+    let place = |first: usize, count: usize| -> f64 {
+        let mean = labels[first..first + count].iter().enumerate().map(|(k, (y, _))| y - k as f64 * gap).sum::<f64>()
+            / count as f64;
+        let highest = bounds.1 - (count - 1) as f64 * gap;
+        mean.min(highest).max(bounds.0)
+    };
+    for i in 0..labels.len() {
+        clusters.push((i, 1, place(i, 1)));
+        while clusters.len() > 1 {
+            let (first, count, y) = clusters[clusters.len() - 1];
+            let (p_first, p_count, p_y) = clusters[clusters.len() - 2];
+            if p_y + p_count as f64 * gap <= y + 1e-9 {
+                break;
+            }
+            clusters.pop();
+            let merged = (p_first, p_count + count, place(p_first, p_count + count));
+            debug_assert_eq!(p_first + p_count, first);
+            *clusters.last_mut().expect("two clusters") = merged;
+        }
     }
-    // Shift everything up when the last label fell below the plot.
-    let overflow = out.last().map_or(0.0, |(y, _)| (y - bounds.1).max(0.0));
-    for (y, _) in &mut out {
-        *y = (*y - overflow).max(bounds.0) + 4.0;
-    }
-    out
+    let labels = &labels;
+    clusters
+        .iter()
+        .flat_map(|(first, count, y)| (0..*count).map(move |k| (y + k as f64 * gap, labels[first + k].1)))
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::svg::testing::{assert_clean, attr_of, num_of};
+    use crate::svg::testing::{assert_clean, attr_of, num_of, texts_of};
 
     fn chart(series: Vec<LineSeries>) -> LineChart {
         LineChart {
@@ -233,7 +265,49 @@ mod tests {
         let out = spread(vec![(100.0, 0), (101.0, 1), (102.0, 2)], 13.0, (0.0, 300.0));
         let ys: Vec<f64> = out.iter().map(|p| p.0).collect();
         assert!(ys.windows(2).all(|w| w[1] - w[0] >= 13.0 - 1e-9), "{ys:?}");
+        // The cluster is centred on its labels: the middle one stays where it was.
+        assert!((ys[1] - 101.0).abs() < 1e-9, "{ys:?}");
         let low = spread(vec![(299.0, 0), (300.0, 1)], 13.0, (0.0, 300.0));
-        assert!(low.iter().all(|p| p.0 <= 304.0), "{low:?}");
+        assert!(low.iter().all(|p| p.0 <= 300.0) && low[1].0 - low[0].0 >= 13.0 - 1e-9, "{low:?}");
+        let high = spread(vec![(1.0, 0), (0.0, 1), (2.0, 2)], 13.0, (0.0, 300.0));
+        assert_eq!(high.iter().map(|p| p.1).collect::<Vec<_>>(), vec![1, 0, 2]);
+        assert!(high[0].0 >= 0.0, "{high:?}");
+    }
+
+    #[test]
+    fn labels_far_apart_stay_put_and_a_push_can_reach_back() {
+        let apart = spread(vec![(50.0, 0), (100.0, 1), (150.0, 2)], 13.0, (0.0, 300.0));
+        assert_eq!(apart, vec![(50.0, 0), (100.0, 1), (150.0, 2)]);
+        // 100 and 104 merge, centre at 102 (95.5 and 108.5), which then overlaps 90: all three merge.
+        let chain = spread(vec![(90.0, 0), (100.0, 1), (104.0, 2)], 13.0, (0.0, 300.0));
+        let ys: Vec<f64> = chain.iter().map(|p| p.0).collect();
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= 13.0 - 1e-9), "{ys:?}");
+        assert!((ys.iter().sum::<f64>() / 3.0 - (90.0 + 100.0 + 104.0) / 3.0).abs() < 1e-9, "{ys:?}");
+    }
+
+    #[test]
+    fn line_names_carry_no_second_marker_and_keep_apart() {
+        let svg = chart(vec![
+            LineSeries { name: "Instagram account".into(), values: vec![Some(0.02), Some(0.025), Some(0.0242)] },
+            LineSeries { name: "Facebook page".into(), values: vec![Some(0.01), Some(0.02), Some(0.0238)] },
+            LineSeries { name: "LinkedIn page".into(), values: vec![Some(0.03), Some(0.03), Some(0.0282)] },
+        ])
+        .to_svg();
+        assert_clean(&svg);
+        // Markers only at data points (3 series x 3 months): none beside the names.
+        let markers =
+            attr_of(&svg, "circle", "marker", "cx").len() + attr_of(&svg, "polygon", "marker", "points").len();
+        assert_eq!(markers, 9, "{svg}");
+        assert!(
+            attr_of(&svg, "circle", "key", "cx").is_empty() && attr_of(&svg, "polygon", "key", "points").is_empty()
+        );
+        // The names at the right are whole and at least a line apart.
+        assert_eq!(texts_of(&svg, "line-name").len(), 3);
+        assert!(texts_of(&svg, "line-name").contains(&"Instagram account".to_string()));
+        let mut ys = num_of(&svg, "text", "line-name", "y");
+        ys.sort_by(f64::total_cmp);
+        assert!(ys.windows(2).all(|w| w[1] - w[0] >= NAME_GAP - 0.2), "{ys:?}");
+        // Names moved off their line's end are tied to it by a leader.
+        assert!(!attr_of(&svg, "line", "leader", "x1").is_empty(), "{svg}");
     }
 }

@@ -18,7 +18,7 @@ pub use bars::{Bar, BarGroup, GroupedBarChart};
 pub use canvas::escape;
 pub use lines::{LineChart, LineSeries};
 pub use stacked::{StackedBar, StackedBarChart, StackedSegment};
-pub use timeline::{Span, SpanRow, Tick, TickRow, Timeline};
+pub use timeline::{KeyEntry, Span, SpanRow, Tick, TickRow, Timeline};
 
 #[cfg(test)]
 pub(crate) mod testing {
@@ -36,6 +36,21 @@ pub(crate) mod testing {
                     return None;
                 }
                 attr(element, name)
+            })
+            .collect()
+    }
+
+    /// The text content of every `<text>` element whose `class` contains `class`, in order (still escaped).
+    pub fn texts_of(svg: &str, class: &str) -> Vec<String> {
+        svg.match_indices("<text ")
+            .filter_map(|(at, _)| {
+                let open_end = svg[at..].find('>')? + at;
+                let classes = attr(&svg[at..open_end], "class")?;
+                if !classes.split(' ').any(|c| c == class) {
+                    return None;
+                }
+                let close = svg[open_end..].find("</text>")? + open_end;
+                Some(svg[open_end + 1..close].to_string())
             })
             .collect()
     }

@@ -1,10 +1,10 @@
 //! Stacked horizontal bars: one bar per category (a channel) split into segments (tasks), with chosen segments
 //! hatched to call them out (time that serves value beyond sales).
 
-use super::axis::{nice_ticks, unit_caption, LinearScale};
-use super::bars::MAX_LABEL_W;
+use super::axis::{axis_caption, nice_ticks, plot_width_for_end_labels, LinearScale};
 use super::canvas::{
     bold_width, element_id, fit, legend, legend_rows, text_width, Anchor, Canvas, LegendEntry, Rect, TextStyle,
+    MAX_ROW_LABEL_W, WIDTH,
 };
 use super::palette::{self, AXIS, GRID, MUTED, TEXT};
 use crate::figures::{self, Unit};
@@ -37,9 +37,10 @@ pub struct StackedBarChart {
     pub highlight_label: String,
 }
 
-const WIDTH: f64 = 720.0;
 const BAR_H: f64 = 22.0;
 const GAP: f64 = 12.0;
+/// Size of the labels inside segments and of the totals.
+const VALUE_FONT: f64 = 11.0;
 
 impl StackedBarChart {
     /// The chart as one `<svg>` element.
@@ -59,14 +60,19 @@ impl StackedBarChart {
             });
         }
         let top = 22.0 + legend_rows(&c_entries, 10.0, WIDTH - 10.0) as f64 * 18.0 + 6.0;
-        let label_w = self.bars.iter().map(|b| bold_width(&b.label, 12.0)).fold(40.0f64, f64::max).min(MAX_LABEL_W);
-        let left = label_w + 12.0;
-        let total_w = totals.iter().map(|t| text_width(&figures::value(*t, self.unit), 11.0)).fold(40.0f64, f64::max);
-        let right = total_w + 14.0;
-        let plot_w = WIDTH - left - right;
+        let label_w = self.bars.iter().map(|b| bold_width(&b.label, 12.0)).fold(40.0f64, f64::max).min(MAX_ROW_LABEL_W);
+        let left = label_w + 14.0;
+        // The plot is as wide as lets every total, written after its bar, end before the right edge.
+        let d1 = ticks.last().copied().unwrap_or(1.0);
+        let ends: Vec<(f64, f64)> = totals
+            .iter()
+            .map(|t| (if d1 > 0.0 { t / d1 } else { 0.0 }, text_width(&figures::value(*t, self.unit), VALUE_FONT)))
+            .collect();
+        let last_tick_w = text_width(&figures::axis(d1, self.unit), 11.0);
+        let plot_w = plot_width_for_end_labels(left, WIDTH - 6.0, ends, 5.0, last_tick_w);
         let body_h = if self.bars.is_empty() { 40.0 } else { self.bars.len() as f64 * (BAR_H + GAP) };
         let axis_y = top + body_h;
-        let height = axis_y + 36.0;
+        let height = axis_y + 26.0;
         let x = LinearScale::from_ticks(&ticks, (left, left + plot_w));
 
         let mut c = Canvas::new(&self.id, WIDTH, height, &self.title, &self.description);
@@ -78,7 +84,15 @@ impl StackedBarChart {
             c.text(tx, axis_y + 16.0, &figures::axis(*t, self.unit), TextStyle::new(11.0, Anchor::Middle, MUTED));
         }
         c.line((left, axis_y), (left + plot_w, axis_y), AXIS, 1.0, "axis");
-        c.text(left + plot_w, axis_y + 30.0, &unit_caption(self.unit), TextStyle::new(11.0, Anchor::End, MUTED));
+        if let Some(caption) = axis_caption(self.unit) {
+            let first_tick_w = text_width(&figures::axis(0.0, self.unit), 11.0);
+            c.text(
+                left - first_tick_w / 2.0 - 8.0,
+                axis_y + 16.0,
+                &caption,
+                TextStyle::new(11.0, Anchor::End, MUTED).class("unit"),
+            );
+        }
         if self.bars.is_empty() {
             c.text(left + plot_w / 2.0, top + 24.0, "No data", TextStyle::new(13.0, Anchor::Middle, MUTED));
         }
@@ -107,24 +121,29 @@ impl StackedBarChart {
                 if seg.highlighted {
                     c.rect(r, &format!("url(#{hatch_id})"), "hatch", None);
                 }
+                // The value inside its segment, with the task's name where that fits too. On hatching the text
+                // sits on a white chip: hatch lines through glyphs make them hard to read.
                 let named = format!("{} {}", seg.name, figures::axis(v, self.unit));
                 let bare = figures::axis(v, self.unit);
-                let inside = [named, bare].into_iter().find(|t| text_width(t, 11.0) + 6.0 <= r.w);
+                let pad = if seg.highlighted { 10.0 } else { 6.0 };
+                let inside = [named, bare].into_iter().find(|t| text_width(t, VALUE_FONT) + pad <= r.w);
                 if let Some(t) = inside {
-                    let style = if seg.highlighted {
-                        TextStyle::new(11.0, Anchor::Middle, TEXT).halo()
+                    let (cx, base) = (x0 + r.w / 2.0, by + BAR_H / 2.0 + 4.0);
+                    let fill = if seg.highlighted {
+                        let w = text_width(&t, VALUE_FONT) + 6.0;
+                        c.chip(Rect { x: cx - w / 2.0, y: by + 3.0, w, h: BAR_H - 6.0 });
+                        TEXT
                     } else {
-                        TextStyle::new(11.0, Anchor::Middle, palette::text_on(colour))
-                    }
-                    .class("segment-label");
-                    c.text(x0 + r.w / 2.0, by + BAR_H / 2.0 + 4.0, &t, style);
+                        palette::text_on(colour)
+                    };
+                    c.text(cx, base, &t, TextStyle::new(VALUE_FONT, Anchor::Middle, fill).class("segment-label"));
                 }
             }
             c.text(
                 x.px(acc) + 5.0,
                 by + BAR_H / 2.0 + 4.0,
                 &figures::value(totals[bi], self.unit),
-                TextStyle::new(11.0, Anchor::Start, TEXT).class("total"),
+                TextStyle::new(VALUE_FONT, Anchor::Start, TEXT).class("total"),
             );
             c.close_group();
         }
@@ -135,7 +154,7 @@ impl StackedBarChart {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::svg::testing::{assert_clean, attr_of, num_of};
+    use crate::svg::testing::{assert_clean, attr_of, num_of, texts_of};
 
     fn chart(bars: Vec<StackedBar>) -> StackedBarChart {
         StackedBarChart {
@@ -192,5 +211,27 @@ mod tests {
             chart(vec![StackedBar { label: "<script>alert(1)</script>".into(), values: vec![1.0, 1.0] }]).to_svg();
         assert_clean(&svg);
         assert!(svg.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    }
+
+    #[test]
+    fn labels_on_hatching_sit_on_a_chip_and_names_are_whole() {
+        let svg = chart(vec![
+            StackedBar { label: "Trade fairs and events".into(), values: vec![150.0, 150.0] },
+            StackedBar { label: "X".into(), values: vec![1.0, 0.0] },
+        ])
+        .to_svg();
+        assert_clean(&svg);
+        // One hatched segment, labelled: one chip behind its label, none behind the plain segment's.
+        let labels = texts_of(&svg, "segment-label");
+        assert_eq!(labels.len(), 2, "{labels:?}");
+        assert_eq!(num_of(&svg, "rect", "chip", "width").len(), 1, "{svg}");
+        let chip_x = num_of(&svg, "rect", "chip", "x")[0];
+        let chip_w = num_of(&svg, "rect", "chip", "width")[0];
+        let seg_x = num_of(&svg, "rect", "segment", "x");
+        let seg_w = num_of(&svg, "rect", "segment", "width");
+        assert!(chip_x >= seg_x[1] && chip_x + chip_w <= seg_x[1] + seg_w[1] + 0.2, "chip inside its segment");
+        assert!(texts_of(&svg, "label").contains(&"Trade fairs and events".to_string()), "{svg}");
+        // Hours ticks carry their unit: no separate caption.
+        assert!(texts_of(&svg, "unit").is_empty());
     }
 }

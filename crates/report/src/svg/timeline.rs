@@ -1,7 +1,7 @@
 //! Timeline: the regular rhythm (weekly posts per channel, newsletter sends) as rows of small ticks, against the
 //! campaigns, PR items, events and paid flights as labelled spans, over a shared date axis with month lines.
 
-use super::canvas::{fit, text_width, Anchor, Canvas, Rect, TextStyle};
+use super::canvas::{bold_width, fit, text_width, Anchor, Canvas, Rect, TextStyle, MAX_ROW_LABEL_W, WIDTH};
 use super::palette::{self, AXIS, GRID, MUTED, TEXT};
 use super::LinearScale;
 use chrono::{Datelike, NaiveDate};
@@ -51,66 +51,63 @@ pub struct Timeline {
     pub span_rows: Vec<SpanRow>,
 }
 
-const WIDTH: f64 = 720.0;
-const LEFT: f64 = 130.0;
 const RIGHT: f64 = 12.0;
 const TICK_ROW_H: f64 = 22.0;
 const LANE_H: f64 = 16.0;
 const LANE_GAP: f64 = 4.0;
 const ROW_GAP: f64 = 8.0;
 const TOP: f64 = 30.0;
-/// The widest span label in user units.
-const MAX_SPAN_LABEL_W: f64 = 180.0;
+/// Size of the row labels (channels, span kinds).
+const ROW_FONT: f64 = 12.0;
+/// Size of the span labels and key numbers.
+const SPAN_FONT: f64 = 11.0;
+/// A row whose spans need more lanes than this to show every name in full numbers its spans instead, and the
+/// names go to the [`Timeline::key`] list: a dozen lanes of cut names read worse than a list.
+const MAX_NAMED_LANES: usize = 4;
+
+/// A span whose name does not fit on the chart: the chart shows its `number` beside the bar, a list beside the
+/// chart the name and dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct KeyEntry {
+    pub number: usize,
+    /// The span row's label ("PR").
+    pub row: String,
+    pub label: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+}
 
 impl Timeline {
     /// The chart as one `<svg>` element.
     pub fn to_svg(&self) -> String {
-        let (start, end) = if self.end < self.start { (self.end, self.start) } else { (self.start, self.end) };
-        let days = (end - start).num_days() as f64 + 1.0;
-        let x = LinearScale::new((0.0, days), (LEFT, WIDTH - RIGHT));
+        let layout = self.layout();
+        let Layout { start, end, left, .. } = layout;
+        let x = layout.scale;
+        let days = x.domain.1;
         let px = |d: NaiveDate| x.px(((d - start).num_days() as f64).clamp(0.0, days));
-
-        // Lay out the spans first: the height depends on how many lanes each row needs.
-        let laid: Vec<Vec<Vec<PlacedSpan>>> = self
-            .span_rows
-            .iter()
-            .map(|row| {
-                let placed = row
-                    .spans
-                    .iter()
-                    .filter(|s| s.end.max(s.start) >= start && s.start.min(s.end) <= end)
-                    .map(|s| {
-                        let (s0, s1) = if s.end < s.start { (s.end, s.start) } else { (s.start, s.end) };
-                        let x0 = px(s0);
-                        let x1 = px(s1.succ_opt().unwrap_or(s1)).max(x0 + 3.0);
-                        PlacedSpan::new(s, x0, x1, WIDTH - RIGHT)
-                    })
-                    .collect();
-                pack(placed)
-            })
-            .collect();
 
         let tick_h = self.tick_rows.len() as f64 * TICK_ROW_H;
         let spans_h: f64 =
-            laid.iter().map(|lanes| lanes.len().max(1) as f64 * (LANE_H + LANE_GAP) - LANE_GAP + ROW_GAP).sum();
+            layout.rows.iter().map(|lanes| lanes.len().max(1) as f64 * (LANE_H + LANE_GAP) - LANE_GAP + ROW_GAP).sum();
         let body_top = TOP;
         let body_bottom = body_top + tick_h + ROW_GAP + spans_h;
         let height = body_bottom + 10.0;
+        let label_w = left - 16.0;
 
         let mut c = Canvas::new(&self.id, WIDTH, height, &self.title, &self.description);
-        self.month_grid(&mut c, start, end, &px, body_bottom);
+        self.month_grid(&mut c, start, end, &px, left, body_bottom);
 
         let mut y = body_top;
         for row in &self.tick_rows {
             let max_w = row.ticks.iter().map(|t| t.weight).filter(|w| w.is_finite()).fold(0.0f64, f64::max);
             let base = y + TICK_ROW_H - 4.0;
             c.text(
-                LEFT - 8.0,
+                left - 8.0,
                 base - 3.0,
-                &fit(&row.label, LEFT - 12.0, 12.0, false),
-                TextStyle::new(12.0, Anchor::End, TEXT),
+                &fit(&row.label, label_w, ROW_FONT, false),
+                TextStyle::new(ROW_FONT, Anchor::End, TEXT),
             );
-            c.line((LEFT, base), (WIDTH - RIGHT, base), GRID, 1.0, "baseline");
+            c.line((left, base), (WIDTH - RIGHT, base), GRID, 1.0, "baseline");
             c.open_group("tick-row", Some(&row.label));
             for t in row.ticks.iter().filter(|t| t.date >= start && t.date <= end) {
                 let share = if max_w > 0.0 && t.weight.is_finite() { (t.weight / max_w).clamp(0.0, 1.0) } else { 1.0 };
@@ -123,34 +120,40 @@ impl Timeline {
         }
         y += ROW_GAP;
 
-        for (ri, (row, lanes)) in self.span_rows.iter().zip(&laid).enumerate() {
+        for (ri, (row, lanes)) in self.span_rows.iter().zip(&layout.rows).enumerate() {
             let colour = palette::colour(ri);
             let row_h = lanes.len().max(1) as f64 * (LANE_H + LANE_GAP) - LANE_GAP;
             c.text(
-                LEFT - 8.0,
+                left - 8.0,
                 y + row_h / 2.0 + 4.0,
-                &fit(&row.label, LEFT - 12.0, 12.0, true),
-                TextStyle::new(12.0, Anchor::End, TEXT).bold(),
+                &fit(&row.label, label_w, ROW_FONT, true),
+                TextStyle::new(ROW_FONT, Anchor::End, TEXT).bold(),
             );
             c.open_group("span-row", Some(&row.label));
             for (li, lane) in lanes.iter().enumerate() {
                 let ly = y + li as f64 * (LANE_H + LANE_GAP);
+                let base = ly + LANE_H - 4.0;
                 for p in lane {
                     let r = Rect { x: p.x0, y: ly, w: p.x1 - p.x0, h: LANE_H };
                     c.rect(r, colour, "span", Some(&p.title));
+                    let class = if p.keyed { "span-key" } else { "span-label" };
+                    let outside = |anchor| {
+                        let style = TextStyle::new(SPAN_FONT, anchor, TEXT).class(class);
+                        if p.keyed {
+                            style.bold()
+                        } else {
+                            style
+                        }
+                    };
                     match &p.label {
                         Placement::Inside(t) => c.text(
                             p.x0 + 4.0,
-                            ly + LANE_H - 4.0,
+                            base,
                             t,
-                            TextStyle::new(11.0, Anchor::Start, palette::text_on(colour)).class("span-label"),
+                            TextStyle::new(SPAN_FONT, Anchor::Start, palette::text_on(colour)).class(class),
                         ),
-                        Placement::After(t) => c.text(
-                            p.x1 + 4.0,
-                            ly + LANE_H - 4.0,
-                            t,
-                            TextStyle::new(11.0, Anchor::Start, TEXT).class("span-label"),
-                        ),
+                        Placement::After(t) => c.text(p.x1 + 4.0, base, t, outside(Anchor::Start)),
+                        Placement::Before(t) => c.text(p.x0 - 4.0, base, t, outside(Anchor::End)),
                         Placement::None => {}
                     }
                 }
@@ -159,14 +162,92 @@ impl Timeline {
             y += row_h + ROW_GAP;
         }
         if self.tick_rows.is_empty() && self.span_rows.is_empty() {
-            c.text((LEFT + WIDTH) / 2.0, body_top + 20.0, "No data", TextStyle::new(13.0, Anchor::Middle, MUTED));
+            c.text((left + WIDTH) / 2.0, body_top + 20.0, "No data", TextStyle::new(13.0, Anchor::Middle, MUTED));
         }
         c.finish()
     }
 
+    /// The spans the chart shows by number, in number order: the names and dates for a list beside the chart.
+    pub fn key(&self) -> Vec<KeyEntry> {
+        self.layout().key
+    }
+
+    /// Where everything goes: the label column (as wide as the longest row label), the date scale, and each span
+    /// row's lanes. A row whose names all fit, inside or beside their bars, in at most [`MAX_NAMED_LANES`] lanes
+    /// shows them; any other row shows the names that fit inside their bars and numbers the rest (numbers run
+    /// on over the rows).
+    fn layout(&self) -> Layout {
+        let (start, end) = if self.end < self.start { (self.end, self.start) } else { (self.start, self.end) };
+        let days = (end - start).num_days() as f64 + 1.0;
+        let widest = self
+            .tick_rows
+            .iter()
+            .map(|r| text_width(&r.label, ROW_FONT))
+            .chain(self.span_rows.iter().map(|r| bold_width(&r.label, ROW_FONT)))
+            .fold(40.0f64, f64::max)
+            .min(MAX_ROW_LABEL_W);
+        let left = widest + 16.0;
+        let right = WIDTH - RIGHT;
+        let scale = LinearScale::new((0.0, days), (left, right));
+        let px = |d: NaiveDate| scale.px(((d - start).num_days() as f64).clamp(0.0, days));
+
+        let mut key = Vec::new();
+        let rows = self
+            .span_rows
+            .iter()
+            .map(|row| {
+                let mut spans: Vec<(&Span, f64, f64)> = row
+                    .spans
+                    .iter()
+                    .filter(|s| s.end.max(s.start) >= start && s.start.min(s.end) <= end)
+                    .map(|s| {
+                        let (s0, s1) = if s.end < s.start { (s.end, s.start) } else { (s.start, s.end) };
+                        let x0 = px(s0);
+                        let x1 = px(s1.succ_opt().unwrap_or(s1)).max(x0 + 3.0);
+                        (s, x0, x1)
+                    })
+                    .collect();
+                spans.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)));
+                let named: Option<Vec<PlacedSpan>> =
+                    spans.iter().map(|(s, x0, x1)| PlacedSpan::named(s, *x0, *x1, (left, right))).collect();
+                if let Some(lanes) = named.map(pack).filter(|lanes| lanes.len() <= MAX_NAMED_LANES) {
+                    return lanes;
+                }
+                let placed = spans
+                    .iter()
+                    .map(|(s, x0, x1)| {
+                        if let Some(inside) = PlacedSpan::inside(s, *x0, *x1) {
+                            return inside;
+                        }
+                        let number = key.len() + 1;
+                        let (s0, s1) = if s.end < s.start { (s.end, s.start) } else { (s.start, s.end) };
+                        key.push(KeyEntry {
+                            number,
+                            row: row.label.clone(),
+                            label: s.label.clone(),
+                            start: s0,
+                            end: s1,
+                        });
+                        PlacedSpan::numbered(s, number, *x0, *x1, (left, right))
+                    })
+                    .collect();
+                pack(placed)
+            })
+            .collect();
+        Layout { start, end, left, scale, rows, key }
+    }
+
     /// Vertical lines at the first of each month, with the month's short name (and the year in January and on the
     /// first line); with more than 15 months only quarters are labelled.
-    fn month_grid(&self, c: &mut Canvas, start: NaiveDate, end: NaiveDate, px: &dyn Fn(NaiveDate) -> f64, bottom: f64) {
+    fn month_grid(
+        &self,
+        c: &mut Canvas,
+        start: NaiveDate,
+        end: NaiveDate,
+        px: &dyn Fn(NaiveDate) -> f64,
+        left: f64,
+        bottom: f64,
+    ) {
         let mut months = Vec::new();
         let mut m = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
         while m <= end {
@@ -175,7 +256,7 @@ impl Timeline {
         }
         let every = if months.len() > 15 { 3 } else { 1 };
         for (i, m) in months.iter().enumerate() {
-            let mx = px(*m);
+            let mx = px(*m).max(left);
             c.line((mx, TOP - 8.0), (mx, bottom), if *m <= start { AXIS } else { GRID }, 1.0, "month");
             let labelled = if every == 1 { true } else { (m.month() - 1) % 3 == 0 };
             let next_x = px(next_month(*m));
@@ -188,56 +269,91 @@ impl Timeline {
     }
 }
 
+/// The timeline's geometry, shared by the chart and its key.
+struct Layout {
+    start: NaiveDate,
+    end: NaiveDate,
+    /// Where the plot starts: right of the row labels.
+    left: f64,
+    /// Days since `start` to user units.
+    scale: LinearScale,
+    /// Per span row, its lanes of placed spans.
+    rows: Vec<Vec<Vec<PlacedSpan>>>,
+    key: Vec<KeyEntry>,
+}
+
 fn next_month(m: NaiveDate) -> NaiveDate {
     let (y, mo) = if m.month() == 12 { (m.year() + 1, 1) } else { (m.year(), m.month() + 1) };
     NaiveDate::from_ymd_opt(y, mo, 1).unwrap_or(NaiveDate::MAX)
 }
 
-/// Where a span's label goes: inside the bar, right after it, or nowhere (it stays in the tooltip).
+/// Where a span's text goes: inside the bar, right after it, right before it (at the chart's right edge), or
+/// nowhere (it stays in the tooltip).
 #[derive(Clone, Debug, PartialEq)]
 enum Placement {
     Inside(String),
     After(String),
+    Before(String),
     None,
 }
 
-/// A span in pixels, with its label placed and the horizontal extent it occupies (bar plus label).
+/// A span in pixels, with its text placed and the horizontal extent it occupies (bar plus text).
 #[derive(Clone, Debug, PartialEq)]
 struct PlacedSpan {
     x0: f64,
     x1: f64,
-    occupied_to: f64,
+    occupied: (f64, f64),
     label: Placement,
+    /// The text is the span's key number, not its name.
+    keyed: bool,
     title: String,
 }
 
+/// Room kept free after a span's text, so that neighbours in a lane do not read as one.
+const SPAN_SPACING: f64 = 8.0;
+
 impl PlacedSpan {
-    fn new(s: &Span, x0: f64, x1: f64, max_x: f64) -> Self {
-        let w = |t: &str| text_width(t, 11.0);
-        let label = fit(&s.label, (x1 - x0 - 8.0).min(MAX_SPAN_LABEL_W), 11.0, false);
-        let (placement, occupied_to) = if label.chars().count() >= 3 && w(&label) + 8.0 <= x1 - x0 {
-            (Placement::Inside(label), x1)
+    fn new(s: &Span, x0: f64, x1: f64, label: Placement, occupied: (f64, f64), keyed: bool) -> Self {
+        PlacedSpan { x0, x1, occupied: (occupied.0, occupied.1 + SPAN_SPACING), label, keyed, title: s.title.clone() }
+    }
+
+    /// The span with its whole name inside the bar, if it fits there.
+    fn inside(s: &Span, x0: f64, x1: f64) -> Option<Self> {
+        (text_width(&s.label, SPAN_FONT) + 8.0 <= x1 - x0)
+            .then(|| PlacedSpan::new(s, x0, x1, Placement::Inside(s.label.clone()), (x0, x1), false))
+    }
+
+    /// The span with its whole name inside the bar, else after it, else (at the right edge) before it; `None`
+    /// when the name fits nowhere between `edges`.
+    fn named(s: &Span, x0: f64, x1: f64, edges: (f64, f64)) -> Option<Self> {
+        PlacedSpan::inside(s, x0, x1).or_else(|| PlacedSpan::beside(s, s.label.clone(), x0, x1, edges, false))
+    }
+
+    /// The span with its key `number` after (or before) the bar.
+    fn numbered(s: &Span, number: usize, x0: f64, x1: f64, edges: (f64, f64)) -> Self {
+        PlacedSpan::beside(s, number.to_string(), x0, x1, edges, true)
+            .unwrap_or_else(|| PlacedSpan::new(s, x0, x1, Placement::None, (x0, x1), true))
+    }
+
+    fn beside(s: &Span, text: String, x0: f64, x1: f64, edges: (f64, f64), keyed: bool) -> Option<Self> {
+        let w = if keyed { bold_width(&text, SPAN_FONT) } else { text_width(&text, SPAN_FONT) };
+        if x1 + 4.0 + w <= edges.1 {
+            Some(PlacedSpan::new(s, x0, x1, Placement::After(text), (x0, x1 + 4.0 + w), keyed))
+        } else if x0 - 4.0 - w >= edges.0 {
+            Some(PlacedSpan::new(s, x0, x1, Placement::Before(text), (x0 - 4.0 - w, x1), keyed))
         } else {
-            // Outside, cut to the room left before the right edge.
-            let cut = fit(&s.label, (max_x - x1 - 4.0).min(MAX_SPAN_LABEL_W), 11.0, false);
-            if cut.chars().count() >= 3 {
-                let to = x1 + 4.0 + w(&cut);
-                (Placement::After(cut), to)
-            } else {
-                (Placement::None, x1)
-            }
-        };
-        PlacedSpan { x0, x1, occupied_to: occupied_to + 6.0, label: placement, title: s.title.clone() }
+            None
+        }
     }
 }
 
-/// Puts spans into the fewest lanes so that no two overlap (bar or label): first-fit by start, which is optimal
-/// for intervals.
+/// Puts spans into the fewest lanes so that no two overlap (bar or text): first-fit by where they start, which
+/// is optimal for intervals.
 fn pack(mut spans: Vec<PlacedSpan>) -> Vec<Vec<PlacedSpan>> {
-    spans.sort_by(|a, b| a.x0.total_cmp(&b.x0).then(a.x1.total_cmp(&b.x1)));
+    spans.sort_by(|a, b| a.occupied.0.total_cmp(&b.occupied.0).then(a.x0.total_cmp(&b.x0)));
     let mut lanes: Vec<Vec<PlacedSpan>> = Vec::new();
     for s in spans {
-        match lanes.iter_mut().find(|lane| lane.last().is_none_or(|l| l.occupied_to <= s.x0)) {
+        match lanes.iter_mut().find(|lane| lane.last().is_none_or(|l| l.occupied.1 <= s.occupied.0)) {
             Some(lane) => lane.push(s),
             None => lanes.push(vec![s]),
         }
@@ -248,7 +364,7 @@ fn pack(mut spans: Vec<PlacedSpan>) -> Vec<Vec<PlacedSpan>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::svg::testing::{assert_clean, attr_of, num_of};
+    use crate::svg::testing::{assert_clean, attr_of, num_of, texts_of};
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -339,5 +455,70 @@ mod tests {
         let svg = timeline(vec![], vec![row]).to_svg();
         assert_clean(&svg);
         assert!(svg.contains("&quot;&amp;&lt;&gt;"), "{svg}");
+    }
+
+    #[test]
+    fn row_labels_are_whole_and_the_plot_starts_after_the_longest() {
+        let rows = vec![
+            TickRow { label: "Instagram account".into(), ticks: vec![] },
+            TickRow { label: "X".into(), ticks: vec![] },
+        ];
+        let svg = timeline(rows, vec![SpanRow { label: "Campaigns".into(), spans: vec![] }]).to_svg();
+        assert_clean(&svg);
+        assert!(svg.contains(">Instagram account</text>"), "{svg}");
+        let baseline_x = num_of(&svg, "line", "baseline", "x1")[0];
+        assert!(baseline_x >= text_width("Instagram account", ROW_FONT) + 8.0, "{baseline_x}");
+    }
+
+    #[test]
+    fn names_that_do_not_fit_become_numbers_listed_in_the_key() {
+        let long = |i: u32| {
+            span(
+                &format!("Guest article {i}: why real-time stock visibility matters (Supply Chain Weekly)"),
+                &format!("2024-01-{:02}", 2 + 3 * i),
+                &format!("2024-01-{:02}", 2 + 3 * i),
+            )
+        };
+        let pr = SpanRow { label: "PR".into(), spans: (0..8).map(long).collect() };
+        let campaigns = SpanRow {
+            label: "Campaigns".into(),
+            spans: vec![span("Spring", "2024-01-01", "2024-03-15"), span("Short push", "2024-03-20", "2024-03-22")],
+        };
+        let mut t = timeline(vec![], vec![campaigns, pr]);
+        t.end = d("2024-12-31");
+        let svg = t.to_svg();
+        assert_clean(&svg);
+        // Campaign names fit (inside the long bar, beside the short one) and are written whole.
+        assert_eq!(texts_of(&svg, "span-label"), vec!["Spring".to_string(), "Short push".to_string()]);
+        // Eight long PR names would need more than MAX_NAMED_LANES lanes: numbers instead, in date order.
+        let mut numbers: Vec<usize> = texts_of(&svg, "span-key").iter().map(|n| n.parse().unwrap()).collect();
+        numbers.sort();
+        assert_eq!(numbers, (1..=8).collect::<Vec<_>>());
+        let key = t.key();
+        assert_eq!(key.len(), 8);
+        assert_eq!(key[0].number, 1);
+        assert_eq!(key[0].row, "PR");
+        assert_eq!(key[0].label, "Guest article 0: why real-time stock visibility matters (Supply Chain Weekly)");
+        assert_eq!((key[7].start, key[7].end), (d("2024-01-23"), d("2024-01-23")));
+        // Numbers need few lanes: PR takes fewer rows of bars than it has items.
+        let lanes: std::collections::BTreeSet<String> = attr_of(&svg, "rect", "span", "y").into_iter().collect();
+        assert!(lanes.len() <= 1 + MAX_NAMED_LANES, "{lanes:?}");
+        // A timeline whose names all fit has no key.
+        assert!(timeline(
+            vec![],
+            vec![SpanRow { label: "E".into(), spans: vec![span("Fair", "2024-02-01", "2024-02-01")] }]
+        )
+        .key()
+        .is_empty());
+    }
+
+    #[test]
+    fn a_name_at_the_right_edge_goes_before_its_bar() {
+        let row = SpanRow { label: "Events".into(), spans: vec![span("Year-end fair", "2024-03-30", "2024-03-31")] };
+        let svg = timeline(vec![], vec![row]).to_svg();
+        assert_eq!(attr_of(&svg, "text", "span-label", "text-anchor"), vec!["end".to_string()]);
+        let text_x = num_of(&svg, "text", "span-label", "x")[0];
+        let bar_x = num_of(&svg, "rect", "span", "x")[0];
+        assert!(text_x < bar_x, "{text_x} {bar_x}");
     }
 }

@@ -57,8 +57,10 @@ fn readings_state_the_hand_worked_figures() {
     assert!(html.contains("(linear: 12,000 EUR)"));
     // 5,000 of 35,000 EUR revenue had no touchpoint.
     assert!(html.contains("14% of that revenue (5,000 EUR) had no touchpoint in the 90-day window"));
-    // Total cost 2,990 + 300 + 2,300 + 159 in general.
-    assert!(html.contains("5,749 EUR"));
+    // Total cost 2,990 + 300 + 2,300 + 159 in general: the first key figure (its unit set apart) and the table's
+    // total row.
+    assert!(html.contains("5,749 <span class=\"unit\">EUR</span>"), "key figure");
+    assert!(html.contains("<td>Total</td><td>5,749</td>"), "total row");
     // LinkedIn's monthly rate: 4% in January, 6% in March.
     assert!(
         html.contains("LinkedIn&#39;s monthly rate rose from 4.0% to 6.0% between Jan 2024 and Mar 2024")
