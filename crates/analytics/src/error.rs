@@ -16,4 +16,32 @@ pub enum AnalyticsError {
     GrossMargin(f64),
     #[error("half-life {0} days must be a positive number of days")]
     HalfLife(f64),
+    #[error(
+        "Shapley values are computed exactly over every coalition of channels, which is feasible up to {max} \
+         channels; these paths have {channels}. Merge rare channels (e.g. into `other`) or group them by network \
+         before running the shapley model"
+    )]
+    TooManyChannels { channels: usize, max: usize },
+    #[error("path row {row} has {field} = {value}; counts and values must be finite and not negative")]
+    InvalidPathRow { row: usize, field: &'static str, value: f64 },
+    #[error(
+        "every journey in the paths converted, so the {model} model cannot tell what converts from what does \
+         not; include the journeys that did not convert (`total_null`, or accounts without deals)"
+    )]
+    NoNonConversions { model: &'static str },
+    #[error("the {model} model did not converge in {iterations} iterations: {detail}")]
+    NotConverged { model: &'static str, iterations: usize, detail: String },
+    #[error(
+        "Markov order {order} is not supported; choose 1, 2, 3 or 4 (the number of last channels a state remembers)"
+    )]
+    MarkovOrder { order: u8 },
+    #[error("the {model} model needs paths, and there are none; check the path file or the journeys' period")]
+    NoPaths { model: &'static str },
+    #[error(
+        "no path converted, so the {model} model has nothing to attribute; check `total_conversions` (or that the \
+         period holds deals)"
+    )]
+    NoConversions { model: &'static str },
+    #[error("invalid Markov chain: {detail}")]
+    InvalidChain { detail: String },
 }

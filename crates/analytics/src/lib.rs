@@ -14,6 +14,8 @@ pub mod roi;
 pub mod settings;
 #[cfg(test)]
 mod testdata;
+#[doc(hidden)]
+pub mod worlds;
 
 pub use attribution::{
     AttributionReport, ChannelCredit, Journey, JourneyPurpose, Model, ModelAttribution, Touch, Unattributed,

@@ -67,7 +67,12 @@ pub enum Command {
                             report.html\n  socialledger report --from 2025-01-01 --to 2025-06-30 --format csv")]
     Report(ReportArgs),
     /// Pipeline and revenue credited to each channel by one attribution model.
-    #[command(after_help = "Example:\n  socialledger attribution --model u-shaped --json")]
+    #[command(
+        after_help = "Examples:\n  socialledger attribution --model u-shaped --json\n  socialledger attribution \
+                            --model markov --order 2\n  socialledger attribution --model markov --order 3 --paths \
+                            paths.csv --bootstrap 0 --json\n  socialledger attribution --model incremental --intent \
+                            direct,organic-search"
+    )]
     Attribution(AttributionArgs),
     /// The channels in the database and what is known about each.
     Channels,
@@ -157,9 +162,35 @@ pub struct ReportArgs {
 
 #[derive(Debug, Args)]
 pub struct AttributionArgs {
-    /// Attribution model: first, last, linear, time-decay, u-shaped, w-shaped, full-path.
+    /// Attribution model: heuristic (first, last, linear, time-decay, u-shaped, w-shaped, full-path) or
+    /// data-driven (markov, shapley, incremental).
     #[arg(long, default_value = "w-shaped")]
     pub model: String,
+    /// Markov order: how many previous channels a state remembers (1-4).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=4))]
+    pub order: u8,
+    /// Read journeys from a path file (`path;total_conversions;total_conversion_value;total_null`) instead of the
+    /// database. Data-driven models only.
+    #[arg(long, value_name = "FILE")]
+    pub paths: Option<PathBuf>,
+    /// Text that joins the channels of a path in --paths.
+    #[arg(long, default_value = " > ")]
+    pub separator: String,
+    /// Column separator of --paths (one character).
+    #[arg(long, default_value = ";")]
+    pub column_separator: char,
+    /// Channels that signal buying intent without causing it; the incremental model gives them no credit.
+    #[arg(long, value_delimiter = ',', default_value = "direct,organic-search,organic_search,branded-search")]
+    pub intent: Vec<String>,
+    /// Bootstrap resamples of the journeys for the share intervals of data-driven models (0 = none).
+    #[arg(long, default_value_t = 100)]
+    pub bootstrap: usize,
+    /// Seed of the bootstrap: the same seed gives the same intervals.
+    #[arg(long, default_value_t = 1)]
+    pub seed: u64,
+    /// Coverage of the bootstrap intervals.
+    #[arg(long, default_value_t = 0.95)]
+    pub level: f64,
     #[command(flatten)]
     pub analysis: AnalysisArgs,
 }

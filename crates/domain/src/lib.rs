@@ -9,12 +9,14 @@ pub mod dataset;
 pub mod enums;
 pub mod error;
 pub mod money;
+pub mod paths;
 pub mod records;
 
 pub use dataset::Dataset;
 pub use enums::*;
 pub use error::DomainError;
 pub use money::{Currency, Money};
+pub use paths::{ChannelId, PathRow, PathSet};
 pub use records::*;
 
 /// A calendar date (no time of day, no zone): metrics days, cost months, deal dates.

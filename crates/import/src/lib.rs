@@ -12,6 +12,7 @@ pub mod error;
 pub mod formats;
 pub mod options;
 pub mod parse;
+pub mod paths;
 pub mod read;
 pub mod utm;
 

@@ -94,6 +94,16 @@ impl<'a> JourneyIndex<'a> {
     }
 
     /// The journey of `deal` ending on `end_date` (inclusive), looking back `lookback_days` days.
+    /// Accounts that have at least one touchpoint, sorted.
+    pub fn accounts(&self) -> impl Iterator<Item = &'a str> + '_ {
+        self.by_account.keys().copied()
+    }
+
+    /// The touchpoints of `account` (its own and its contacts'), in dataset order.
+    pub fn account_touchpoints(&self, account: &str) -> impl Iterator<Item = &'a socialledger_domain::Touchpoint> + '_ {
+        self.by_account.get(account).into_iter().flatten().map(|&i| &self.dataset.touchpoints[i])
+    }
+
     pub fn journey(&self, deal: &Deal, purpose: JourneyPurpose, end_date: Date, lookback_days: u32) -> Journey {
         let mut idx: Vec<usize> = Vec::new();
         if let Some(list) = deal.account.as_deref().and_then(|a| self.by_account.get(a)) {

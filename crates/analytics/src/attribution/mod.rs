@@ -5,9 +5,15 @@
 //! to its amount; deal counts are credited as fractions that add up to 1 per deal. Deals whose journey has no
 //! touch in the lookback window are reported as unattributed, never dropped.
 
+pub mod account_paths;
+pub mod bootstrap;
+pub mod data_driven;
 pub mod heuristic;
+pub mod incremental;
 pub mod journey;
+pub mod markov;
 pub mod paths;
+pub mod shapley;
 
 pub use journey::{Journey, JourneyIndex, JourneyPurpose, Touch};
 

@@ -1,45 +1,165 @@
-//! `socialledger attribution --model M`: pipeline and revenue credited to each channel by one model.
+//! `socialledger attribution`: the credit each channel gets under one model, heuristic (on the database's deals)
+//! or data-driven (Markov, Shapley, incremental; on the database's account-based journeys or on a path file).
 
 use crate::args::{AttributionArgs, Cli};
 use crate::output;
+use anyhow::Context;
 use serde::Serialize;
-use socialledger_analytics::Model;
+use socialledger_analytics::attribution::account_paths::account_paths;
+use socialledger_analytics::attribution::data_driven::{attribute_paths, DataDrivenModel, Uncertainty};
+use socialledger_analytics::attribution::paths::DataDrivenResult;
+use socialledger_analytics::{JourneyPurpose, Model};
 use std::process::ExitCode;
 
-/// The `--json` output (documented in docs/cli.md). Shares are fractions of the attributed revenue (or of the
-/// pipeline when nothing is won) and sum to 1.
+/// The `--json` output (docs/cli.md). Shares are fractions of the credited total and sum to 1.
 #[derive(Debug, Serialize)]
 struct AttributionOutput {
     model: String,
-    currency: String,
-    lookback_days: u32,
-    /// Won deals in the period, and those with at least one touchpoint in the window.
-    total_conversions: u64,
+    order: Option<u8>,
+    /// Where the journeys came from: `database` or the path file's name.
+    source: String,
+    currency: Option<String>,
+    total_conversions: f64,
     total_value: f64,
-    pipeline_deals: u64,
-    pipeline: f64,
     channels: Vec<ChannelOut>,
-    unattributed_deals: u64,
-    unattributed_value: f64,
+    /// Heuristic models only: the pipeline side and deals left unattributed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pipeline: Option<PipelineOut>,
+    /// What could not be credited and why, in words.
+    notes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
 struct ChannelOut {
     channel: String,
-    /// Won deals credited (fractional).
+    /// Conversions (won deals) credited; fractional. For the incremental model: conversions the channel caused.
     conversions: f64,
-    /// Revenue credited, in major units of `currency`.
+    /// Value (revenue) credited, in major units.
     value: f64,
-    value_minor: i64,
-    /// Deals created (pipeline) credited (fractional).
-    deals: f64,
-    pipeline: f64,
-    pipeline_minor: i64,
+    removal_effect: Option<f64>,
     share: f64,
+    share_low: f64,
+    share_high: f64,
+    /// Heuristic models only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pipeline: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    deals: Option<f64>,
+}
+
+#[derive(Debug, Serialize)]
+struct PipelineOut {
+    deals: u64,
+    value: f64,
+    unattributed_won_deals: u64,
+    unattributed_value: f64,
 }
 
 pub async fn run(cli: &Cli, args: &AttributionArgs) -> anyhow::Result<ExitCode> {
-    let model = Model::parse(&args.model)?;
+    let out = match DataDrivenModel::parse(&args.model, args.order, &args.intent) {
+        Some(model) => data_driven(cli, args, &model).await?,
+        None => {
+            let model = Model::parse(&args.model)
+                .map_err(|e| anyhow::anyhow!("{e}; data-driven models: markov, shapley, incremental"))?;
+            if args.paths.is_some() {
+                anyhow::bail!(
+                    "--paths works with the data-driven models (markov, shapley, incremental); {model} needs the \
+                     touchpoints' dates and the deals' milestones, so it runs on the database only"
+                );
+            }
+            heuristic(cli, args, model).await?
+        }
+    };
+    if cli.json {
+        output::print_json(&out)?;
+    } else {
+        output::print_text(&table(&out))?;
+    }
+    Ok(if out.channels.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel) -> anyhow::Result<AttributionOutput> {
+    if !(0.0..1.0).contains(&args.level) || args.level <= 0.0 {
+        anyhow::bail!("--level must be between 0 and 1 (0.95 for 95 % intervals), not {}", args.level);
+    }
+    let uncertainty = Uncertainty { reps: args.bootstrap, seed: args.seed, level: args.level };
+    let mut notes = Vec::new();
+    let (paths, source, currency) = match &args.paths {
+        Some(file) => {
+            let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
+            let sep = u8::try_from(args.column_separator)
+                .map_err(|_| anyhow::anyhow!("--column-separator must be one ASCII character"))?;
+            let paths =
+                socialledger_import::paths::read_paths(&file.display().to_string(), &bytes, &args.separator, sep)?;
+            (paths, file.display().to_string(), None)
+        }
+        None => {
+            let store = super::open_store(&cli.db_or_default()).await?;
+            let settings = super::analysis::settings(&args.analysis)?;
+            let dataset = store.load().await?;
+            let built = account_paths(&dataset, &settings, JourneyPurpose::Revenue);
+            if built.conversions_without_touches > 0 {
+                notes.push(format!(
+                    "{} won deals had no touchpoint in the {}-day window and are not credited",
+                    built.conversions_without_touches, settings.lookback_days
+                ));
+            }
+            if built.open_deals > 0 {
+                notes.push(format!("{} open deals have no outcome yet and are left out", built.open_deals));
+            }
+            if built.accounts_without_deals > 0 {
+                notes.push(format!(
+                    "{} accounts with touchpoints and no deal count as journeys that did not convert",
+                    built.accounts_without_deals
+                ));
+            }
+            (built.paths, "database".to_string(), Some(settings.currency.to_string()))
+        }
+    };
+    if paths.rows.is_empty() {
+        anyhow::bail!("no journeys to attribute in {source}: import touchpoints and deals first, or check --paths");
+    }
+    let result = attribute_paths(&paths, model, uncertainty)?;
+    if uncertainty.reps == 0 {
+        notes.push("no bootstrap (--bootstrap 0): share_low and share_high equal share".to_string());
+    }
+    Ok(from_data_driven(result, source, currency, notes))
+}
+
+fn from_data_driven(
+    r: DataDrivenResult,
+    source: String,
+    currency: Option<String>,
+    notes: Vec<String>,
+) -> AttributionOutput {
+    AttributionOutput {
+        model: r.model,
+        order: r.order,
+        source,
+        currency,
+        total_conversions: r.total_conversions,
+        total_value: r.total_value,
+        channels: r
+            .channels
+            .into_iter()
+            .map(|c| ChannelOut {
+                channel: c.channel,
+                conversions: c.conversions,
+                value: c.value,
+                removal_effect: c.removal_effect,
+                share: c.share,
+                share_low: c.share_low,
+                share_high: c.share_high,
+                pipeline: None,
+                deals: None,
+            })
+            .collect(),
+        pipeline: None,
+        notes,
+    }
+}
+
+async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::Result<AttributionOutput> {
     let store = super::open_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
     let (_, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
@@ -50,76 +170,90 @@ pub async fn run(cli: &Cli, args: &AttributionArgs) -> anyhow::Result<ExitCode> 
     let scale = 10f64.powi(settings.currency.exponent() as i32);
     let revenue_total: i64 = result.channels.iter().map(|c| c.revenue_minor).sum();
     let pipeline_total: i64 = result.channels.iter().map(|c| c.pipeline_minor).sum();
-    let channels: Vec<ChannelOut> = result
-        .channels
-        .iter()
-        .map(|c| ChannelOut {
-            channel: c.channel.clone(),
-            conversions: c.won_deals,
-            value: c.revenue_minor as f64 / scale,
-            value_minor: c.revenue_minor,
-            deals: c.deals,
-            pipeline: c.pipeline_minor as f64 / scale,
-            pipeline_minor: c.pipeline_minor,
-            share: if revenue_total > 0 {
-                c.revenue_minor as f64 / revenue_total as f64
-            } else if pipeline_total > 0 {
-                c.pipeline_minor as f64 / pipeline_total as f64
-            } else {
-                0.0
-            },
-        })
-        .collect();
-    let out = AttributionOutput {
-        model: model.as_str().to_string(),
-        currency: settings.currency.to_string(),
-        lookback_days: settings.lookback_days,
-        total_conversions: report.won_deals,
-        total_value: report.revenue_minor as f64 / scale,
-        pipeline_deals: report.pipeline_deals,
-        pipeline: report.pipeline_minor as f64 / scale,
-        channels,
-        unattributed_deals: report.unattributed.won_deals,
-        unattributed_value: report.unattributed.revenue_minor as f64 / scale,
+    let share = |revenue: i64, pipeline: i64| {
+        if revenue_total > 0 {
+            revenue as f64 / revenue_total as f64
+        } else if pipeline_total > 0 {
+            pipeline as f64 / pipeline_total as f64
+        } else {
+            0.0
+        }
     };
-    if cli.json {
-        output::print_json(&out)?;
-    } else {
-        let mut text = format!(
-            "{} attribution, {} lookback days: {} won deals, {:.0} {} revenue; {} deals, {:.0} {} pipeline\n\n",
-            out.model,
-            out.lookback_days,
-            out.total_conversions,
-            out.total_value,
-            out.currency,
-            out.pipeline_deals,
-            out.pipeline,
-            out.currency
-        );
-        text.push_str(&format!(
-            "{:<22} {:>14} {:>8} {:>14} {:>8} {:>7}\n",
-            "channel", "revenue", "won", "pipeline", "deals", "share"
+    let mut notes = Vec::new();
+    if report.unattributed.won_deals > 0 {
+        notes.push(format!(
+            "{} won deals ({:.0} {}) had no touchpoint in the {}-day window and are not credited",
+            report.unattributed.won_deals,
+            report.unattributed.revenue_minor as f64 / scale,
+            settings.currency,
+            settings.lookback_days
         ));
-        for c in &out.channels {
-            text.push_str(&format!(
-                "{:<22} {:>14.0} {:>8.2} {:>14.0} {:>8.2} {:>6.1}%\n",
-                truncate(&c.channel, 22),
-                c.value,
-                c.conversions,
-                c.pipeline,
-                c.deals,
-                c.share * 100.0
-            ));
-        }
-        if out.unattributed_deals > 0 {
-            text.push_str(&format!(
-                "\n{} won deals ({:.0} {}) had no touchpoint in the window and are not attributed.\n",
-                out.unattributed_deals, out.unattributed_value, out.currency
-            ));
-        }
-        output::print_text(&text)?;
     }
-    Ok(if out.channels.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(AttributionOutput {
+        model: model.as_str().to_string(),
+        order: None,
+        source: "database".to_string(),
+        currency: Some(settings.currency.to_string()),
+        total_conversions: report.won_deals as f64,
+        total_value: report.revenue_minor as f64 / scale,
+        channels: result
+            .channels
+            .iter()
+            .map(|c| {
+                let s = share(c.revenue_minor, c.pipeline_minor);
+                ChannelOut {
+                    channel: c.channel.clone(),
+                    conversions: c.won_deals,
+                    value: c.revenue_minor as f64 / scale,
+                    removal_effect: None,
+                    share: s,
+                    share_low: s,
+                    share_high: s,
+                    pipeline: Some(c.pipeline_minor as f64 / scale),
+                    deals: Some(c.deals),
+                }
+            })
+            .collect(),
+        pipeline: Some(PipelineOut {
+            deals: report.pipeline_deals,
+            value: report.pipeline_minor as f64 / scale,
+            unattributed_won_deals: report.unattributed.won_deals,
+            unattributed_value: report.unattributed.revenue_minor as f64 / scale,
+        }),
+        notes,
+    })
+}
+
+fn table(out: &AttributionOutput) -> String {
+    let order = out.order.map(|o| format!(" (order {o})")).unwrap_or_default();
+    let cur = out.currency.as_deref().unwrap_or("");
+    let mut text = format!(
+        "{}{order} attribution on {}: {:.1} conversions, {:.0} {cur} value\n\n",
+        out.model, out.source, out.total_conversions, out.total_value
+    );
+    text.push_str(&format!(
+        "{:<24} {:>12} {:>14} {:>9} {:>17}\n",
+        "channel", "conversions", "value", "share", "interval"
+    ));
+    for c in &out.channels {
+        let interval = if c.share_low == c.share_high {
+            "-".to_string()
+        } else {
+            format!("{:.1}-{:.1}%", c.share_low * 100.0, c.share_high * 100.0)
+        };
+        text.push_str(&format!(
+            "{:<24} {:>12.2} {:>14.0} {:>8.1}% {:>17}\n",
+            truncate(&c.channel, 24),
+            c.conversions,
+            c.value,
+            c.share * 100.0,
+            interval
+        ));
+    }
+    for n in &out.notes {
+        text.push_str(&format!("\nnote: {n}"));
+    }
+    text
 }
 
 fn truncate(s: &str, n: usize) -> String {

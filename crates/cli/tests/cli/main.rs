@@ -1,5 +1,6 @@
 //! Integration tests of the real `socialledger` binary, in fresh temp dirs, on real export files.
 
+mod attribution;
 #[cfg(unix)]
 mod browser;
 mod demo;

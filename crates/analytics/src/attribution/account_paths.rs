@@ -1,0 +1,186 @@
+//! Account-based paths from the database, for the data-driven models: one journey per deal (all touchpoints of
+//! the deal's account and its contacts inside the lookback window, as for the heuristic models), and one null
+//! journey per account that has touchpoints but no deal.
+//!
+//! Outcomes by purpose:
+//! * **Revenue**: a won deal is a conversion worth its amount (in major units of the report currency); a lost deal
+//!   is a null journey; open deals have no outcome yet and are left out (counted).
+//! * **Pipeline**: every created deal is a conversion worth its amount.
+//!
+//! Every deal's journey ends at the deal's creation (the hand-over from marketing to sales): touches after it are
+//! the sales process, which the deal causes rather than the other way round. For the same reason sales meetings
+//! (`TouchKind::Meeting`) are left out of every path: they are how sales works a deal, not a marketing channel.
+//!
+//! In both, an account with touchpoints and no deal at all is a null journey over its touches in the
+//! `lookback_days` before its last touch. Journeys without any touch have no path and are counted, not credited.
+
+use super::journey::{journey_end_date, period_date, JourneyIndex, JourneyPurpose};
+use super::paths::PathSet;
+use crate::Settings;
+use serde::Serialize;
+use socialledger_domain::{Dataset, DealStatus, TouchKind};
+use std::collections::BTreeSet;
+
+/// Paths built from the database, and what could not become a path.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct AccountPaths {
+    pub paths: PathSet,
+    /// Deals that converted but had no touchpoint in the window.
+    pub conversions_without_touches: u64,
+    /// Open deals left out of revenue paths (their outcome is not known yet).
+    pub open_deals: u64,
+    /// Accounts with touchpoints and no deal, each one null journey.
+    pub accounts_without_deals: u64,
+}
+
+/// Builds the account-based paths of `dataset` for `purpose` (see the module doc).
+pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPurpose) -> AccountPaths {
+    let index = JourneyIndex::new(dataset);
+    let scale = 10f64.powi(settings.currency.exponent() as i32);
+    let mut rows: Vec<(Vec<String>, f64, f64, f64)> = Vec::new();
+    let mut conversions_without_touches = 0;
+    let mut open_deals = 0;
+    let mut with_deals: BTreeSet<&str> = BTreeSet::new();
+    let mut deals: Vec<_> = dataset.deals.iter().collect();
+    deals.sort_by(|a, b| a.key.cmp(&b.key));
+    for deal in deals {
+        if let Some(a) = deal.account.as_deref() {
+            with_deals.insert(a);
+        }
+        let Some(amount) = deal.amount.filter(|a| a.currency == settings.currency) else { continue };
+        if !settings.contains_opt(period_date(deal, purpose)) {
+            continue;
+        }
+        // Journeys end where marketing hands over: at the deal's creation. Touches after it (sales meetings,
+        // negotiation) are the deal's consequence, not its cause, and would credit the sales process.
+        let handover = journey_end_date(deal, JourneyPurpose::Pipeline, settings.journey_end);
+        let (converted, end) = match (purpose, deal.status) {
+            (JourneyPurpose::Pipeline, _) => (true, handover),
+            (JourneyPurpose::Revenue, DealStatus::Won) => (true, handover),
+            (JourneyPurpose::Revenue, DealStatus::Lost) => (false, handover),
+            (JourneyPurpose::Revenue, DealStatus::Open) => {
+                open_deals += 1;
+                continue;
+            }
+        };
+        let Some(end) = end else { continue };
+        let journey = index.journey(deal, purpose, end, settings.lookback_days);
+        let path: Vec<String> =
+            journey.touches.into_iter().filter(|t| t.kind != TouchKind::Meeting).map(|t| t.channel).collect();
+        if path.is_empty() {
+            conversions_without_touches += u64::from(converted);
+            continue;
+        }
+        if converted {
+            rows.push((path, 1.0, amount.minor as f64 / scale, 0.0));
+        } else {
+            rows.push((path, 0.0, 0.0, 1.0));
+        }
+    }
+    let mut accounts_without_deals = 0;
+    for account in index.accounts() {
+        if with_deals.contains(account) {
+            continue;
+        }
+        let mut touches: Vec<_> = index.account_touchpoints(account).collect();
+        touches.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+        touches.dedup_by(|a, b| a.key == b.key);
+        let Some(last) = touches.last().map(|t| t.at.date_naive()) else { continue };
+        let start = last.checked_sub_days(chrono::Days::new(settings.lookback_days as u64)).unwrap_or(last);
+        let path: Vec<String> = touches
+            .iter()
+            .filter(|t| t.kind != TouchKind::Meeting)
+            .filter(|t| t.at.date_naive() >= start && settings.contains(t.at.date_naive()))
+            .map(|t| t.channel.clone())
+            .collect();
+        if !path.is_empty() {
+            accounts_without_deals += 1;
+            rows.push((path, 0.0, 0.0, 1.0));
+        }
+    }
+    let (paths, _) = PathSet::from_named(rows);
+    AccountPaths { paths, conversions_without_touches, open_deals, accounts_without_deals }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use socialledger_domain::*;
+
+    fn touch(key: &str, account: &str, channel: &str, day: u32) -> Touchpoint {
+        Touchpoint {
+            key: key.into(),
+            contact: None,
+            account: Some(account.into()),
+            deal: None,
+            at: chrono::Utc.with_ymd_and_hms(2025, 3, day, 10, 0, 0).unwrap(),
+            channel: channel.into(),
+            kind: TouchKind::Visit,
+            campaign: None,
+            post_ref: None,
+            utm_source: None,
+            utm_medium: None,
+            utm_campaign: None,
+        }
+    }
+
+    fn deal(key: &str, account: &str, status: DealStatus, amount: i64, closed: u32) -> Deal {
+        Deal {
+            key: key.into(),
+            account: Some(account.into()),
+            name: key.into(),
+            amount: Some(Money::new(amount, Currency::EUR)),
+            created: Date::from_ymd_opt(2025, 3, 10),
+            stage: None,
+            status,
+            closed: Date::from_ymd_opt(2025, 3, closed),
+            self_reported_source: None,
+        }
+    }
+
+    #[test]
+    fn won_lost_open_and_dealless_accounts_become_the_right_paths() {
+        let ds = Dataset {
+            touchpoints: vec![
+                touch("1", "a", "linkedin", 1),
+                touch("2", "a", "newsletter", 5),
+                touch("3", "b", "x", 2),
+                touch("4", "c", "linkedin", 3),
+                touch("5", "c", "x", 4),
+                touch("6", "d", "events", 4),
+            ],
+            deals: vec![
+                deal("won", "a", DealStatus::Won, 1_000_00, 20),
+                deal("lost", "b", DealStatus::Lost, 500_00, 21),
+                deal("open", "d", DealStatus::Open, 700_00, 22),
+                deal("silent", "e", DealStatus::Won, 300_00, 20),
+            ],
+            ..Default::default()
+        };
+        let out = account_paths(&ds, &Settings::default(), JourneyPurpose::Revenue);
+        // `events` is touched only by the account whose deal is still open, so it is on no path.
+        assert_eq!(out.paths.channels, ["linkedin", "newsletter", "x"]);
+        let named: Vec<(Vec<&str>, f64, f64, f64)> = out
+            .paths
+            .rows
+            .iter()
+            .map(|r| {
+                (
+                    r.channels.iter().map(|&c| out.paths.channels[c as usize].as_str()).collect(),
+                    r.conversions,
+                    r.value,
+                    r.nulls,
+                )
+            })
+            .collect();
+        assert!(named.contains(&(vec!["linkedin", "newsletter"], 1.0, 1000.0, 0.0)), "{named:?}");
+        assert!(named.contains(&(vec!["x"], 0.0, 0.0, 1.0)), "lost deal is a null journey: {named:?}");
+        assert!(
+            named.contains(&(vec!["linkedin", "x"], 0.0, 0.0, 1.0)),
+            "dealless account is a null journey: {named:?}"
+        );
+        assert_eq!(named.len(), 3, "the open deal's account has a deal, so it is neither a conversion nor a null");
+        assert_eq!((out.open_deals, out.conversions_without_touches, out.accounts_without_deals), (1, 1, 1));
+    }
+}
