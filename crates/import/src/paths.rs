@@ -612,7 +612,11 @@ mod tests {
     #[test]
     fn separators_spaces_columns_and_line_ends() {
         let a = read("path;total_conversions;total_conversion_value;total_null\nb > a;1;2.5;3\na;0;0;1\n").unwrap();
-        let b = read("\u{feff}Total_Null ; PATH;extra;total_conversion_value;total_conversions\r\n3;b>a;x;2.5;1\r\n\r\n1; a ;y;;0").unwrap();
+        let b = read(concat!(
+            "\u{feff}Total_Null ; PATH;extra;total_conversion_value;total_conversions\r\n",
+            "3;b>a;x;2.5;1\r\n\r\n1; a ;y;;0"
+        ))
+        .unwrap();
         assert_eq!(a, b);
         assert_eq!(a.channels, vec!["a", "b"]);
         assert_eq!(named(&a), vec![(vec!["b", "a"], 1.0, 2.5, 3.0), (vec!["a"], 0.0, 0.0, 1.0)]);

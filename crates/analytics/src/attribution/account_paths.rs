@@ -151,10 +151,10 @@ mod tests {
                 touch("6", "d", "events", 4),
             ],
             deals: vec![
-                deal("won", "a", DealStatus::Won, 1_000_00, 20),
-                deal("lost", "b", DealStatus::Lost, 500_00, 21),
-                deal("open", "d", DealStatus::Open, 700_00, 22),
-                deal("silent", "e", DealStatus::Won, 300_00, 20),
+                deal("won", "a", DealStatus::Won, 100_000, 20),
+                deal("lost", "b", DealStatus::Lost, 50_000, 21),
+                deal("open", "d", DealStatus::Open, 70_000, 22),
+                deal("silent", "e", DealStatus::Won, 30_000, 20),
             ],
             ..Default::default()
         };

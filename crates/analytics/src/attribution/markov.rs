@@ -3,7 +3,7 @@
 //! The chain is fitted from aggregated paths the way ChannelAttribution's `markov_model` fits it ([`chain`]:
 //! states are the last k channels, plus start, conversion and null), so results are comparable. Where
 //! ChannelAttribution then *simulates* journeys through the chain to estimate how often converting journeys visit
-//! each channel, we solve the absorbing chain's linear systems ([`solve`]): no sampling, no run-to-run wobble.
+//! each channel, we solve the absorbing chain's linear systems (module `solve`): no sampling, no run-to-run wobble.
 //!
 //! The removal effect of channel c is the relative drop of the conversion probability when every transition into
 //! a state holding c is redirected to null (Anderl, Becker, von Wangenheim and Schumann 2016, "Mapping the
@@ -78,7 +78,7 @@ pub fn markov(paths: &PathSet, order: u8) -> Result<MarkovFit, AnalyticsError> {
         return Err(AnalyticsError::NoConversions { model: "markov" });
     }
     let full = chain.absorption()?;
-    let [conversion_probability, value_per_journey] = chain.from_start(&full.x);
+    let [conversion_probability, value_per_journey] = chain.absorbed_from_start(&full.x);
 
     let through: Vec<([f64; 2], usize)> = (0..paths.channels.len())
         .into_par_iter()
@@ -138,7 +138,7 @@ pub fn markov(paths: &PathSet, order: u8) -> Result<MarkovFit, AnalyticsError> {
 /// [`AnalyticsError::NotConverged`] as for [`markov`].
 pub fn removal_effects(chain: &AbsorbingChain) -> Result<Vec<[f64; 2]>, AnalyticsError> {
     let full = chain.absorption()?;
-    let [p, v] = chain.from_start(&full.x);
+    let [p, v] = chain.absorbed_from_start(&full.x);
     (0..chain.channels)
         .map(|c| {
             let (t, _) = chain.through_channel(c as ChannelId, &full)?;
@@ -287,11 +287,25 @@ mod tests {
         let true_shares = shares(&exact.iter().map(|r| r[0]).collect::<Vec<_>>());
         let true_value_shares = shares(&exact.iter().map(|r| r[1]).collect::<Vec<_>>());
         let paths = simulate_chain(&truth, 200_000, 20_240_601).unwrap();
-        let fit = markov(&paths, 1).unwrap();
+        // A first-order world is also a higher-order one (each window's future depends on its last channel only),
+        // so orders 2 and 3 must recover the same truth, with more states to estimate.
+        for order in 1..=3 {
+            let fit = markov(&paths, order).unwrap();
+            check_against_truth(&fit, &truth, &true_shares, &true_value_shares);
+        }
+    }
+
+    fn check_against_truth(fit: &MarkovFit, truth: &FirstOrderChain, true_shares: &[f64], true_value_shares: &[f64]) {
         for (i, name) in truth.channels.iter().enumerate() {
-            let c = channel(&fit, name);
+            let c = channel(fit, name);
             let err = (c.share - true_shares[i]).abs();
-            assert!(err < 0.005, "{name}: fitted share {:.4}, true {:.4}", c.share, true_shares[i]);
+            assert!(
+                err < 0.005,
+                "order {}, {name}: fitted share {:.4}, true {:.4}",
+                fit.order,
+                c.share,
+                true_shares[i]
+            );
             let value_share = c.value / fit.result.total_value;
             assert!(
                 (value_share - true_value_shares[i]).abs() < 0.005,
@@ -444,10 +458,11 @@ mod tests {
         for k in 0..m {
             let p = (k..m).max_by(|&x, &y| a[x][k].abs().total_cmp(&a[y][k].abs())).unwrap();
             a.swap(k, p);
-            for i in k + 1..m {
-                let f = a[i][k] / a[k][k];
-                for j in k..=m {
-                    a[i][j] -= f * a[k][j];
+            let pivot = a[k].clone();
+            for row in a.iter_mut().skip(k + 1) {
+                let f = row[k] / pivot[k];
+                for (x, p) in row.iter_mut().zip(&pivot).skip(k) {
+                    *x -= f * p;
                 }
             }
         }
@@ -510,8 +525,10 @@ mod tests {
             for c in 0..6u16 {
                 let re = 1.0 - dense_from_start(&chain, Some(c), 0) / p;
                 let vre = 1.0 - dense_from_start(&chain, Some(c), 1) / v;
-                prop_assert!((fit.removal_effects[usize::from(c)] - re).abs() < 1e-10, "channel {c}: {} vs {re}", fit.removal_effects[usize::from(c)]);
-                prop_assert!((fit.value_removal_effects[usize::from(c)] - vre).abs() < 1e-10);
+                let i = usize::from(c);
+                let (fitted, fitted_value) = (fit.removal_effects[i], fit.value_removal_effects[i]);
+                prop_assert!((fitted - re).abs() < 1e-10, "channel {c}: {fitted} vs {re}");
+                prop_assert!((fitted_value - vre).abs() < 1e-10, "channel {c}: {fitted_value} vs {vre}");
             }
         }
 

@@ -3,7 +3,8 @@
 //! A path is the ordered list of channels a journey touched. Journeys with the same path are aggregated into one
 //! [`PathRow`] with how many converted (and their value) and how many did not (`nulls`), exactly like
 //! ChannelAttribution's `path;total_conversions;total_conversion_value;total_null` files. Paths come from a path
-//! file (read by `socialledger_import::paths`) or from the database's account-based journeys ([`from_journeys`]).
+//! file (read by `socialledger_import::paths`) or from the database's account-based journeys
+//! ([`super::account_paths`]).
 
 use serde::Serialize;
 

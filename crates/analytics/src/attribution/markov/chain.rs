@@ -411,9 +411,9 @@ impl Builder {
         }
         let mut dist = vec![u32::MAX; n];
         let mut queue: Vec<u32> = Vec::with_capacity(n);
-        for s in 0..n {
+        for (s, d) in dist.iter_mut().enumerate() {
             if self.conversion[s] + self.null[s] > 0.0 {
-                dist[s] = 0;
+                *d = 0;
                 queue.push(s as u32);
             }
         }
@@ -479,8 +479,8 @@ impl Builder {
         let mut null = vec![0.0; n];
         let mut stay = vec![1.0; n];
         let mut start: Vec<(u32, f64)> = Vec::new();
-        for old in 0..n {
-            let s = new_id[old] as usize;
+        for (old, &s) in new_id.iter().enumerate() {
+            let s = s as usize;
             keys[s] = self.keys[old];
             let moves: f64 = weight[row_ptr[s]..row_ptr[s + 1]].iter().sum();
             let out = moves + self_loop[s] + self.conversion[old] + self.null[old];

@@ -41,7 +41,7 @@ pub(crate) struct Absorption {
 
 impl AbsorbingChain {
     /// The probability that a journey converts, and the expected conversion value per journey, from the start.
-    pub(crate) fn from_start(&self, x: &[[f64; 2]]) -> [f64; 2] {
+    pub(crate) fn absorbed_from_start(&self, x: &[[f64; 2]]) -> [f64; 2] {
         let mut acc = [self.start_conversion, self.start_value];
         for &(s, p) in &self.start {
             acc[0] += p * x[s as usize][0];
@@ -161,7 +161,7 @@ mod tests {
         let xa = 0.4 / 0.85;
         let xb = 0.4 + 0.3 * xa;
         let p = 0.6 * xa + 0.4 * xb;
-        let [conv, _] = chain.from_start(&full.x);
+        let [conv, _] = chain.absorbed_from_start(&full.x);
         assert!((conv - p).abs() < 1e-14, "{conv} vs {p}");
         // Visiting A then converting: from A it is x_A; from B it is 0.3 x_A.
         let (through_a, _) = chain.through_channel(0, &full).unwrap();
@@ -172,7 +172,7 @@ mod tests {
         // Value: v_A = 0.2 * 10 + 0.5 v_B, v_B = 0.4 * 25 + 0.3 v_A.
         let va = (2.0 + 0.5 * 10.0) / 0.85;
         let vb = 10.0 + 0.3 * va;
-        let [_, value] = chain.from_start(&full.x);
+        let [_, value] = chain.absorbed_from_start(&full.x);
         assert!((value - (0.6 * va + 0.4 * vb)).abs() < 1e-12);
     }
 
@@ -185,8 +185,8 @@ mod tests {
         let plain =
             AbsorbingChain::first_order(&[1.0, 0.0], &[vec![0.0, 0.5], vec![0.0, 0.0]], &[0.2, 0.5], &[1.0, 1.0])
                 .unwrap();
-        let a = looped.from_start(&looped.absorption().unwrap().x);
-        let b = plain.from_start(&plain.absorption().unwrap().x);
+        let a = looped.absorbed_from_start(&looped.absorption().unwrap().x);
+        let b = plain.absorbed_from_start(&plain.absorption().unwrap().x);
         assert!((a[0] - b[0]).abs() < 1e-15 && (a[0] - (0.2 + 0.5 * 0.5)).abs() < 1e-15);
     }
 
