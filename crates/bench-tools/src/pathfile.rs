@@ -20,7 +20,7 @@ pub fn write(paths: &PathSet, out: &Path) -> Result<()> {
     w.flush().with_context(|| format!("writing {}", out.display()))
 }
 
-/// Writes `paths` to any writer (see [`write`]).
+/// Writes `paths` to any writer (see [`write()`]).
 pub fn write_to(paths: &PathSet, w: &mut impl Write) -> std::io::Result<()> {
     writeln!(w, "{HEADER}")?;
     for row in &paths.rows {
