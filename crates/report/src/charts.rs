@@ -1,4 +1,4 @@
-//! The report's four charts, built from the analysis (and, for the timeline, the dataset) as plain chart data.
+//! The report's five charts, built from the analysis (and, for the timeline, the dataset) as plain chart data.
 
 use crate::figures::Unit;
 use crate::models::{self, REFERENCE_MODEL};
@@ -13,6 +13,7 @@ use crate::svg::{
     Tick, TickRow, Timeline,
 };
 use crate::{figures, table::ChannelRow};
+use socialledger_analytics::attribution::comparison::{ModelComparison, ModelFamily};
 use socialledger_analytics::cost::VALUE_BEYOND_SALES;
 use socialledger_analytics::{month_start, Analysis};
 use socialledger_domain::{Activity, Date, Money, Task};
@@ -236,6 +237,67 @@ fn activity_title(a: &Activity) -> String {
         t.push_str(&format!(", volume {}", figures::decimal(v as f64, 0)));
     }
     t
+}
+
+/// Every channel of the model comparison, largest linear share first: the linear share with a whisker over the
+/// heuristic models, the Markov (order 1) share with its bootstrap interval as the whisker,
+/// and the share of self-reported answers naming the channel (when any won deal has an answer).
+pub fn model_comparison(c: &ModelComparison, rows: &[ChannelRow]) -> GroupedBarChart {
+    use crate::readings::model_comparison::{channel_name, fitted};
+    let models = fitted(c);
+    let share = |key: &str, ch: &str| c.model(key).and_then(|m| m.share(ch)).map_or(0.0, |s| s.share);
+    // The heuristic whisker: lowest to highest share over the heuristic models.
+    let range = |ch: &str| -> Option<(f64, f64)> {
+        let values: Vec<f64> = models
+            .iter()
+            .filter(|m| m.family == ModelFamily::Heuristic)
+            .map(|m| m.share(ch).map_or(0.0, |s| s.share))
+            .collect();
+        let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        (lo.is_finite() && hi.is_finite()).then_some((lo, hi))
+    };
+    let markov = c.model("markov-1").filter(|m| m.error.is_none());
+    let with_answers = c.self_reported.answered > 0;
+    let mut channels: Vec<&String> =
+        c.channels.iter().filter(|ch| models.iter().any(|m| m.share(ch).is_some())).collect();
+    let linear = REFERENCE_MODEL.as_str();
+    channels.sort_by(|a, b| share(linear, b).total_cmp(&share(linear, a)).then_with(|| a.cmp(b)));
+    let mut series = vec!["Linear".to_string()];
+    let mut legend = vec!["Linear (whisker: heuristic range)".to_string()];
+    if markov.is_some() {
+        series.push("Markov".into());
+        legend.push("Markov 1 (whisker: interval)".into());
+    }
+    if with_answers {
+        series.push("Said".into());
+        legend.push("Self-reported answers".into());
+    }
+    GroupedBarChart {
+        id: "chart-model-comparison".into(),
+        title: "Share of credit per channel under heuristic and data-driven models".into(),
+        description: "For each channel, its share of the credit under the linear model with a whisker over every heuristic model, under the order-1 Markov model with its bootstrap interval as the whisker, and its share of the buyers' self-reported answers.".into(),
+        unit: Unit::Rate,
+        series,
+        legend,
+        groups: channels
+            .into_iter()
+            .map(|ch| {
+                let mut bars = vec![Bar { value: share(linear, ch), range: range(ch) }];
+                if let Some(m) = markov {
+                    let s = m.share(ch);
+                    let value = s.map_or(0.0, |s| s.share);
+                    let interval = s.and_then(|s| Some((s.low?, s.high?)));
+                    bars.push(Bar { value, range: interval });
+                }
+                if with_answers {
+                    let said = c.self_reported.by_channel.iter().find(|s| &s.channel == ch).map_or(0.0, |s| s.share);
+                    bars.push(Bar { value: said, range: None });
+                }
+                BarGroup { label: channel_name(rows, ch).to_string(), bars }
+            })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -38,6 +38,7 @@ impl<'a> Contents<'a> {
             },
             hours: readings::hours::reading(analysis, &rows),
             attribution: readings::attribution::reading(analysis, &rows),
+            model_comparison: readings::model_comparison::reading(analysis, &rows, input.comparison),
         };
         Contents { input, period, summary: Summary::of(analysis), rows, rhythm, readings }
     }

@@ -8,6 +8,7 @@ use crate::summary::Summary;
 use crate::table::ChannelRow;
 use crate::ReportError;
 use serde::Serialize;
+use socialledger_analytics::attribution::comparison::ModelComparison;
 use socialledger_analytics::{AttributionReport, MonthlyEngagement, Note, Settings};
 use socialledger_domain::{ActivityKind, Currency, Date, Task};
 
@@ -30,6 +31,9 @@ struct Document<'a> {
     monthly_engagement: &'a [MonthlyEngagement],
     rhythm: Option<RhythmJson>,
     attribution: &'a AttributionReport,
+    /// Every model's share per channel, data-driven ones included, and the self-reported sources; `null` when
+    /// the data-driven models were not run.
+    model_comparison: Option<&'a ModelComparison>,
     readings: &'a Readings,
     notes: &'a [Note],
 }
@@ -156,6 +160,7 @@ pub fn render(contents: &Contents<'_>) -> Result<String, ReportError> {
         monthly_engagement: &analysis.monthly_engagement,
         rhythm,
         attribution: &analysis.attribution,
+        model_comparison: contents.input.comparison,
         readings: &contents.readings,
         notes: &analysis.notes,
     };

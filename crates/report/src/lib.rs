@@ -1,8 +1,9 @@
 //! Reports of socialledger: terminal table, JSON, CSV and self-contained HTML with inline SVG charts.
 //!
 //! [`render`] turns one analysis into one report in one [`Format`]. Every format shows the same channels table
-//! ([`table::ChannelRow`]); the HTML report adds four charts, each with a plain-language reading generated from
-//! the numbers ([`readings`]), and the data notes. The only thing that differs between two renders of the same
+//! ([`table::ChannelRow`]); the HTML report adds five charts (the fifth compares the attribution models,
+//! data-driven ones included, when [`ReportInput::comparison`] is given), each with a plain-language reading
+//! generated from the numbers ([`readings`]), and the data notes. The only thing that differs between two renders of the same
 //! analysis is `generated_at`.
 //!
 //! Layout: [`contents`] computes what a report shows once; [`terminal`], [`json`], [`csv`] and [`html`] write
@@ -27,6 +28,7 @@ pub mod terminal;
 pub use contents::Contents;
 pub use error::ReportError;
 
+use socialledger_analytics::attribution::comparison::ModelComparison;
 use socialledger_analytics::{Analysis, Settings};
 use socialledger_domain::{Dataset, Timestamp};
 
@@ -43,6 +45,10 @@ pub struct ReportInput<'a> {
     pub generated_at: Timestamp,
     /// The company or workspace name for the title; `None` gives a generic title. Untrusted text.
     pub title: Option<String>,
+    /// Every attribution model side by side, data-driven ones included
+    /// (`socialledger_analytics::attribution::comparison::compare_models_for_report`); `None` leaves the
+    /// data-driven models out and the comparison section says so.
+    pub comparison: Option<&'a ModelComparison>,
 }
 
 /// The output format of a report.

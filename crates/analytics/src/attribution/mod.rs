@@ -7,6 +7,7 @@
 
 pub mod account_paths;
 pub mod bootstrap;
+pub mod comparison;
 pub mod data_driven;
 pub mod heuristic;
 pub mod incremental;

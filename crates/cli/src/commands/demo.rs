@@ -5,6 +5,7 @@ use crate::args::{Cli, DemoArgs};
 use crate::output;
 use anyhow::Context;
 use serde::Serialize;
+use socialledger_analytics::attribution::comparison::compare_models_for_report;
 use socialledger_analytics::{analyze, Settings};
 use socialledger_demo::{simulate, DemoConfig};
 use socialledger_import::ImportOptions;
@@ -65,12 +66,14 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let settings = Settings::default();
     let dataset = store.load().await?;
     let analysis = analyze(&dataset, &settings);
+    let comparison = compare_models_for_report(&dataset, &settings, &analysis.attribution);
     let input = ReportInput {
         analysis: &analysis,
         dataset: &dataset,
         settings: &settings,
         generated_at: chrono::Utc::now(),
         title: Some(format!("Demo company (seed {})", args.seed)),
+        comparison: Some(&comparison),
     };
     let report_path = out.join("report.html");
     std::fs::write(&report_path, render(&input, Format::Html)?)

@@ -3,6 +3,7 @@
 use crate::args::{Cli, ReportArgs, ReportFormat};
 use crate::output;
 use anyhow::Context;
+use socialledger_analytics::attribution::comparison::compare_models_for_report;
 use socialledger_report::{render, Format, ReportInput};
 use std::process::ExitCode;
 
@@ -10,7 +11,10 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
     let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
-    let format = if cli.json { ReportFormat::Json } else { args.format };
+    // The data-driven models are fitted only where they are shown (HTML, JSON); the table formats skip them.
+    let comparison = matches!(format_of(cli, args), ReportFormat::Html | ReportFormat::Json)
+        .then(|| compare_models_for_report(&dataset, &settings, &analysis.attribution));
+    let format = format_of(cli, args);
     let text = render(
         &ReportInput {
             analysis: &analysis,
@@ -18,6 +22,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             settings: &settings,
             generated_at: chrono::Utc::now(),
             title: args.title.clone(),
+            comparison: comparison.as_ref(),
         },
         match format {
             ReportFormat::Terminal => Format::Terminal,
@@ -36,4 +41,12 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         None => output::print_text(&text)?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn format_of(cli: &Cli, args: &ReportArgs) -> ReportFormat {
+    if cli.json {
+        ReportFormat::Json
+    } else {
+        args.format
+    }
 }

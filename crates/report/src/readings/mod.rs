@@ -5,6 +5,7 @@ pub mod attribution;
 pub mod cost_revenue;
 pub mod engagement;
 pub mod hours;
+pub mod model_comparison;
 pub mod rhythm;
 
 use crate::figures;
@@ -31,6 +32,8 @@ pub struct Readings {
     pub rhythm: Reading,
     pub hours: Reading,
     pub attribution: Reading,
+    /// The comparison of heuristic and data-driven models with the self-reported sources.
+    pub model_comparison: Reading,
 }
 
 /// At most this many channels get a sentence of their own; the rest are summed up in one.

@@ -282,7 +282,7 @@ pub fn dataset() -> Dataset {
                 email: None,
                 job_title: None,
                 created_at: Some(ts("2024-01-28T10:00:00Z")),
-                self_reported_source: None,
+                self_reported_source: Some("LinkedIn".into()),
             },
             Contact {
                 key: "c2".into(),

@@ -6,6 +6,7 @@ mod formats;
 mod safety;
 mod truth;
 
+use socialledger_analytics::attribution::comparison::compare_models_for_report;
 use socialledger_analytics::{analyze, Analysis};
 use socialledger_report::{render, Format, ReportInput};
 
@@ -14,12 +15,14 @@ pub fn rendered(format: Format) -> String {
     let dataset = fixture::dataset();
     let settings = fixture::settings();
     let analysis: Analysis = analyze(&dataset, &settings);
+    let comparison = compare_models_for_report(&dataset, &settings, &analysis.attribution);
     let input = ReportInput {
         analysis: &analysis,
         dataset: &dataset,
         settings: &settings,
         generated_at: fixture::generated_at(),
         title: Some("Acme <Widgets> & Co".into()),
+        comparison: Some(&comparison),
     };
     render(&input, format).expect("the fixture renders")
 }

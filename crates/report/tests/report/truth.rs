@@ -78,12 +78,18 @@ fn json_differs_only_in_generated_at() {
     let dataset = fixture::dataset();
     let settings = fixture::settings();
     let analysis = analyze(&dataset, &settings);
+    let comparison = socialledger_analytics::attribution::comparison::compare_models_for_report(
+        &dataset,
+        &settings,
+        &analysis.attribution,
+    );
     let at = |generated_at| ReportInput {
         analysis: &analysis,
         dataset: &dataset,
         settings: &settings,
         generated_at,
         title: None,
+        comparison: Some(&comparison),
     };
     let a: serde_json::Value =
         serde_json::from_str(&render(&at(fixture::generated_at()), Format::Json).unwrap()).unwrap();
