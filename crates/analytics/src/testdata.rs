@@ -133,3 +133,22 @@ pub(crate) fn touch(key: &str, account: Option<&str>, at: &str, channel: &str, k
         utm_campaign: None,
     }
 }
+
+/// A visit of `account` (no contact, no deal) on `channel` at 10:00 UTC on March `day`, 2025.
+pub(crate) fn account_touch(key: &str, account: &str, channel: &str, day: u32) -> Touchpoint {
+    use chrono::TimeZone;
+    Touchpoint {
+        key: key.into(),
+        contact: None,
+        account: Some(account.into()),
+        deal: None,
+        at: chrono::Utc.with_ymd_and_hms(2025, 3, day, 10, 0, 0).unwrap(),
+        channel: channel.into(),
+        kind: TouchKind::Visit,
+        campaign: None,
+        post_ref: None,
+        utm_source: None,
+        utm_medium: None,
+        utm_campaign: None,
+    }
+}

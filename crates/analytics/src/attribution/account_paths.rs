@@ -105,25 +105,9 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
     use socialledger_domain::*;
 
-    fn touch(key: &str, account: &str, channel: &str, day: u32) -> Touchpoint {
-        Touchpoint {
-            key: key.into(),
-            contact: None,
-            account: Some(account.into()),
-            deal: None,
-            at: chrono::Utc.with_ymd_and_hms(2025, 3, day, 10, 0, 0).unwrap(),
-            channel: channel.into(),
-            kind: TouchKind::Visit,
-            campaign: None,
-            post_ref: None,
-            utm_source: None,
-            utm_medium: None,
-            utm_campaign: None,
-        }
-    }
+    use crate::testdata::account_touch as touch;
 
     fn deal(key: &str, account: &str, status: DealStatus, amount: i64, closed: u32) -> Deal {
         Deal {
