@@ -135,6 +135,19 @@ pub(crate) fn touch(key: &str, account: Option<&str>, at: &str, channel: &str, k
 }
 
 /// A visit of `account` (no contact, no deal) on `channel` at 10:00 UTC on March `day`, 2025.
+/// A touch of account `archive` on 2024-02-01, more than a year before the March 2025 touches of
+/// [`account_touch`]: with it the data begins early enough that their journeys' 365-day windows are observed
+/// whole (the data-driven models leave out journeys whose window starts before the data).
+pub(crate) fn data_start_touch() -> Touchpoint {
+    use chrono::TimeZone;
+    Touchpoint {
+        key: "data-start".into(),
+        at: chrono::Utc.with_ymd_and_hms(2024, 2, 1, 10, 0, 0).unwrap(),
+        account: Some("archive".into()),
+        ..account_touch("data-start", "archive", "direct", 1)
+    }
+}
+
 pub(crate) fn account_touch(key: &str, account: &str, channel: &str, day: u32) -> Touchpoint {
     use chrono::TimeZone;
     Touchpoint {

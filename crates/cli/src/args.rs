@@ -90,6 +90,13 @@ pub struct DemoArgs {
     /// Folder for the CSV files, truth.json, the database and report.html.
     #[arg(long, default_value = "socialledger-demo")]
     pub out: PathBuf,
+    /// Number of CRM accounts (buying organisations) of the simulated company; more accounts, more deals and
+    /// journeys, and narrower intervals for the data-driven attribution models.
+    #[arg(long, default_value_t = 400, value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    pub accounts: u32,
+    /// Length of the simulated period in calendar months.
+    #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=120))]
+    pub months: u32,
 }
 
 #[derive(Debug, Args)]
@@ -173,10 +180,14 @@ pub struct AttributionArgs {
     /// database. Data-driven models only.
     #[arg(long, value_name = "FILE")]
     pub paths: Option<PathBuf>,
-    /// Text that joins the channels of a path in --paths.
+    /// Also write the journeys the data-driven model was fitted on to FILE, in the --paths format (to check them,
+    /// or to run them through another tool such as ChannelAttribution).
+    #[arg(long, value_name = "FILE")]
+    pub write_paths: Option<PathBuf>,
+    /// Text that joins the channels of a path in --paths and --write-paths.
     #[arg(long, default_value = " > ")]
     pub separator: String,
-    /// Column separator of --paths (one character).
+    /// Column separator of --paths and --write-paths (one character).
     #[arg(long, default_value = ";")]
     pub column_separator: char,
     /// Channels that signal buying intent without causing it; the incremental model gives them no credit.

@@ -31,6 +31,18 @@ pub struct AccountPaths {
     pub open_deals: u64,
     /// Accounts with touchpoints and no deal, each one null journey.
     pub accounts_without_deals: u64,
+    /// Journeys left out because their window starts before the first touchpoint of the data: they would look
+    /// shorter than the others only because the data begins later (deals created early in the data).
+    pub cut_short: CutShort,
+    /// The first day with a touchpoint in the data: windows must start on or after it.
+    pub observed_from: Option<socialledger_domain::Date>,
+}
+
+/// Journeys left out because the data does not cover their whole window.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize)]
+pub struct CutShort {
+    pub conversions: u64,
+    pub nulls: u64,
 }
 
 /// Builds the account-based paths of `dataset` for `purpose` (see the module doc).
@@ -41,6 +53,13 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
     let mut conversions_without_touches = 0;
     let mut open_deals = 0;
     let mut with_deals: BTreeSet<&str> = BTreeSet::new();
+    let observed_from = dataset.touchpoints.iter().map(|t| t.at.date_naive()).min();
+    let lookback = chrono::Days::new(settings.lookback_days as u64);
+    // A window is fully observed when it starts on or after the first touchpoint of the data.
+    let fully_observed = |end: socialledger_domain::Date| {
+        observed_from.is_some_and(|from| end.checked_sub_days(lookback).is_some_and(|s| s >= from))
+    };
+    let mut cut_short = CutShort::default();
     let mut deals: Vec<_> = dataset.deals.iter().collect();
     deals.sort_by(|a, b| a.key.cmp(&b.key));
     for deal in deals {
@@ -64,6 +83,14 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
             }
         };
         let Some(end) = end else { continue };
+        if !fully_observed(end) {
+            if converted {
+                cut_short.conversions += 1;
+            } else {
+                cut_short.nulls += 1;
+            }
+            continue;
+        }
         let journey = index.journey(deal, purpose, end, settings.lookback_days);
         let path: Vec<String> =
             journey.touches.into_iter().filter(|t| t.kind != TouchKind::Meeting).map(|t| t.channel).collect();
@@ -85,12 +112,19 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
         let mut touches: Vec<_> = index.account_touchpoints(account).collect();
         touches.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
         touches.dedup_by(|a, b| a.key == b.key);
-        let Some(last) = touches.last().map(|t| t.at.date_naive()) else { continue };
-        let start = last.checked_sub_days(chrono::Days::new(settings.lookback_days as u64)).unwrap_or(last);
+        // The null journey ends at the account's last touch in the period, as a deal's ends in the period.
+        let Some(last) = touches.iter().map(|t| t.at.date_naive()).filter(|d| settings.contains(*d)).max() else {
+            continue;
+        };
+        if !fully_observed(last) {
+            cut_short.nulls += 1;
+            continue;
+        }
+        let start = last.checked_sub_days(lookback).unwrap_or(last);
         let path: Vec<String> = touches
             .iter()
             .filter(|t| t.kind != TouchKind::Meeting)
-            .filter(|t| t.at.date_naive() >= start && settings.contains(t.at.date_naive()))
+            .filter(|t| (start..=last).contains(&t.at.date_naive()))
             .map(|t| t.channel.clone())
             .collect();
         if !path.is_empty() {
@@ -99,7 +133,7 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
         }
     }
     let (paths, _) = PathSet::from_named(rows);
-    AccountPaths { paths, conversions_without_touches, open_deals, accounts_without_deals }
+    AccountPaths { paths, conversions_without_touches, open_deals, accounts_without_deals, cut_short, observed_from }
 }
 
 #[cfg(test)]
@@ -133,6 +167,7 @@ mod tests {
                 touch("4", "c", "linkedin", 3),
                 touch("5", "c", "x", 4),
                 touch("6", "d", "events", 4),
+                crate::testdata::data_start_touch(),
             ],
             deals: vec![
                 deal("won", "a", DealStatus::Won, 100_000, 20),
@@ -165,6 +200,30 @@ mod tests {
             "dealless account is a null journey: {named:?}"
         );
         assert_eq!(named.len(), 3, "the open deal's account has a deal, so it is neither a conversion nor a null");
+        // The archive account's last touch is the first of the data: its window is not observed whole.
+        assert_eq!(out.cut_short, CutShort { conversions: 0, nulls: 1 });
+        assert_eq!(out.observed_from, Date::from_ymd_opt(2024, 2, 1));
         assert_eq!((out.open_deals, out.conversions_without_touches, out.accounts_without_deals), (1, 1, 1));
+    }
+
+    #[test]
+    fn journeys_whose_window_starts_before_the_data_are_left_out_and_counted() {
+        // The data begins on 2025-03-01. With a 9-day lookback a deal created on 2025-03-10 has the window
+        // 03-01..03-10, observed whole; one created on 03-09 would reach back to 02-28, before the data.
+        let settings = Settings { lookback_days: 9, ..Settings::default() };
+        let mut early = deal("early", "b", DealStatus::Won, 10_000, 20);
+        early.created = Date::from_ymd_opt(2025, 3, 9);
+        let ds = Dataset {
+            touchpoints: vec![touch("1", "a", "linkedin", 1), touch("2", "b", "x", 2), touch("3", "c", "pr", 10)],
+            deals: vec![deal("kept", "a", DealStatus::Won, 100_000, 20), early],
+            ..Default::default()
+        };
+        let out = account_paths(&ds, &settings, JourneyPurpose::Revenue);
+        assert_eq!(out.observed_from, Date::from_ymd_opt(2025, 3, 1));
+        assert_eq!(out.cut_short, CutShort { conversions: 1, nulls: 0 });
+        assert_eq!(out.paths.channels, ["linkedin", "pr"], "the early deal's x touch is on no path");
+        assert_eq!(out.paths.total_conversions(), 1.0);
+        // The dealless account's window ends at its last touch (03-10) and starts on 03-01: kept.
+        assert_eq!(out.accounts_without_deals, 1);
     }
 }

@@ -24,14 +24,30 @@ use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-/// Percentile bounds of every channel's share over `reps` bootstrap replicates of `paths`, refitted with `fit`:
-/// `(channel, low, high)` for each channel of `paths.channels`, in that order.
+/// Percentile bounds from the bootstrap replicates.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Bounds {
+    /// `(channel, low, high)` for each channel of the path set, in its order.
+    pub shares: Vec<(String, f64, f64)>,
+    /// Bounds of the fraction of conversions credited to channels ([`super::paths::Credited`]).
+    pub credited: Option<(f64, f64)>,
+}
+
+impl Bounds {
+    /// No replicate succeeded (or none was asked for).
+    pub fn is_empty(&self) -> bool {
+        self.shares.is_empty() && self.credited.is_none()
+    }
+}
+
+/// Percentile bounds of every channel's share (and of the credited fraction) over `reps` bootstrap replicates of
+/// `paths`, refitted with `fit`.
 ///
 /// `level` is the coverage (0.95 gives the 2.5 % and 97.5 % percentiles); it is clamped to `[0, 1]`, and a NaN
 /// level counts as 0.95. A channel missing from a replicate's result has share 0 there (it may have lost all its
 /// journeys). Replicates whose fit fails (e.g. every resampled journey converted) are skipped; when none
 /// succeeds, or `reps` is 0, the result is empty and [`with_intervals`] leaves the point shares as bounds.
-pub fn bootstrap<F>(paths: &PathSet, reps: usize, seed: u64, level: f64, fit: F) -> Vec<(String, f64, f64)>
+pub fn bootstrap<F>(paths: &PathSet, reps: usize, seed: u64, level: f64, fit: F) -> Bounds
 where
     F: Fn(&PathSet) -> Result<DataDrivenResult, AnalyticsError> + Sync,
 {
@@ -42,37 +58,49 @@ where
         .map(|rep| {
             let sample = resample(paths, seed, rep as u64);
             let result = fit(&sample).ok()?;
-            let mut shares = vec![0.0; paths.channels.len()];
+            // One slot per channel, then the credited fraction.
+            let mut shares = vec![0.0; paths.channels.len() + 1];
             for c in &result.channels {
                 if let Some(&i) = index.get(c.channel.as_str()) {
                     shares[i] = c.share;
                 }
             }
+            shares[paths.channels.len()] = result.credited.fraction;
             Some(shares)
         })
         .collect();
     let replicates: Vec<Vec<f64>> = replicates.into_iter().flatten().collect();
     if replicates.is_empty() {
-        return Vec::new();
+        return Bounds::default();
     }
-    paths
-        .channels
-        .iter()
-        .enumerate()
-        .map(|(i, channel)| {
-            let mut shares: Vec<f64> = replicates.iter().map(|r| r[i]).collect();
-            shares.sort_by(f64::total_cmp);
-            (channel.clone(), quantile(&shares, (1.0 - level) / 2.0), quantile(&shares, (1.0 + level) / 2.0))
-        })
-        .collect()
+    let bounds = |i: usize| {
+        let mut x: Vec<f64> = replicates.iter().map(|r| r[i]).collect();
+        x.sort_by(f64::total_cmp);
+        (quantile(&x, (1.0 - level) / 2.0), quantile(&x, (1.0 + level) / 2.0))
+    };
+    Bounds {
+        shares: paths
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, channel)| {
+                let (low, high) = bounds(i);
+                (channel.clone(), low, high)
+            })
+            .collect(),
+        credited: Some(bounds(paths.channels.len())),
+    }
 }
 
-/// `result` with `share_low`/`share_high` taken from `bounds` (as returned by [`bootstrap`]); channels without
-/// bounds keep their point share as both bounds.
-pub fn with_intervals(mut result: DataDrivenResult, bounds: &[(String, f64, f64)]) -> DataDrivenResult {
-    let by_channel: HashMap<&str, (f64, f64)> = bounds.iter().map(|(c, l, h)| (c.as_str(), (*l, *h))).collect();
+/// `result` with `share_low`/`share_high` (and the credited fraction's bounds) taken from `bounds` (as returned
+/// by [`bootstrap`]); channels without bounds keep their point share as both bounds.
+pub fn with_intervals(mut result: DataDrivenResult, bounds: &Bounds) -> DataDrivenResult {
+    let by_channel: HashMap<&str, (f64, f64)> = bounds.shares.iter().map(|(c, l, h)| (c.as_str(), (*l, *h))).collect();
     for c in &mut result.channels {
         (c.share_low, c.share_high) = by_channel.get(c.channel.as_str()).copied().unwrap_or((c.share, c.share));
+    }
+    if let Some((low, high)) = bounds.credited {
+        (result.credited.low, result.credited.high) = (low, high);
     }
     result
 }
@@ -281,7 +309,7 @@ mod tests {
                 .install(|| bootstrap(&paths, 64, 42, 0.9, shapley_result))
         };
         let one = run(1);
-        assert_eq!(one.len(), 3);
+        assert_eq!(one.shares.len(), 3);
         assert_eq!(one, run(2));
         assert_eq!(one, run(2));
         assert_ne!(one, bootstrap(&paths, 64, 43, 0.9, shapley_result));
@@ -300,12 +328,12 @@ mod tests {
         }
         // A narrower level gives nested intervals.
         let narrow = bootstrap(&paths, 200, 3, 0.5, shapley_result);
-        for ((c, l95, h95), (c2, l50, h50)) in bounds.iter().zip(&narrow) {
+        for ((c, l95, h95), (c2, l50, h50)) in bounds.shares.iter().zip(&narrow.shares) {
             assert_eq!(c, c2);
             assert!(l95 <= l50 && h50 <= h95);
         }
         // Without bounds the point share is both bounds.
-        let bare = with_intervals(point.clone(), &[]);
+        let bare = with_intervals(point.clone(), &Bounds::default());
         assert!(bare.channels.iter().all(|c| c.share_low == c.share && c.share_high == c.share));
     }
 
@@ -316,6 +344,7 @@ mod tests {
             Err(AnalyticsError::NoNonConversions { model: "test" })
         };
         assert!(bootstrap(&paths, 10, 1, 0.95, never).is_empty());
+        assert_eq!(bootstrap(&paths, 10, 1, 0.95, never), Bounds::default());
         assert!(bootstrap(&paths, 0, 1, 0.95, shapley_result).is_empty());
     }
 
@@ -371,7 +400,7 @@ mod tests {
             }
             let paths = world_paths(WORLD.iter().zip(counts).map(|(&(m, ..), (c, n))| (m, c, n)));
             let bounds = bootstrap(&paths, 200, s, 0.95, shapley_result);
-            for ((channel, low, high), t) in bounds.iter().zip(&truth.channels) {
+            for ((channel, low, high), t) in bounds.shares.iter().zip(&truth.channels) {
                 assert_eq!(channel, &t.channel);
                 total += 1;
                 if *low <= t.share && t.share <= *high {
@@ -381,5 +410,19 @@ mod tests {
         }
         assert_eq!(total, 150);
         assert!(covered >= 128, "{covered} of {total} intervals hold the true share (want >= 85 %)");
+    }
+
+    #[test]
+    fn the_credited_fraction_gets_an_interval_that_holds_it() {
+        let paths = example();
+        let fit = |p: &PathSet| Ok(crate::attribution::incremental::incremental(p, &[])?.result);
+        let point = fit(&paths).unwrap();
+        let result = with_intervals(point.clone(), &bootstrap(&paths, 100, 5, 0.95, fit));
+        let c = result.credited;
+        assert!(0.0 < c.fraction && c.fraction < 1.0, "the incremental model leaves a baseline: {c:?}");
+        assert!(c.low <= c.fraction && c.fraction <= c.high && c.low < c.high, "{c:?}");
+        // Shapley distributes every conversion, in every replicate.
+        let s = with_intervals(shapley_result(&paths).unwrap(), &bootstrap(&paths, 20, 5, 0.95, shapley_result));
+        assert!((s.credited.fraction - 1.0).abs() < 1e-12 && (s.credited.low - 1.0).abs() < 1e-12);
     }
 }

@@ -391,6 +391,7 @@ mod tests {
                 ds.deals.push(deal(&format!("d{i}"), account, *status, *source));
             }
         }
+        ds.touchpoints.push(crate::testdata::data_start_touch());
         ds.contacts.push(Contact {
             key: "c6".into(),
             account: Some("a6".into()),
@@ -482,6 +483,7 @@ mod tests {
         let mut ds = dataset();
         ds.deals.retain(|d| d.status == DealStatus::Won);
         ds.touchpoints.retain(|t| ds.deals.iter().any(|d| d.account.as_deref() == t.account.as_deref()));
+        ds.touchpoints.push(crate::testdata::data_start_touch());
         let c = compare(&ds);
         let inc = c.model("incremental").unwrap();
         assert!(inc.shares.is_empty());

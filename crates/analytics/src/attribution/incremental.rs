@@ -10,7 +10,11 @@
 //! **Intent signals as controls.** Channels the user marks as intent signals (`direct`, `branded_search`,
 //! `organic_search`...) reveal buying intent rather than cause it. They get no coefficient and no credit;
 //! instead the baseline hazard `λ_s` is estimated separately in each *intent stratum* `s`: the journeys with the
-//! same touch counts on every intent signal, counts of [`INTENT_TOUCH_CAP`] and more pooled. Causal effects are
+//! same touch counts on every intent signal, counts from a cap on pooled. Each signal's cap is the smallest count
+//! (at least [`MIN_INTENT_TOUCH_CAP`]) that at most [`INTENT_TOP_CELL_SHARE`] of the journeys reach: long B2B
+//! journeys with dozens of direct visits would otherwise share one "3 or more" cell whose intent still varies, and
+//! a causal channel that merely travels with intent (more contacts, more of everything) would take its credit.
+//! Causal effects are
 //! then learnt by comparing journeys of equal intent signals. If causal touches are independent of the hidden
 //! intent given the intent signals, this is exact: `P(convert | touches) = 1 − E[e^{−intent} | s] · e^{−Σ β x}`
 //! is a noisy-OR with the stratum's own baseline, whatever the intent's distribution. With no intent signal
@@ -30,7 +34,7 @@
 //! conversions of a [`ChannelShare`] are these incremental conversions (they do not add up to the observed
 //! conversions: the rest is baseline and intent), and its value is that times the average value per conversion.
 
-use crate::attribution::paths::{ChannelShare, DataDrivenResult, PathSet};
+use crate::attribution::paths::{ChannelShare, Credited, DataDrivenResult, PathSet};
 use crate::attribution::shapley::check_rows;
 use crate::AnalyticsError;
 use serde::Serialize;
@@ -42,8 +46,14 @@ pub const RIDGE: f64 = 1e-6;
 pub const GRADIENT_TOLERANCE: f64 = 1e-9;
 /// Newton iterations before giving up.
 pub const MAX_ITERATIONS: usize = 100;
-/// Intent-signal touch counts from this number on share a stratum ("3 or more").
-pub const INTENT_TOUCH_CAP: u32 = 3;
+/// The smallest cap of an intent signal's touch counts: counts from the cap on share a stratum ("3 or more").
+pub const MIN_INTENT_TOUCH_CAP: u32 = 3;
+/// The largest cap: bounds the number of strata on very long journeys.
+pub const MAX_INTENT_TOUCH_CAP: u32 = 64;
+/// Each intent signal's cap is the smallest count (within the bounds above) such that at most this share of the
+/// journeys have that many touches or more: the pooled top cell stays small, so that it does not hide much
+/// variation in intent (pooling journeys of very different intent leaves confounding the strata cannot remove).
+pub const INTENT_TOP_CELL_SHARE: f64 = 0.10;
 
 /// A fitted incremental model and the attribution it gives.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -54,6 +64,9 @@ pub struct IncrementalFit {
     pub channels: Vec<ChannelEffect>,
     /// The intent strata that hold journeys, with their baseline hazards, in order of their touch counts.
     pub strata: Vec<IntentStratum>,
+    /// Each intent signal present in the paths (sorted by name) with its cap: touch counts from the cap on share
+    /// a stratum.
+    pub intent_caps: Vec<(String, u32)>,
     /// Names given as intent signals that are not channels of these paths (ignored).
     pub intent_absent: Vec<String>,
     /// Journeys (conversions + nulls) fitted.
@@ -86,8 +99,8 @@ pub struct ChannelEffect {
 /// Journeys with the same intent-signal touch counts, and their baseline.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct IntentStratum {
-    /// Touches of each intent signal present in the paths (sorted by name); [`INTENT_TOUCH_CAP`] means "that many
-    /// or more".
+    /// Touches of each intent signal present in the paths (sorted by name); the signal's cap (see
+    /// [`IncrementalFit::intent_caps`]) means "that many or more".
     pub touches: Vec<(String, u32)>,
     pub journeys: f64,
     pub conversions: f64,
@@ -182,6 +195,7 @@ pub fn incremental(paths: &PathSet, intent: &[&str]) -> Result<IncrementalFit, A
             order: None,
             total_conversions,
             total_value,
+            credited: Credited::of(&channels, total_conversions),
             channels,
         },
         channels: paths
@@ -207,6 +221,7 @@ pub fn incremental(paths: &PathSet, intent: &[&str]) -> Result<IncrementalFit, A
                 hazard: theta[s],
             })
             .collect(),
+        intent_caps: data.intent.iter().zip(&data.caps).map(|(&c, &cap)| (paths.channels[c].clone(), cap)).collect(),
         intent_absent,
         journeys,
         expected_conversions: expected,
@@ -228,6 +243,8 @@ struct Design {
     causal: Vec<usize>,
     /// Intent signals present in the paths (indices into the dictionary), in dictionary order.
     intent: Vec<usize>,
+    /// Per intent signal (as `intent`): the touch count from which counts are pooled.
+    caps: Vec<u32>,
     /// Per stratum: capped intent touch counts, conversions, journeys.
     strata: Vec<(Vec<u32>, f64, f64)>,
     k: usize,
@@ -236,6 +253,25 @@ struct Design {
     conversions: Vec<f64>,
     nulls: Vec<f64>,
     journeys: f64,
+}
+
+/// The cap of one intent signal's touch counts from `(count, journeys)` pairs: the smallest count in
+/// [[`MIN_INTENT_TOUCH_CAP`], [`MAX_INTENT_TOUCH_CAP`]] with at most [`INTENT_TOP_CELL_SHARE`] of the journeys at
+/// it or above.
+fn intent_cap(counts: impl Iterator<Item = (u32, f64)>) -> u32 {
+    let mut weight: BTreeMap<u32, f64> = BTreeMap::new();
+    for (n, w) in counts {
+        *weight.entry(n).or_insert(0.0) += w;
+    }
+    let total: f64 = weight.values().sum();
+    let mut at_or_above = total;
+    for cap in 0..MAX_INTENT_TOUCH_CAP {
+        if cap >= MIN_INTENT_TOUCH_CAP && at_or_above <= INTENT_TOP_CELL_SHARE * total {
+            return cap;
+        }
+        at_or_above -= weight.get(&cap).copied().unwrap_or(0.0);
+    }
+    MAX_INTENT_TOUCH_CAP
 }
 
 impl Design {
@@ -256,9 +292,13 @@ impl Design {
             e.0 += row.conversions;
             e.1 += row.nulls;
         }
+        let caps: Vec<u32> =
+            intent.iter().map(|&i| intent_cap(by_counts.iter().map(|(n, (c, z))| (n[i], c + z)))).collect();
+        let key_of =
+            |counts: &[u32]| -> Vec<u32> { intent.iter().zip(&caps).map(|(&i, &cap)| counts[i].min(cap)).collect() };
         let mut strata: BTreeMap<Vec<u32>, (f64, f64)> = BTreeMap::new();
         for (counts, (c, nulls)) in &by_counts {
-            let key: Vec<u32> = intent.iter().map(|&i| counts[i].min(INTENT_TOUCH_CAP)).collect();
+            let key = key_of(counts);
             let e = strata.entry(key).or_insert((0.0, 0.0));
             e.0 += c;
             e.1 += c + nulls;
@@ -273,16 +313,17 @@ impl Design {
             nulls: Vec::with_capacity(by_counts.len()),
             journeys: 0.0,
             causal,
-            intent,
+            intent: intent.clone(),
+            caps: caps.clone(),
             strata,
         };
-        for (counts, (conversions, nulls)) in by_counts {
-            let key: Vec<u32> = design.intent.iter().map(|&i| counts[i].min(INTENT_TOUCH_CAP)).collect();
+        for (counts, (conversions, nulls)) in &by_counts {
+            let key = key_of(counts);
             let s = design.strata.binary_search_by(|(k, ..)| k.cmp(&key)).unwrap_or(0);
             design.stratum.push(s);
             design.features.extend(design.causal.iter().map(|&c| f64::from(counts[c]).ln_1p()));
-            design.conversions.push(conversions);
-            design.nulls.push(nulls);
+            design.conversions.push(*conversions);
+            design.nulls.push(*nulls);
             design.journeys += conversions + nulls;
         }
         design
@@ -602,8 +643,9 @@ mod tests {
 
     #[test]
     fn recovers_stratum_baselines_and_effects_with_an_intent_signal() {
-        // `direct` (0..=4 touches; 3 and 4 share the "3+" stratum) sets a baseline that is not a smooth function
-        // of its count; a and b are causal. Expected counts, so the MLE is the truth.
+        // `direct` (0..=4 touches, a fifth of the journeys each, so no count is pooled: the cap is 5) sets a
+        // baseline that is not a smooth function of its count; a and b are causal. Expected counts, so the MLE
+        // is the truth.
         let baseline = [0.02, 0.3, 0.35, 0.9, 0.9];
         let (beta_a, beta_b) = (0.2, 0.05);
         let mut rows = Vec::new();
@@ -625,16 +667,34 @@ mod tests {
         let paths = PathSet::from_named(rows).0;
         let fit = incremental(&paths, &["direct"]).unwrap();
         let hazards: Vec<f64> = fit.strata.iter().map(|s| s.hazard).collect();
-        for (got, want) in hazards.iter().zip(&baseline[..4]) {
-            assert!((got - want).abs() < 1e-5, "{hazards:?}");
+        assert_eq!(hazards.len(), baseline.len());
+        // The ridge (10⁻⁶ per journey of ALL journeys) pulls a stratum holding a fifth of them towards 0 by
+        // about 5 · 10⁻⁶ · λ² (λ / its Fisher information per journey): up to 1.3 · 10⁻⁵ at λ = 0.9.
+        for (got, want) in hazards.iter().zip(&baseline) {
+            assert!((got - want).abs() < 2e-5, "{hazards:?}");
         }
         let touches: Vec<u32> = fit.strata.iter().map(|s| s.touches[0].1).collect();
-        assert_eq!(touches, [0, 1, 2, 3]);
-        assert_eq!(fit.strata[3].journeys, 2.0 * 9.0 * 500.0);
+        assert_eq!(touches, [0, 1, 2, 3, 4]);
+        assert_eq!(fit.intent_caps, [("direct".to_string(), 5)]);
+        assert_eq!(fit.strata[4].journeys, 9.0 * 500.0);
         let beta: Vec<Option<f64>> = fit.channels.iter().map(|c| c.hazard).collect();
         assert!((beta[0].unwrap() - beta_a).abs() < 1e-5 && (beta[1].unwrap() - beta_b).abs() < 1e-5, "{beta:?}");
         assert_eq!(beta[2], None);
         assert_eq!(fit.result.channels[2].share, 0.0);
+    }
+
+    #[test]
+    fn the_intent_cap_keeps_the_pooled_top_cell_small() {
+        let cap = |w: &[(u32, f64)]| intent_cap(w.iter().copied());
+        // 20 % have 3 or more touches, 10 % have 4 or more: counts from 4 on are pooled.
+        assert_eq!(cap(&[(0, 50.0), (1, 20.0), (2, 10.0), (3, 10.0), (4, 5.0), (9, 5.0)]), 4);
+        // Few touches: the cap never goes below 3 (and 3+ is empty here).
+        assert_eq!(cap(&[(0, 99.0), (1, 1.0)]), MIN_INTENT_TOUCH_CAP);
+        // Long journeys: most have dozens of visits; the cap follows them up to its bound.
+        let long: Vec<(u32, f64)> = (0..40).map(|n| (n, 1.0)).collect();
+        assert_eq!(cap(&long), 36);
+        let longer: Vec<(u32, f64)> = (0..400).map(|n| (n, 1.0)).collect();
+        assert_eq!(cap(&longer), MAX_INTENT_TOUCH_CAP);
     }
 
     /// `journeys` journeys drawn from the model, touches `Poisson(means)`, empty journeys redrawn.

@@ -20,7 +20,7 @@ pub use chain::{AbsorbingChain, StateKey, MAX_ORDER};
 pub use simulate::{simulate_chain, FirstOrderChain};
 pub use solve::{MAX_SWEEPS, TOLERANCE};
 
-use crate::attribution::paths::{ChannelId, ChannelShare, DataDrivenResult, PathSet};
+use crate::attribution::paths::{ChannelId, ChannelShare, Credited, DataDrivenResult, PathSet};
 use crate::AnalyticsError;
 use rayon::prelude::*;
 
@@ -126,6 +126,7 @@ pub fn markov(paths: &PathSet, order: u8) -> Result<MarkovFit, AnalyticsError> {
             order: Some(order),
             total_conversions,
             total_value,
+            credited: Credited::of(&channels, total_conversions),
             channels,
         },
     })

@@ -37,4 +37,30 @@ pub struct DataDrivenResult {
     pub total_value: f64,
     /// Sorted by channel name.
     pub channels: Vec<ChannelShare>,
+    /// How much of the conversions the channels are credited with at all.
+    pub credited: Credited,
+}
+
+/// The fraction of the conversions a model credits to channels: 1 for Markov and Shapley, which distribute every
+/// conversion; for the incremental model the fraction the channels *caused* (the rest is baseline and intent).
+/// When it is small, the shares divide a small number: they say little even if they look decisive.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Credited {
+    pub fraction: f64,
+    /// Bootstrap percentile bounds (equal to `fraction` without a bootstrap).
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Credited {
+    /// The point fraction of `channels` (their conversions over `total_conversions`; 0 without conversions),
+    /// without interval.
+    pub fn of(channels: &[ChannelShare], total_conversions: f64) -> Credited {
+        let fraction = if total_conversions > 0.0 {
+            channels.iter().map(|c| c.conversions).sum::<f64>() / total_conversions
+        } else {
+            0.0
+        };
+        Credited { fraction, low: fraction, high: fraction }
+    }
 }

@@ -19,7 +19,7 @@
 //! spent, so a share is `max(φ_i, 0) / Σ_j max(φ_j, 0)`; the raw values, negatives included, are reported in
 //! [`ShapleyFit::values`]. Conversions and value are the totals of the paths times the share.
 
-use crate::attribution::paths::{ChannelShare, DataDrivenResult, PathSet};
+use crate::attribution::paths::{ChannelShare, Credited, DataDrivenResult, PathSet};
 use crate::AnalyticsError;
 use serde::Serialize;
 
@@ -99,7 +99,7 @@ pub fn shapley(paths: &PathSet) -> Result<ShapleyFit, AnalyticsError> {
     let positive: f64 = raw.iter().map(|x| x.max(0.0)).sum();
     let total_conversions = paths.total_conversions();
     let total_value = paths.total_value();
-    let channels = paths
+    let channels: Vec<ChannelShare> = paths
         .channels
         .iter()
         .zip(&raw)
@@ -122,6 +122,7 @@ pub fn shapley(paths: &PathSet) -> Result<ShapleyFit, AnalyticsError> {
             order: None,
             total_conversions,
             total_value,
+            credited: Credited::of(&channels, total_conversions),
             channels,
         },
         values: paths

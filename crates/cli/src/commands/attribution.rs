@@ -21,6 +21,14 @@ struct AttributionOutput {
     currency: Option<String>,
     total_conversions: f64,
     total_value: f64,
+    /// Data-driven models only: the fraction of conversions credited to channels at all, with its interval (1
+    /// for Markov and Shapley; for the incremental model the fraction the channels caused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credited_fraction: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credited_low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    credited_high: Option<f64>,
     channels: Vec<ChannelOut>,
     /// Heuristic models only: the pipeline side and deals left unattributed.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -61,9 +69,9 @@ pub async fn run(cli: &Cli, args: &AttributionArgs) -> anyhow::Result<ExitCode> 
         None => {
             let model = Model::parse(&args.model)
                 .map_err(|e| anyhow::anyhow!("{e}; data-driven models: markov, shapley, incremental"))?;
-            if args.paths.is_some() {
+            if args.paths.is_some() || args.write_paths.is_some() {
                 anyhow::bail!(
-                    "--paths works with the data-driven models (markov, shapley, incremental); {model} needs the \
+                    "--paths and --write-paths work with the data-driven models (markov, shapley, incremental); {model} needs the \
                      touchpoints' dates and the deals' milestones, so it runs on the database only"
                 );
             }
@@ -83,12 +91,14 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
         anyhow::bail!("--level must be between 0 and 1 (0.95 for 95 % intervals), not {}", args.level);
     }
     let uncertainty = Uncertainty { reps: args.bootstrap, seed: args.seed, level: args.level };
+    let sep = u8::try_from(args.column_separator)
+        .ok()
+        .filter(u8::is_ascii)
+        .ok_or_else(|| anyhow::anyhow!("--column-separator must be one ASCII character, such as ';' or ','"))?;
     let mut notes = Vec::new();
     let (paths, source, currency) = match &args.paths {
         Some(file) => {
             let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-            let sep = u8::try_from(args.column_separator)
-                .map_err(|_| anyhow::anyhow!("--column-separator must be one ASCII character"))?;
             let paths =
                 socialledger_import::paths::read_paths(&file.display().to_string(), &bytes, &args.separator, sep)?;
             (paths, file.display().to_string(), None)
@@ -107,6 +117,18 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
             if built.open_deals > 0 {
                 notes.push(format!("{} open deals have no outcome yet and are left out", built.open_deals));
             }
+            let cut = built.cut_short;
+            if cut.conversions + cut.nulls > 0 {
+                notes.push(format!(
+                    "{} journeys ({} won deals, {} that did not convert) are left out: their {}-day window starts \
+                     before the first touchpoint of the data ({}), so they would look shorter than the others",
+                    cut.conversions + cut.nulls,
+                    cut.conversions,
+                    cut.nulls,
+                    settings.lookback_days,
+                    built.observed_from.map(|d| d.to_string()).unwrap_or_default()
+                ));
+            }
             if built.accounts_without_deals > 0 {
                 notes.push(format!(
                     "{} accounts with touchpoints and no deal count as journeys that did not convert",
@@ -118,6 +140,10 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
     };
     if paths.rows.is_empty() {
         anyhow::bail!("no journeys to attribute in {source}: import touchpoints and deals first, or check --paths");
+    }
+    if let Some(file) = &args.write_paths {
+        let text = socialledger_import::paths::write_paths(&paths, &args.separator, sep);
+        std::fs::write(file, text).with_context(|| format!("cannot write the paths to {}", file.display()))?;
     }
     let result = attribute_paths(&paths, model, uncertainty)?;
     if uncertainty.reps == 0 {
@@ -139,6 +165,9 @@ fn from_data_driven(
         currency,
         total_conversions: r.total_conversions,
         total_value: r.total_value,
+        credited_fraction: Some(r.credited.fraction),
+        credited_low: Some(r.credited.low),
+        credited_high: Some(r.credited.high),
         channels: r
             .channels
             .into_iter()
@@ -196,6 +225,9 @@ async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::R
         currency: Some(settings.currency.to_string()),
         total_conversions: report.won_deals as f64,
         total_value: report.revenue_minor as f64 / scale,
+        credited_fraction: None,
+        credited_low: None,
+        credited_high: None,
         channels: result
             .channels
             .iter()
@@ -250,11 +282,26 @@ fn table(out: &AttributionOutput) -> String {
             interval
         ));
     }
+    if let (Some(f), Some(low), Some(high)) = (out.credited_fraction, out.credited_low, out.credited_high) {
+        if f < 1.0 - 1e-9 || low < 1.0 - 1e-9 {
+            let interval =
+                if low < high { format!(" ({:.1}-{:.1}%)", low * 100.0, high * 100.0) } else { String::new() };
+            text.push_str(&format!(
+                "\nThe channels caused {:.1}%{interval} of the conversions; the rest is baseline and intent. The shares \
+                 divide that part{}.\n",
+                f * 100.0,
+                if low < WEAK_CREDIT { ", and it may be close to nothing: read them as unknown, not as decisive" } else { "" }
+            ));
+        }
+    }
     for n in &out.notes {
         text.push_str(&format!("\nnote: {n}"));
     }
     text
 }
+
+/// Below this lower bound of the credited fraction the channels' causal credit cannot be told from nothing.
+const WEAK_CREDIT: f64 = 0.05;
 
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

@@ -37,8 +37,12 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let data_dir = out.join("data");
     std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
 
-    say(&format!("simulating a B2B company over 24 months (seed {})", args.seed));
-    let config = DemoConfig { seed: args.seed, ..DemoConfig::default() };
+    say(&format!(
+        "simulating a B2B company with {} accounts over {} months (seed {})",
+        args.accounts, args.months, args.seed
+    ));
+    let config =
+        DemoConfig { seed: args.seed, accounts: args.accounts as usize, months: args.months, ..DemoConfig::default() };
     let sim = simulate(&config);
     let files =
         sim.write_csv(&data_dir).with_context(|| format!("cannot write the demo files to {}", data_dir.display()))?;

@@ -97,5 +97,41 @@ fn data_driven_models_run_on_the_demo_database() {
         let channels: Vec<&str> =
             v["channels"].as_array().unwrap().iter().map(|c| c["channel"].as_str().unwrap()).collect();
         assert!(!channels.contains(&"sales"), "{model}: sales meetings are not a marketing channel: {channels:?}");
+        let credited = |k: &str| v[k].as_f64().unwrap_or_else(|| panic!("{model}: no {k}"));
+        let (f, lo, hi) = (credited("credited_fraction"), credited("credited_low"), credited("credited_high"));
+        assert!(lo <= f && f <= hi && (0.0..=1.0 + 1e-9).contains(&f), "{model}: credited {lo} {f} {hi}");
+        if model != "incremental" {
+            assert!((f - 1.0).abs() < 1e-9, "{model} distributes every conversion, not {f}");
+        }
     }
+}
+
+/// `--write-paths` writes the journeys a model was fitted on; `--paths` on that file gives the same figures.
+#[test]
+fn written_database_paths_read_back_to_the_same_attribution() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(bin(dir.path()).args(["demo", "--quiet"]).output().unwrap().status.success());
+    let db = dir.path().join("socialledger-demo/socialledger.db").display().to_string();
+    let file = dir.path().join("journeys.csv");
+    let run = |extra: &[&str]| {
+        let out = bin(dir.path())
+            .args(["--db", &db, "--json", "attribution", "--model", "markov", "--order", "2", "--bootstrap", "5"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()
+    };
+    let from_db = run(&["--write-paths", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("path;total_conversions;total_conversion_value;total_null\n"), "{}", &text[..80]);
+    let from_file = run(&["--paths", file.to_str().unwrap()]);
+    assert_eq!(from_db["channels"], from_file["channels"]);
+    assert_eq!(from_db["total_conversions"], from_file["total_conversions"]);
+    // Heuristic models have no path set to write.
+    let out = bin(dir.path())
+        .args(["--db", &db, "attribution", "--model", "linear", "--write-paths", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
