@@ -49,7 +49,7 @@ thead th { background: var(--panel); vertical-align: bottom; font-size: .8rem; }
 thead th.group { text-align: center; border-bottom: 1px solid #bbb; }
 tr.total td { font-weight: 600; border-top: 2px solid var(--text); }
 tr.general td { color: var(--muted); }
-td.na { color: var(--muted); }
+td.na, td.undecided { color: var(--muted); }
 td .interval { display: block; color: var(--muted); font-size: .75rem; }
 table.comparison th, table.comparison td { padding: 4px 6px; }
 table.answers { width: auto; min-width: 50%; }
@@ -526,7 +526,17 @@ fn share_cell(share: Option<&ComparedShare>) -> Markup {
     html! {
         @match share {
             None => td.na { "–" },
-            Some(s) => td {
+            Some(_) => td { (share_cell_text(share)) },
+        }
+    }
+}
+
+/// The inside of [`share_cell`]: the share and its interval, or a dash.
+fn share_cell_text(share: Option<&ComparedShare>) -> Markup {
+    html! {
+        @match share {
+            None => "–",
+            Some(s) => {
                 (figures::percent(s.share, 0))
                 @if let (Some(lo), Some(hi)) = (s.low, s.high) {
                     span.interval title="bootstrap interval" { (figures::decimal(lo * 100.0, 0)) "–" (figures::percent(hi, 0)) }
@@ -604,13 +614,22 @@ fn comparison_section(contents: &Contents<'_>) -> Markup {
                                     td { (channel_name(rows, &sp.channel)) }
                                     @for m in &heuristic { (share_cell(m.share(&sp.channel))) }
                                     @for m in &data_driven {
-                                        @if m.error.is_some() { td.na { "not fitted" } } @else { (share_cell(m.share(&sp.channel))) }
+                                        @if m.error.is_some() { td.na { "not fitted" } }
+                                        @else if m.undecided() { td.undecided title="left out of the spread: this model credits the channels with too little to divide" { (share_cell_text(m.share(&sp.channel))) } }
+                                        @else { (share_cell(m.share(&sp.channel))) }
                                     }
                                     td { (figures::decimal(sp.points(), 0)) }
                                     (share_cell(sr.by_channel.iter().find(|s| s.channel == sp.channel)))
                                 }
                             }
                         }
+                    }
+                }
+                @for m in data_driven.iter().filter(|m| m.undecided()) {
+                    @if let Some(cr) = m.credited {
+                        p.table-note { strong { (label(&m.model)) ": " } "the channels caused " (figures::percent(cr.fraction, 0))
+                            " of the won deals (" (level) "% interval " (figures::percent(cr.low, 0)) " to " (figures::percent(cr.high, 0))
+                            "), which may be close to nothing: its shares (greyed) divide that part and are left out of the spread." }
                     }
                 }
                 p.table-note { "Rows by spread, largest first. Spread: highest minus lowest share over the models, in percentage points. Said: share of the answered won deals whose self-reported source names the channel. A dash: the model lists no credit for the channel (it was on no journey the model uses; sales meetings are on no data-driven journey)." }

@@ -45,7 +45,8 @@ impl Bounds {
 ///
 /// `level` is the coverage (0.95 gives the 2.5 % and 97.5 % percentiles); it is clamped to `[0, 1]`, and a NaN
 /// level counts as 0.95. A channel missing from a replicate's result has share 0 there (it may have lost all its
-/// journeys). Replicates whose fit fails (e.g. every resampled journey converted) are skipped; when none
+/// journeys). Replicates without any conversion, and those whose fit fails (e.g. every resampled journey
+/// converted), are skipped; when none
 /// succeeds, or `reps` is 0, the result is empty and [`with_intervals`] leaves the point shares as bounds.
 pub fn bootstrap<F>(paths: &PathSet, reps: usize, seed: u64, level: f64, fit: F) -> Bounds
 where
@@ -57,6 +58,11 @@ where
         .into_par_iter()
         .map(|rep| {
             let sample = resample(paths, seed, rep as u64);
+            // A replicate that drew no conversion at all has nothing to share out; counting its all-zero shares
+            // would only drag the lower bounds to 0 (it happens with a handful of conversions).
+            if sample.total_conversions() <= 0.0 {
+                return None;
+            }
             let result = fit(&sample).ok()?;
             // One slot per channel, then the credited fraction.
             let mut shares = vec![0.0; paths.channels.len() + 1];

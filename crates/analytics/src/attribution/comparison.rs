@@ -6,9 +6,10 @@
 //! Pure and deterministic: the bootstrap is seeded ([`Uncertainty::seed`]) and its replicates are gathered in
 //! order, so the same dataset and settings give the same comparison byte for byte.
 
-use super::account_paths::account_paths;
+use super::account_paths::{account_paths, CutShort};
 use super::data_driven::{attribute_paths, DataDrivenModel, Uncertainty};
 use super::journey::{period_date, JourneyPurpose};
+use super::paths::Credited;
 use super::{AttributionReport, Model};
 use crate::Settings;
 use serde::Serialize;
@@ -52,6 +53,8 @@ pub struct ModelShares {
     pub shares: Vec<ComparedShare>,
     /// Why the model has no shares (in words), e.g. no non-converting journeys; `None` when it fitted.
     pub error: Option<String>,
+    /// Data-driven models that fitted: the fraction of the conversions credited to channels, with its interval.
+    pub credited: Option<Credited>,
 }
 
 /// One distinct self-reported answer ("how did you hear of us") over the won deals.
@@ -95,6 +98,10 @@ pub struct ModelComparison {
     pub conversions_without_touches: u64,
     /// Accounts with touchpoints and no deal, each a non-converting journey.
     pub accounts_without_deals: u64,
+    /// Journeys left out because their window starts before the data does.
+    pub cut_short: CutShort,
+    /// The first day with a touchpoint in the data.
+    pub observed_from: Option<socialledger_domain::Date>,
     /// Bootstrap replicates, seed and level of the data-driven intervals.
     pub bootstrap_reps: usize,
     pub bootstrap_seed: u64,
@@ -112,6 +119,12 @@ impl ModelComparison {
 }
 
 impl ModelShares {
+    /// A data-driven model whose credited fraction may be close to nothing ([`Credited::is_weak`]): its shares
+    /// divide what may be noise, so comparisons should leave it out.
+    pub fn undecided(&self) -> bool {
+        self.credited.is_some_and(|c| c.is_weak())
+    }
+
     /// The share of `channel`, if the model lists it.
     pub fn share(&self, channel: &str) -> Option<&ComparedShare> {
         self.shares.iter().find(|s| s.channel == channel)
@@ -151,6 +164,7 @@ pub fn compare_models(
             Ok(r) => ModelShares {
                 model: key.to_string(),
                 family: ModelFamily::DataDriven,
+                credited: Some(r.credited),
                 shares: r
                     .channels
                     .into_iter()
@@ -171,6 +185,7 @@ pub fn compare_models(
                 family: ModelFamily::DataDriven,
                 shares: vec![],
                 error: Some(error),
+                credited: None,
             },
         });
     }
@@ -188,6 +203,8 @@ pub fn compare_models(
         conversions,
         conversions_without_touches: built.conversions_without_touches,
         accounts_without_deals: built.accounts_without_deals,
+        cut_short: built.cut_short,
+        observed_from: built.observed_from,
         bootstrap_reps: uncertainty.reps,
         bootstrap_seed: uncertainty.seed,
         bootstrap_level: uncertainty.level,
@@ -226,6 +243,7 @@ fn heuristic_shares(report: &AttributionReport, model: Model) -> ModelShares {
             .map(|c| ComparedShare { channel: c.channel.clone(), share: share(c), low: None, high: None })
             .collect(),
         error: None,
+        credited: None,
     }
 }
 

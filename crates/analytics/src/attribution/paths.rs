@@ -52,7 +52,16 @@ pub struct Credited {
     pub high: f64,
 }
 
+/// Below this lower interval bound of the credited fraction, the channels' credit under a model cannot be told
+/// from nothing: its shares divide what may be noise.
+pub const WEAK_CREDITED_FRACTION: f64 = 0.05;
+
 impl Credited {
+    /// The lower bound is below [`WEAK_CREDITED_FRACTION`]: the shares say little, however decisive they look.
+    pub fn is_weak(&self) -> bool {
+        self.low < WEAK_CREDITED_FRACTION
+    }
+
     /// The point fraction of `channels` (their conversions over `total_conversions`; 0 without conversions),
     /// without interval.
     pub fn of(channels: &[ChannelShare], total_conversions: f64) -> Credited {

@@ -7,7 +7,7 @@ use anyhow::Context;
 use serde::Serialize;
 use socialledger_analytics::attribution::account_paths::account_paths;
 use socialledger_analytics::attribution::data_driven::{attribute_paths, DataDrivenModel, Uncertainty};
-use socialledger_analytics::attribution::paths::DataDrivenResult;
+use socialledger_analytics::attribution::paths::{DataDrivenResult, WEAK_CREDITED_FRACTION};
 use socialledger_analytics::{JourneyPurpose, Model};
 use std::process::ExitCode;
 
@@ -290,7 +290,7 @@ fn table(out: &AttributionOutput) -> String {
                 "\nThe channels caused {:.1}%{interval} of the conversions; the rest is baseline and intent. The shares \
                  divide that part{}.\n",
                 f * 100.0,
-                if low < WEAK_CREDIT { ", and it may be close to nothing: read them as unknown, not as decisive" } else { "" }
+                if low < WEAK_CREDITED_FRACTION { ", and it may be close to nothing: read them as unknown, not as decisive" } else { "" }
             ));
         }
     }
@@ -299,9 +299,6 @@ fn table(out: &AttributionOutput) -> String {
     }
     text
 }
-
-/// Below this lower bound of the credited fraction the channels' causal credit cannot be told from nothing.
-const WEAK_CREDIT: f64 = 0.05;
 
 fn truncate(s: &str, n: usize) -> String {
     if s.chars().count() <= n {

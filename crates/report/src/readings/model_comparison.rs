@@ -55,10 +55,16 @@ pub fn fitted(c: &ModelComparison) -> Vec<&ModelShares> {
     c.models.iter().filter(|m| m.error.is_none() && !m.shares.is_empty()).collect()
 }
 
-/// Every channel's spread over the fitted models (a channel a model does not list has share 0 there), largest
-/// spread first, then by channel.
+/// The fitted models whose shares are compared: all but the undecided ones ([`ModelShares::undecided`]), whose
+/// shares divide a credit that may be close to nothing.
+pub fn compared(c: &ModelComparison) -> Vec<&ModelShares> {
+    fitted(c).into_iter().filter(|m| !m.undecided()).collect()
+}
+
+/// Every channel's spread over the compared models (a channel a heuristic model does not list has share 0 there;
+/// a data-driven model that does not list it is left out), largest spread first, then by channel.
 pub fn spreads(c: &ModelComparison) -> Vec<ChannelSpread> {
-    let models = fitted(c);
+    let models = compared(c);
     if models.is_empty() {
         return Vec::new();
     }
@@ -67,8 +73,13 @@ pub fn spreads(c: &ModelComparison) -> Vec<ChannelSpread> {
         .iter()
         .filter(|ch| models.iter().any(|m| m.share(ch).is_some()))
         .map(|ch| {
-            let values: Vec<(f64, &str)> =
-                models.iter().map(|m| (m.share(ch).map_or(0.0, |s| s.share), m.model.as_str())).collect();
+            // A data-driven model lists every channel on its journeys; one it does not list is on none of them
+            // (sales meetings, by design), which says nothing about its worth, so it does not count as 0 there.
+            let values: Vec<(f64, &str)> = models
+                .iter()
+                .filter(|m| m.family == ModelFamily::Heuristic || m.share(ch).is_some())
+                .map(|m| (m.share(ch).map_or(0.0, |s| s.share), m.model.as_str()))
+                .collect();
             // First model wins ties, so the result does not depend on float ordering quirks.
             let mut low = values[0];
             let mut high = values[0];
@@ -92,7 +103,8 @@ fn pct(share: f64) -> String {
 }
 
 fn points(pp: f64) -> String {
-    format!("{} percentage points", figures::decimal(pp, 0))
+    let shown = figures::decimal(pp, 0);
+    format!("{shown} percentage {}", if shown == "1" { "point" } else { "points" })
 }
 
 pub fn reading(analysis: &Analysis, rows: &[ChannelRow], comparison: Option<&ModelComparison>) -> Reading {
@@ -108,7 +120,7 @@ pub fn reading(analysis: &Analysis, rows: &[ChannelRow], comparison: Option<&Mod
     let spread = spreads(c);
     let mut says = Vec::new();
     let heuristic = models.iter().filter(|m| m.family == ModelFamily::Heuristic).count();
-    let data_driven = models.iter().filter(|m| m.family == ModelFamily::DataDriven).count();
+    let data_driven = models.iter().filter(|m| m.family == ModelFamily::DataDriven && !m.undecided()).count();
     if spread.is_empty() {
         says.push(sentence("No model credits any channel, so there is nothing to compare"));
     } else {
@@ -213,7 +225,7 @@ pub fn reading(analysis: &Analysis, rows: &[ChannelRow], comparison: Option<&Mod
     // Interval widths over the data-driven models that have intervals.
     let widths: Vec<(f64, &str, &str, f64, f64)> = models
         .iter()
-        .filter(|m| m.family == ModelFamily::DataDriven)
+        .filter(|m| m.family == ModelFamily::DataDriven && !m.undecided())
         .flat_map(|m| {
             m.shares.iter().filter_map(move |s| match (s.low, s.high) {
                 (Some(lo), Some(hi)) => Some(((hi - lo) * 100.0, m.model.as_str(), s.channel.as_str(), lo, hi)),
@@ -266,6 +278,30 @@ pub fn reading(analysis: &Analysis, rows: &[ChannelRow], comparison: Option<&Mod
             m.error.as_deref().unwrap_or_default()
         )));
     }
+    if let Some((m, credited)) = c.model("incremental").and_then(|m| m.credited.map(|cr| (m, cr))) {
+        let interval = if credited.low < credited.high {
+            format!(
+                " ({}% interval {} to {})",
+                figures::decimal(c.bootstrap_level * 100.0, 0),
+                pct(credited.low),
+                pct(credited.high)
+            )
+        } else {
+            String::new()
+        };
+        certainty.push(sentence(&format!(
+            "The incremental model finds that the channels caused {} of the won deals{interval} and puts the rest \
+             down to the baseline and buying intent{}",
+            pct(credited.fraction),
+            if m.undecided() {
+                ": that may be close to nothing, so its shares are left out of the comparison. The journeys do not \
+                 show which channels cause deals (when every account sees much the same channels, only an \
+                 experiment such as a holdout can tell), and the other models' shares are association, not cause"
+            } else {
+                ""
+            }
+        )));
+    }
     if !c.intent_signals.is_empty() {
         let names: Vec<String> = c.intent_signals.iter().map(|i| channel_name(rows, i).to_string()).collect();
         certainty.push(sentence(&format!(
@@ -307,6 +343,17 @@ pub fn reading(analysis: &Analysis, rows: &[ChannelRow], comparison: Option<&Mod
         missing.push(sentence(&format!(
             "{} no touchpoint before the deal was created and so no data-driven path",
             count(c.conversions_without_touches, "won deal had", "won deals had")
+        )));
+    }
+    let cut = c.cut_short;
+    if cut.conversions + cut.nulls > 0 {
+        missing.push(sentence(&format!(
+            "{} ({} won) are left out of the data-driven models because their {}-day window starts before the data \
+             does ({}): they would look shorter than the others. More history, or a shorter lookback, brings them in",
+            count(cut.conversions + cut.nulls, "journey", "journeys"),
+            figures::group_thousands(cut.conversions),
+            analysis.settings.lookback_days,
+            c.observed_from.map(|d| d.to_string()).unwrap_or_default()
         )));
     }
     missing.extend(notes_for(analysis, &NOTE_CODES));

@@ -304,6 +304,9 @@ pub fn dataset() -> Dataset {
             deal("d4", "globex", 8_000, "2024-01-20", DealStatus::Lost, Some("2024-02-28")),
         ],
         touchpoints: vec![
+            // Before the period and outside every 90-day window: it only shows that the data reaches back far
+            // enough for the data-driven models to see d1's and d4's whole windows.
+            touch("tp0", "c1", "acme", "2023-10-01T10:00:00Z", "x", TouchKind::Impression),
             touch("tp1", "c1", "acme", "2024-01-10T10:00:00Z", "x", TouchKind::Engagement),
             touch("tp2", "c1", "acme", "2024-01-20T10:00:00Z", "linkedin", TouchKind::Visit),
             touch("tp3", "c1", "acme", "2024-01-25T10:00:00Z", "newsletter", TouchKind::EmailClick),

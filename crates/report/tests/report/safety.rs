@@ -85,7 +85,7 @@ fn the_model_comparison_renders_and_escapes_hostile_channel_keys_and_answers() {
     let key = "<img src=x onerror=alert(2)>";
     let mut dataset = crate::fixture::dataset();
     // A channel known only by its (hostile) key on a touchpoint of the won deal's account, and a hostile answer.
-    let mut touch = dataset.touchpoints[0].clone();
+    let mut touch = dataset.touchpoints.iter().find(|t| t.key == "tp1").unwrap().clone();
     touch.key = "tp-hostile".into();
     touch.channel = key.into();
     touch.kind = TouchKind::Visit;
