@@ -71,7 +71,8 @@ pub enum Command {
         after_help = "Examples:\n  socialledger attribution --model u-shaped --json\n  socialledger attribution \
                             --model markov --order 2\n  socialledger attribution --model markov --order 3 --paths \
                             paths.csv --bootstrap 0 --json\n  socialledger attribution --model incremental --intent \
-                            direct,organic-search"
+                            direct,organic-search\n  socialledger attribution --model shapley --write-paths \
+                            journeys.csv   (also save the journeys)"
     )]
     Attribution(AttributionArgs),
     /// The channels in the database and what is known about each.
