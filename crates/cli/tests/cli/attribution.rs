@@ -135,3 +135,22 @@ fn written_database_paths_read_back_to_the_same_attribution() {
         .unwrap();
     assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
 }
+
+/// The text output says which fraction of the conversions the incremental model puts down to the channels, and
+/// warns exactly when that fraction may be close to nothing (its JSON lower bound under 5 %).
+#[test]
+fn the_incremental_text_output_says_how_much_the_channels_caused() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(bin(dir.path()).args(["demo", "--quiet"]).output().unwrap().status.success());
+    let db = dir.path().join("socialledger-demo/socialledger.db").display().to_string();
+    let args = ["--db", &db, "attribution", "--model", "incremental", "--bootstrap", "30"];
+    let text = bin(dir.path()).args(args).output().unwrap();
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    let text = String::from_utf8(text.stdout).unwrap();
+    let json = bin(dir.path()).arg("--json").args(args).output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let (f, low) = (v["credited_fraction"].as_f64().unwrap(), v["credited_low"].as_f64().unwrap());
+    assert!(text.contains(&format!("The channels caused {:.1}%", f * 100.0)), "{text}");
+    assert_eq!(text.contains("read them as unknown"), low < 0.05, "credited_low {low}: {text}");
+    assert!(text.contains("window starts before the first touchpoint of the data"), "left-out journeys: {text}");
+}
