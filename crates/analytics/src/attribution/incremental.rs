@@ -14,11 +14,10 @@
 //! (at least [`MIN_INTENT_TOUCH_CAP`]) that at most [`INTENT_TOP_CELL_SHARE`] of the journeys reach: long B2B
 //! journeys with dozens of direct visits would otherwise share one "3 or more" cell whose intent still varies, and
 //! a causal channel that merely travels with intent (more contacts, more of everything) would take its credit.
-//! Causal effects are
-//! then learnt by comparing journeys of equal intent signals. If causal touches are independent of the hidden
-//! intent given the intent signals, this is exact: `P(convert | touches) = 1 − E[e^{−intent} | s] · e^{−Σ β x}`
-//! is a noisy-OR with the stratum's own baseline, whatever the intent's distribution. With no intent signal
-//! marked there is a single stratum (one baseline).
+//! Causal effects are then learnt by comparing journeys of equal intent signals. If causal touches are
+//! independent of the hidden intent given the intent signals, this is exact:
+//! `P(convert | touches) = 1 − E[e^{−intent} | s] · e^{−Σ β x}` is a noisy-OR with the stratum's own baseline,
+//! whatever the intent's distribution. With no intent signal marked there is a single stratum (one baseline).
 //!
 //! **Fit.** Maximum likelihood over all journeys (weights = the rows' conversions and nulls, aggregated by touch
 //! counts) with a ridge `½ · 10⁻⁶ · J · (Σ λ_s² + Σ β_c²)` (`J` = journeys). The ridge keeps the Hessian positive
@@ -294,16 +293,18 @@ impl Design {
         }
         let caps: Vec<u32> =
             intent.iter().map(|&i| intent_cap(by_counts.iter().map(|(n, (c, z))| (n[i], c + z)))).collect();
-        let key_of =
-            |counts: &[u32]| -> Vec<u32> { intent.iter().zip(&caps).map(|(&i, &cap)| counts[i].min(cap)).collect() };
-        let mut strata: BTreeMap<Vec<u32>, (f64, f64)> = BTreeMap::new();
-        for (counts, (c, nulls)) in &by_counts {
-            let key = key_of(counts);
+        // Each row's stratum key (its capped intent-signal counts), computed once.
+        let keys: Vec<Vec<u32>> = by_counts
+            .keys()
+            .map(|counts| intent.iter().zip(&caps).map(|(&i, &cap)| counts[i].min(cap)).collect())
+            .collect();
+        let mut strata: BTreeMap<&[u32], (f64, f64)> = BTreeMap::new();
+        for (key, (c, nulls)) in keys.iter().zip(by_counts.values()) {
             let e = strata.entry(key).or_insert((0.0, 0.0));
             e.0 += c;
             e.1 += c + nulls;
         }
-        let strata: Vec<(Vec<u32>, f64, f64)> = strata.into_iter().map(|(key, (c, j))| (key, c, j)).collect();
+        let strata: Vec<(Vec<u32>, f64, f64)> = strata.into_iter().map(|(key, (c, j))| (key.to_vec(), c, j)).collect();
         let k = causal.len();
         let mut design = Design {
             k,
@@ -313,17 +314,16 @@ impl Design {
             nulls: Vec::with_capacity(by_counts.len()),
             journeys: 0.0,
             causal,
-            intent: intent.clone(),
-            caps: caps.clone(),
+            intent,
+            caps,
             strata,
         };
-        for (counts, (conversions, nulls)) in &by_counts {
-            let key = key_of(counts);
-            let s = design.strata.binary_search_by(|(k, ..)| k.cmp(&key)).unwrap_or(0);
+        for (key, (counts, (conversions, nulls))) in keys.iter().zip(by_counts) {
+            let s = design.strata.binary_search_by(|(k, ..)| k.as_slice().cmp(key)).unwrap_or(0);
             design.stratum.push(s);
             design.features.extend(design.causal.iter().map(|&c| f64::from(counts[c]).ln_1p()));
-            design.conversions.push(*conversions);
-            design.nulls.push(*nulls);
+            design.conversions.push(conversions);
+            design.nulls.push(nulls);
             design.journeys += conversions + nulls;
         }
         design

@@ -71,8 +71,8 @@ pub async fn run(cli: &Cli, args: &AttributionArgs) -> anyhow::Result<ExitCode> 
                 .map_err(|e| anyhow::anyhow!("{e}; data-driven models: markov, shapley, incremental"))?;
             if args.paths.is_some() || args.write_paths.is_some() {
                 anyhow::bail!(
-                    "--paths and --write-paths work with the data-driven models (markov, shapley, incremental); {model} needs the \
-                     touchpoints' dates and the deals' milestones, so it runs on the database only"
+                    "--paths and --write-paths work with the data-driven models (markov, shapley, incremental); \
+                     {model} needs the touchpoints' dates and the deals' milestones, so it runs on the database only"
                 );
             }
             heuristic(cli, args, model).await?
