@@ -4,6 +4,8 @@ use crate::args::Cli;
 use crate::output;
 use serde::Serialize;
 use socialledger_domain::Dataset;
+use socialledger_report::figures::group_thousands;
+use socialledger_report::text_table::{Align, TextTable};
 use std::process::ExitCode;
 
 #[derive(Debug, Serialize)]
@@ -30,27 +32,46 @@ pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     } else if rows.is_empty() {
         eprintln!("no channels yet: import some files first (socialledger import FILE...) or run socialledger demo");
     } else {
-        let mut text = format!(
-            "{:<22} {:<15} {:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8}\n",
-            "channel", "kind", "network", "posts", "days", "time", "costs", "activ", "touches"
-        );
-        for r in &rows {
-            text.push_str(&format!(
-                "{:<22} {:<15} {:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>8}\n",
-                r.channel,
-                r.kind.as_deref().unwrap_or("-"),
-                r.network.as_deref().unwrap_or("-"),
-                r.posts,
-                r.channel_days,
-                r.time_entries,
-                r.cost_items,
-                r.activities,
-                r.touchpoints
-            ));
-        }
-        output::print_text(&text)?;
+        output::print_text(&table(&rows, output::terminal_width()))?;
     }
     Ok(if rows.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// The text output: one row per channel by name (key beside it), in a table fitted to `width`.
+fn table(rows: &[ChannelOut], width: usize) -> String {
+    let right = Align::Right;
+    let mut t = TextTable::new(
+        "Channel",
+        &[
+            ("Key", Align::Left),
+            ("Kind", Align::Left),
+            ("Network", Align::Left),
+            ("Posts", right),
+            ("Days", right),
+            ("Time", right),
+            ("Costs", right),
+            ("Activities", right),
+            ("Touchpoints", right),
+        ],
+    );
+    let count = |n: usize| group_thousands(n as u64);
+    for r in rows {
+        t.row(vec![
+            r.name.clone().filter(|n| !n.trim().is_empty()).unwrap_or_else(|| r.channel.clone()),
+            r.channel.clone(),
+            r.kind.clone().unwrap_or_else(|| "-".into()),
+            r.network.clone().unwrap_or_else(|| "-".into()),
+            count(r.posts),
+            count(r.channel_days),
+            count(r.time_entries),
+            count(r.cost_items),
+            count(r.activities),
+            count(r.touchpoints),
+        ]);
+    }
+    let mut text = t.render(width).join("\n");
+    text.push('\n');
+    text
 }
 
 fn summarize(data: &Dataset) -> Vec<ChannelOut> {

@@ -8,3 +8,4 @@ mod help;
 mod imports;
 mod postgres;
 mod support;
+mod text_output;
