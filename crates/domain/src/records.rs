@@ -22,6 +22,17 @@ pub struct Channel {
     pub account: Option<AccountKind>,
 }
 
+/// A handle that names a channel besides its own: `channels merge FROM INTO` keeps FROM's handle as an alias of
+/// INTO, so later exports of FROM's account land on INTO. Natural key: (`network`, `handle`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelAlias {
+    pub network: Network,
+    /// Lower case, without `@`.
+    pub handle: String,
+    /// The channel's key.
+    pub channel: String,
+}
+
 /// Content published on one social channel. Natural key: (`channel`, `external_id`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Post {

@@ -149,7 +149,8 @@ fn may_be(c: &Channel, clue: &AccountClue<'_>) -> bool {
 /// 2. only channels that may be this account are considered: same network (paid channels excluded), same account
 ///    kind where both are known (a LinkedIn personal profile never lands on a company page, nor the reverse);
 /// 3. when the export names its account ([`AccountClue::handle`]: the content's, else the file name's):
-///    the channel with that handle (case-insensitive, without `@`); else the one and only channel of the
+///    the channel with that handle (case-insensitive, without `@`); else the channel that handle's channel was
+///    merged into (`opts.channel_aliases`); else the one and only channel of the
 ///    network if it has no handle yet (it is claimed: it keeps its key, name and kind and gets the handle); else a
 ///    new channel: two accounts are never one;
 /// 4. when it names none: the one channel of the network; none: a new channel; several: an
@@ -179,6 +180,12 @@ pub fn resolve_channel(clue: AccountClue<'_>, opts: &ImportOptions) -> Result<Ch
     let candidates: Vec<&Channel> = existing.iter().filter(|c| may_be(c, &clue)).collect();
     if handle.is_some() {
         if let Some(c) = candidates.iter().find(|c| norm(c.handle.as_deref()) == norm(handle)) {
+            return Ok(claim(c));
+        }
+        // A handle of an account that was merged into another channel (`channels merge`).
+        let alias =
+            opts.channel_aliases.iter().find(|a| a.network == network && Some(&a.handle) == norm(handle).as_ref());
+        if let Some(c) = alias.and_then(|a| candidates.iter().find(|c| c.key == a.channel)) {
             return Ok(claim(c));
         }
         if let [only] = candidates[..] {
@@ -238,6 +245,7 @@ fn fresh(key: String, clue: &AccountClue<'_>) -> Channel {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use socialledger_domain::ChannelAlias;
 
     fn channel(key: &str, network: Network, handle: Option<&str>) -> Channel {
         Channel {
@@ -367,6 +375,17 @@ mod tests {
         let ads = Channel { kind: ChannelKind::PaidSocial, ..channel("meta-ads", Network::Facebook, None) };
         let page = AccountClue::new(Network::Facebook, Some(AccountKind::Page), "Facebook page");
         assert_eq!(key(page, &with(vec![ads])), "facebook");
+    }
+
+    #[test]
+    fn a_merged_away_handle_lands_on_the_channel_it_was_merged_into() {
+        let mut opts = with(vec![channel("x", Network::X, Some("acme")), channel("x-b", Network::X, Some("b"))]);
+        opts.channel_aliases =
+            vec![ChannelAlias { network: Network::X, handle: "acme-old".into(), channel: "x".into() }];
+        assert_eq!(key(x(Some("@Acme-Old")), &opts), "x");
+        // Not on another network.
+        let li = AccountClue::new(Network::LinkedIn, None, "LinkedIn").content(Some("acme-old"));
+        assert_eq!(key(li, &opts), "linkedin");
     }
 
     #[test]

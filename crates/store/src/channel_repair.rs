@@ -5,7 +5,8 @@
 //! tells where the records of a vanished channel went. Every table with a channel column is moved; where both
 //! channels hold a row with the same natural key (the same post, the same day), the rows become one: INTO's values
 //! win where both have a value, FROM's fill the gaps (the rule `channel_days` follows for several sources), and the
-//! FROM row is dropped. INTO takes FROM's network, handle and account kind where it has none, so exports of FROM's
+//! FROM row is dropped. INTO takes FROM's network, handle and account kind where it has none, and when it has a
+//! handle of its own, FROM's becomes an alias of INTO (`channel_aliases`); either way exports of FROM's
 //! account keep landing on INTO.
 
 use crate::error::query_error;
@@ -14,7 +15,8 @@ use crate::tables::Table;
 use crate::{codec, Result, Store, StoreError};
 use serde::Serialize;
 use socialledger_domain::{
-    Activity, AudienceSlice, Channel, ChannelDay, CostItem, Post, PostMetrics, TimeEntry, Touchpoint,
+    Activity, AudienceSlice, Channel, ChannelAlias, ChannelDay, CostItem, Network, Post, PostMetrics, TimeEntry,
+    Touchpoint,
 };
 use sqlx::AnyConnection;
 
@@ -50,6 +52,26 @@ impl ChannelMerge {
 }
 
 impl Store {
+    /// Every channel alias (handles of merged-away accounts), sorted by network and handle.
+    pub async fn channel_aliases(&self) -> Result<Vec<ChannelAlias>> {
+        let rows: Vec<(String, String, String)> =
+            sqlx::query_as("SELECT network, handle, channel FROM channel_aliases ORDER BY network, handle")
+                .fetch_all(&self.pool)
+                .await
+                .map_err(query_error("reading channel aliases"))?;
+        rows.into_iter()
+            .map(|(network, handle, channel)| {
+                let network = Network::parse(&network).map_err(|e| StoreError::Corrupt {
+                    table: "channel_aliases",
+                    column: "network",
+                    value: network.clone(),
+                    reason: e.to_string(),
+                })?;
+                Ok(ChannelAlias { network, handle, channel })
+            })
+            .collect()
+    }
+
     /// Sets the display name of channel `key` (the key, which records refer to, stays). Returns the channel.
     pub async fn rename_channel(&self, key: &str, name: &str) -> Result<Channel> {
         let name = name.trim();
@@ -137,6 +159,38 @@ async fn merge(conn: &mut AnyConnection, from: &str, into: &str, doing: &str) ->
         unkeyed::<Touchpoint>(conn, &ids).await,
     ];
     let tables = tables.into_iter().collect::<std::result::Result<Vec<_>, _>>().map_err(query_error(doing))?;
+
+    // FROM's handle keeps naming the account: as INTO's own handle when INTO has none, else as an alias of INTO.
+    // Aliases of FROM (from earlier merges) now name INTO.
+    let identity = |key: &str| {
+        sqlx::query_as::<_, (Option<String>, Option<String>)>("SELECT network, handle FROM channels WHERE key = $1")
+            .bind(key.to_string())
+    };
+    let (from_network, from_handle) = identity(from).fetch_one(&mut *conn).await.map_err(query_error(doing))?;
+    let (_, into_handle) = identity(into).fetch_one(&mut *conn).await.map_err(query_error(doing))?;
+    sqlx::query("UPDATE channel_aliases SET channel = $2, import_id = $3 WHERE channel = $1")
+        .bind(from)
+        .bind(into)
+        .bind(import_id)
+        .execute(&mut *conn)
+        .await
+        .map_err(query_error(doing))?;
+    let norm = |h: &str| h.trim().trim_start_matches('@').to_lowercase();
+    if let (Some(network), Some(handle), Some(own)) = (from_network, from_handle.as_deref(), into_handle.as_deref()) {
+        if norm(handle) != norm(own) && !norm(handle).is_empty() {
+            sqlx::query(
+                "INSERT INTO channel_aliases (network, handle, channel, import_id) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (network, handle) DO UPDATE SET channel = excluded.channel, import_id = excluded.import_id",
+            )
+            .bind(network)
+            .bind(norm(handle))
+            .bind(into)
+            .bind(import_id)
+            .execute(&mut *conn)
+            .await
+            .map_err(query_error(doing))?;
+        }
+    }
 
     // INTO keeps its name and kind, and takes FROM's identity where it has none.
     let fill = |col: &str| format!("{col} = COALESCE({col}, (SELECT f.{col} FROM channels f WHERE f.key = $1))");

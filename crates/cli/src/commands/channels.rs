@@ -17,6 +17,9 @@ struct ChannelOut {
     /// `page` or `profile` where the network has both, else absent.
     #[serde(skip_serializing_if = "Option::is_none")]
     account: Option<String>,
+    /// Handles of accounts merged into this channel (`channels merge`), else absent.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    aliases: Vec<String>,
     posts: usize,
     channel_days: usize,
     time_entries: usize,
@@ -88,7 +91,12 @@ async fn merge(cli: &Cli, from: &str, into: &str) -> anyhow::Result<ExitCode> {
 async fn list(cli: &Cli) -> anyhow::Result<ExitCode> {
     let store = super::open_store(&cli.db_or_default()).await?;
     let data = store.load().await?;
-    let rows = summarize(&data);
+    let mut rows = summarize(&data);
+    for alias in store.channel_aliases().await? {
+        if let Some(r) = rows.iter_mut().find(|r| r.channel == alias.channel) {
+            r.aliases.push(alias.handle);
+        }
+    }
     if cli.json {
         output::print_json(&rows)?;
     } else if rows.is_empty() {
@@ -129,6 +137,7 @@ fn summarize(data: &Dataset) -> Vec<ChannelOut> {
                 network: c.and_then(|c| c.network).map(|n| n.to_string()),
                 handle: c.and_then(|c| c.handle.clone()),
                 account: c.and_then(|c| c.account).map(|a| a.to_string()),
+                aliases: Vec::new(),
                 posts: data.posts.iter().filter(|p| is(&p.channel)).count(),
                 channel_days: data.channel_days.iter().filter(|d| is(&d.channel)).count(),
                 time_entries: data.time_entries.iter().filter(|t| t.channel.as_deref() == Some(&key)).count(),

@@ -175,3 +175,30 @@ fn issue_12_channel_repairs_name_unknown_channels_with_exit_code_2() {
     }
     assert_eq!(keys(&channels(dir.path(), &db)), ["x"]);
 }
+
+#[test]
+fn issue_12_after_a_merge_a_new_download_of_the_merged_account_lands_on_into() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("l.db").display().to_string();
+    import_ok(dir.path(), &db, &shared(KAIA_CONTENT));
+    import_ok(dir.path(), &db, &shared(KOE_OVERVIEW));
+    assert_eq!(keys(&channels(dir.path(), &db)), ["x", "x-koe"]);
+    let out = bin(dir.path()).args(["--db", &db, "channels", "merge", "x-koe", "x"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.starts_with("merged channel x-koe into x (recorded as import 3):\n"), "{text}");
+    assert!(text.contains("channel_days") && text.contains("7 moved"), "{text}");
+
+    // A later download of the same account, under the same kind of name, has other bytes: it is imported, and
+    // lands on x through the alias instead of making x-koe again.
+    let original = std::fs::read_to_string(shared(KOE_OVERVIEW)).unwrap();
+    let mut lines: Vec<&str> = original.lines().collect();
+    lines.remove(1);
+    let newer = dir.path().join("koe_account_overview_analytics.csv");
+    std::fs::write(&newer, lines.join("\n") + "\n").unwrap();
+    import_ok(dir.path(), &db, &newer);
+    let list = channels(dir.path(), &db);
+    assert_eq!(keys(&list), ["x"]);
+    assert_eq!(list[0]["aliases"], serde_json::json!(["koe"]));
+    assert_eq!(list[0]["channel_days"], 7, "the newer download's days are the merged ones, not new ones");
+}

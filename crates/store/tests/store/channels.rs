@@ -211,3 +211,37 @@ async fn issue_12_rename_changes_the_name_and_keeps_the_key_and_records() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn issue_12_a_merged_away_handle_becomes_an_alias_of_the_channel_it_went_into() {
+    on_both("merge_alias", |db| async move {
+        let store = db.open().await;
+        let x = |key: &str, handle: &str| Channel {
+            handle: Some(handle.into()),
+            ..channel(key, ChannelKind::OrganicSocial, Some(Network::X))
+        };
+        let data = Dataset {
+            channels: vec![x("x", "Acme"), x("x-old", "@AcmeOld"), x("x-older", "acme_2019")],
+            ..Default::default()
+        };
+        store.import(&source("channels.csv", "c", 3), &data, &quiet).await.unwrap();
+        assert!(store.channel_aliases().await.unwrap().is_empty());
+
+        store.merge_channels("x-older", "x-old").await.unwrap();
+        store.merge_channels("x-old", "x").await.unwrap();
+        let aliases: Vec<(Network, String, String)> =
+            store.channel_aliases().await.unwrap().into_iter().map(|a| (a.network, a.handle, a.channel)).collect();
+        assert_eq!(
+            aliases,
+            [
+                (Network::X, "acme_2019".to_string(), "x".to_string()),
+                (Network::X, "acmeold".to_string(), "x".to_string())
+            ],
+            "the earlier alias follows its channel into x"
+        );
+        let channels = store.channels().await.unwrap();
+        assert_eq!(channels.len(), 1);
+        assert_eq!(channels[0].handle.as_deref(), Some("Acme"), "INTO keeps its own handle");
+    })
+    .await;
+}
