@@ -245,3 +245,68 @@ async fn issue_12_a_merged_away_handle_becomes_an_alias_of_the_channel_it_went_i
     })
     .await;
 }
+
+/// A database made before migration 0002: its page channels are marked `page`, the rest stay unknown.
+#[tokio::test]
+async fn issue_12_migration_0002_marks_the_page_channels_of_an_older_database() {
+    on_both("migration_0002", |db| async move {
+        let folder = match db.backend {
+            socialledger_store::Backend::Sqlite => "sqlite",
+            socialledger_store::Backend::Postgres => "postgres",
+        };
+        let only_0001 = tempfile::tempdir().unwrap();
+        let schema =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder).join("0001_schema.sql");
+        std::fs::copy(&schema, only_0001.path().join("0001_schema.sql")).unwrap();
+        let url = match db.backend {
+            socialledger_store::Backend::Sqlite => format!("sqlite://{}?mode=rwc", db.location),
+            socialledger_store::Backend::Postgres => db.location.clone(),
+        };
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(only_0001.path()).await.unwrap().run(&pool).await.unwrap();
+        sqlx::query(
+            "INSERT INTO imports (file_name, format, content_hash, rows, imported_at) \
+             VALUES ('old', 'x', 'old', 0, '2025-01-01T00:00:00.000000000Z')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        for (key, kind, network, handle) in [
+            ("linkedin", "organic_social", Some("linkedin"), None),
+            ("linkedin-doorly", "organic_social", Some("linkedin"), Some("doorly")),
+            ("facebook", "organic_social", Some("facebook"), Some("Acme")),
+            ("meta-ads", "paid_social", Some("facebook"), None),
+            ("x", "organic_social", Some("x"), Some("acme")),
+        ] {
+            sqlx::query(
+                "INSERT INTO channels (key, name, kind, network, handle, import_id) VALUES ($1, $1, $2, $3, $4, 1)",
+            )
+            .bind(key)
+            .bind(kind)
+            .bind(network)
+            .bind(handle)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+
+        let store = db.open().await;
+        let accounts: Vec<(String, Option<AccountKind>)> =
+            store.channels().await.unwrap().into_iter().map(|c| (c.key, c.account)).collect();
+        let page = Some(AccountKind::Page);
+        assert_eq!(
+            accounts,
+            [
+                ("facebook".to_string(), page),
+                ("linkedin".to_string(), None),
+                ("linkedin-doorly".to_string(), page),
+                ("meta-ads".to_string(), None),
+                ("x".to_string(), None),
+            ]
+        );
+        assert!(store.channel_aliases().await.unwrap().is_empty());
+    })
+    .await;
+}
