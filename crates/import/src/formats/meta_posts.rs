@@ -92,6 +92,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
                 };
                 channels.insert(page.to_string(), c.key.clone());
                 let k = c.key.clone();
+                known.existing_channels.retain(|old| old.key != c.key);
                 known.existing_channels.push(c.clone());
                 ds.channels.push(c);
                 k

@@ -44,7 +44,7 @@ fn record_channels(ds: &Dataset) -> BTreeSet<String> {
 }
 
 fn import_all(files: &[Export], opts: &ImportOptions) -> Result<Landed, ImportError> {
-    let mut channels: Vec<Channel> = Vec::new();
+    let mut channels: Vec<Channel> = opts.existing_channels.clone();
     let mut per_file = Vec::new();
     for f in files {
         let opts = ImportOptions { existing_channels: channels.clone(), ..opts.clone() };
@@ -356,4 +356,29 @@ fn issue_12_youtube_exports_ask_when_two_youtube_channels_exist() {
     let opts = ImportOptions { existing_channels: existing, ..Default::default() };
     let err = import_as("Chart data.csv", yt_chart().body.as_bytes(), &opts).unwrap_err().to_string();
     assert!(err.contains("2 channels could be it: youtube, youtube-shorts"), "{err}");
+}
+
+#[test]
+fn issue_12_two_pages_in_one_meta_export_are_two_channels() {
+    let body = "\"Post ID\",\"Page ID\",\"Page name\",Title,Description,\"Publish time\",Date,Views,\
+                \"Reactions, comments and shares\"\n\
+                122121474620644102,61569323067856,Acme,,hello,01/05/2025 10:00,Lifetime,100,5\n\
+                122121474620644103,61569323067857,Globex,,hi,01/06/2025 10:00,Lifetime,50,2\n";
+    // With a page channel that has no handle yet (declared), the first page claims it and the second gets its own.
+    let declared = Channel {
+        key: "facebook".into(),
+        name: "Our page".into(),
+        kind: socialledger_domain::ChannelKind::OrganicSocial,
+        network: Some(socialledger_domain::Network::Facebook),
+        handle: None,
+        account: None,
+    };
+    for existing in [vec![], vec![declared]] {
+        let landed = import_all(
+            &[export("Jan-01-2025_Feb-01-2025_613168031534769.csv", body)],
+            &ImportOptions { existing_channels: existing, ..Default::default() },
+        )
+        .unwrap();
+        assert_eq!(landed.per_file[0].len(), 2, "{:?}", landed.per_file);
+    }
 }
