@@ -3,6 +3,7 @@
 mod attribution;
 #[cfg(unix)]
 mod browser;
+mod channels;
 mod demo;
 mod help;
 mod imports;
