@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod encoding;
+pub mod guard;
 pub mod sheet;
 
 use crate::parse::{self, DateFormat, TsFormat};
@@ -47,6 +48,26 @@ pub fn read_tables(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, String> 
             csv::read_csv(&text, delimiter).map(|t| vec![t])
         }
     }
+}
+
+/// `text` as it may be shown on a terminal: control characters and bidirectional overrides written as `\u{..}`
+/// escapes (a file's bytes must never move the cursor or recolour the user's terminal), cut after `max` characters
+/// with `…`.
+pub fn printable(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max * 2));
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The cells of one record, stored in one buffer (two allocations per row, not one per cell).
@@ -103,6 +124,9 @@ pub struct Table {
     /// Leading `#` lines without the `#` (GA4 writes its account and period there).
     pub comments: Vec<String>,
     pub rows: Vec<RawRow>,
+    /// The line of the last row when the text looks cut off inside it: it ends in an open quote, or it has fewer
+    /// cells than the row before and no line end follows it. Import refuses such a file (see [`csv::read_csv`]).
+    pub cut_at: Option<usize>,
 }
 
 /// How many leading rows may sit above a header (titles, descriptions).
@@ -382,11 +406,16 @@ impl<'a> Row<'a> {
         }
         Some(t)
     }
-    pub fn get_i64(&mut self, col: impl Col) -> Option<i64> {
-        self.get_with(col, parse::parse_i64)
+    /// A count: a whole number from 0 to [`parse::MAX_COUNT`]; negative and implausibly large values are errors.
+    pub fn get_count(&mut self, col: impl Col) -> Option<i64> {
+        self.get_with(col, parse::parse_count)
     }
-    pub fn req_i64(&mut self, col: impl Col) -> Option<i64> {
-        self.req_with(col, parse::parse_i64)
+    pub fn req_count(&mut self, col: impl Col) -> Option<i64> {
+        self.req_with(col, parse::parse_count)
+    }
+    /// A net change over a period (gained minus lost), which may be negative; bounded as a count is.
+    pub fn get_net_change(&mut self, col: impl Col) -> Option<i64> {
+        self.get_with(col, parse::parse_net_change)
     }
     pub fn get_f64(&mut self, col: impl Col) -> Option<f64> {
         self.get_with(col, parse::parse_f64)
@@ -481,7 +510,7 @@ mod tests {
         let h = f.tables[0].header(&["id", "count"]).unwrap();
         let mut got = Vec::new();
         h.for_each_row(&f, &opts, &mut errs, |r| {
-            let count = r.get_i64("count");
+            let count = r.get_count("count");
             let task: Option<Task> = r.get_enum("task");
             let when = r.req_date("when", &[DateFormat::Iso]);
             got.push((count, task, when, r.failed()));
@@ -495,6 +524,13 @@ mod tests {
         assert_eq!(msgs[2], "in.csv:3:when: when is empty; this column is required");
         assert_eq!(msgs[3], "in.csv:4:when: \"2025-02-30\" is not a date; write it as YYYY-MM-DD");
         assert_eq!(msgs.len(), 4);
+    }
+
+    #[test]
+    fn printable_escapes_control_bytes() {
+        assert_eq!(printable("a\x1b[2Jb\u{202e}c", 50), "a\\u{1b}[2Jb\\u{202e}c");
+        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("Café", 10), "Café");
     }
 
     #[test]
