@@ -628,7 +628,8 @@ mod tests {
     #[test]
     fn multi_byte_characters_never_split() {
         // Regression (issue 12): byte slicing inside a character panicked.
-        for text in ["202é101", "20é10101", "2025-03-01T10:00:00+0é", "2025-03-01 10:00:00.12345678é9", "10:00:00.1é"] {
+        for text in ["202é101", "20é10101", "2025-03-01T10:00:00+0é", "2025-03-01 10:00:00.12345678é9", "10:00:00.1é"]
+        {
             let _ = parse_date(text, &[DateFormat::Compact, DateFormat::Iso]);
             let _ = parse_timestamp(text, &[TsFormat::Iso, TsFormat::Us], chrono_tz::UTC);
             let _ = parse_time_of_day(text);

@@ -3,15 +3,21 @@
 
 #[path = "import/examples.rs"]
 mod examples;
+#[path = "import/fuzz.rs"]
+mod fuzz;
 #[path = "import/native_social.rs"]
 mod native_social;
 #[path = "import/native_web_time_crm.rs"]
 mod native_web_time_crm;
 #[path = "import/rejects.rs"]
 mod rejects;
+#[path = "import/robustness.rs"]
+mod robustness;
 #[path = "import/sheets.rs"]
 mod sheets;
 #[path = "import/support.rs"]
 mod support;
 #[path = "import/variants.rs"]
 mod variants;
+#[path = "import/workbooks.rs"]
+mod workbooks;

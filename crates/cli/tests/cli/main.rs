@@ -7,4 +7,5 @@ mod demo;
 mod help;
 mod imports;
 mod postgres;
+mod robustness;
 mod support;

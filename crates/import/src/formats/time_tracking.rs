@@ -70,6 +70,24 @@ impl ReportLayout {
             );
             return Dataset::default();
         };
+        h.report_duplicates(
+            &[
+                self.user,
+                self.email,
+                self.client,
+                self.project,
+                self.task,
+                self.description,
+                self.tags,
+                self.start_date,
+                self.start_time,
+                self.end_date,
+                self.end_time,
+                self.duration,
+            ],
+            file,
+            errs,
+        );
         let c = |name: &str| h.col(name);
         let mut date_cols = vec![c(self.start_date), c(self.end_date)];
         date_cols.extend(self.other_dates.iter().map(|n| c(n)));

@@ -222,6 +222,25 @@ impl<'t> Headed<'t> {
         self.col(name).is_some()
     }
 
+    /// Reports every one of `names` that names two columns: it would be read at its first occurrence and the
+    /// second silently ignored, and which of the two holds the real values is a guess we do not make. Formats
+    /// whose source repeats a name on purpose (Meta's two `Views`) read those with [`Headed::cols_named`] and
+    /// leave them out of `names`.
+    pub fn report_duplicates(&self, names: &[&str], file: &SourceFile, errs: &mut ErrorSink) {
+        for name in names {
+            if let [first, second, ..] = self.cols_named(name)[..] {
+                errs.report(
+                    &file.display_name,
+                    self.table.sheet.as_deref(),
+                    self.header_line(),
+                    Some(self.name(second)),
+                    format!("the column {} appears twice (columns {} and {})", self.name(first), first + 1, second + 1),
+                    Some("keep one of them and import again".into()),
+                );
+            }
+        }
+    }
+
     /// Those of `names` that are not columns.
     pub fn missing<'n>(&self, names: &[&'n str]) -> Vec<&'n str> {
         names.iter().copied().filter(|n| !self.has(n)).collect()

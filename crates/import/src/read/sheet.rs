@@ -64,7 +64,9 @@ fn xls_workbook(bytes: &[u8]) -> Result<Vec<u8>, String> {
             .ok_or_else(|| "not an Excel workbook: the XLS file has no Workbook stream".to_string())?;
         let mut s = book.open_stream(&path).map_err(damaged)?;
         if s.len() > bytes.len() as u64 {
-            return Err("the XLS file is damaged (its Workbook stream is longer than the file); download it again".into());
+            return Err(
+                "the XLS file is damaged (its Workbook stream is longer than the file); download it again".into()
+            );
         }
         let mut data = Vec::with_capacity(s.len() as usize);
         s.read_to_end(&mut data).map_err(damaged)?;
