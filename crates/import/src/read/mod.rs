@@ -182,12 +182,15 @@ pub struct Headed<'t> {
     /// Index of the header in `table.rows`.
     pub header_row: usize,
     norm: Vec<String>,
+    /// Names looked up with [`Headed::col`] that name two or more columns, and whether each was reported: the
+    /// rows are not read until they are (see [`Headed::for_each_row_after`]).
+    duplicates: std::cell::RefCell<Vec<(String, bool)>>,
 }
 
 impl<'t> Headed<'t> {
     fn new(table: &'t Table, header_row: usize, norm: Vec<String>) -> Self {
         let headers = table.rows[header_row].cells.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string());
-        Headed { table, headers: headers.collect(), header_row, norm }
+        Headed { table, headers: headers.collect(), header_row, norm, duplicates: Default::default() }
     }
 
     /// The file line (or sheet row) of the header.
@@ -195,10 +198,25 @@ impl<'t> Headed<'t> {
         self.table.rows[self.header_row].line
     }
 
-    /// The first column named `name` (case-insensitive, trimmed).
+    /// The column named `name` (case-insensitive, trimmed). A name that two columns share is noted, and reported
+    /// as an error before any row is read: which of the two holds the real values is not guessed. A source that
+    /// repeats a name on purpose is read with [`Headed::first_of_repeated`] or [`Headed::cols_named`].
     pub fn col(&self, name: &str) -> Option<usize> {
         let n = normalize_header(name);
-        self.norm.iter().position(|h| *h == n)
+        let mut found = self.norm.iter().enumerate().filter(|(_, h)| **h == n).map(|(i, _)| i);
+        let first = found.next();
+        if first.is_some() && found.next().is_some() {
+            let mut dups = self.duplicates.borrow_mut();
+            if !dups.iter().any(|(d, _)| *d == n) {
+                dups.push((n, false));
+            }
+        }
+        first
+    }
+
+    /// The first column named `name`, for a name the source is known to repeat (documented per format).
+    pub fn first_of_repeated(&self, name: &str) -> Option<usize> {
+        self.cols_named(name).first().copied()
     }
 
     /// The first column named by any of `names`, trying them in order (aliases: `["Shares", "Share"]`).
@@ -228,6 +246,15 @@ impl<'t> Headed<'t> {
     /// leave them out of `names`.
     pub fn report_duplicates(&self, names: &[&str], file: &SourceFile, errs: &mut ErrorSink) {
         for name in names {
+            let n = normalize_header(name);
+            {
+                let mut dups = self.duplicates.borrow_mut();
+                match dups.iter_mut().find(|(d, _)| *d == n) {
+                    Some((_, true)) => continue,
+                    Some((_, reported)) => *reported = true,
+                    None => dups.push((n, true)),
+                }
+            }
             if let [first, second, ..] = self.cols_named(name)[..] {
                 errs.report(
                     &file.display_name,
@@ -288,6 +315,13 @@ impl<'t> Headed<'t> {
         errs: &mut ErrorSink,
         mut f: impl FnMut(&mut Row<'_>),
     ) -> usize {
+        let looked_up: Vec<String> =
+            self.duplicates.borrow().iter().filter(|(_, reported)| !reported).map(|(d, _)| d.clone()).collect();
+        if !looked_up.is_empty() {
+            let names: Vec<&str> = looked_up.iter().map(String::as_str).collect();
+            self.report_duplicates(&names, file, errs);
+            return 0;
+        }
         let mut n = 0;
         for raw in self.data().iter().skip(skip) {
             if raw.is_blank() {

@@ -234,6 +234,15 @@ fn issue_12_a_column_named_twice_is_an_error() {
                  Ann,ann@example.com,Work,2025-01-01,09:00:00,2025-01-01,10:00:00,01:00:00,02:00:00\n";
     let e = errors(import("toggl.csv", toggl.as_bytes()));
     assert!(e[0].starts_with("toggl.csv:1:Duration: the column Duration appears twice"), "{e:?}");
+    // Native exports too, for every column a format reads; Meta's two `Views` are known and read on purpose.
+    let x = "Post id,Date,Post text,Link,Impressions,Likes,Engagements,Impressions\n\
+             1,Tue Jan 14 2025,hi,https://x.com/acme/status/1,10,1,3,5000\n";
+    let e = errors(import("account_analytics_content_2025-01-01_2025-01-31.csv", x.as_bytes()));
+    assert_eq!(
+        e,
+        ["account_analytics_content_2025-01-01_2025-01-31.csv:1:Impressions: the column Impressions appears twice \
+          (columns 5 and 8); keep one of them and import again"]
+    );
 }
 
 #[test]
