@@ -200,7 +200,7 @@ impl<'t> Headed<'t> {
 
     /// The column named `name` (case-insensitive, trimmed). A name that two columns share is noted, and reported
     /// as an error before any row is read: which of the two holds the real values is not guessed. A source that
-    /// repeats a name on purpose is read with [`Headed::first_of_repeated`] or [`Headed::cols_named`].
+    /// repeats a name on purpose is read with [`Headed::cols_named`].
     pub fn col(&self, name: &str) -> Option<usize> {
         let n = normalize_header(name);
         let mut found = self.norm.iter().enumerate().filter(|(_, h)| **h == n).map(|(i, _)| i);
@@ -214,10 +214,6 @@ impl<'t> Headed<'t> {
         first
     }
 
-    /// The first column named `name`, for a name the source is known to repeat (documented per format).
-    pub fn first_of_repeated(&self, name: &str) -> Option<usize> {
-        self.cols_named(name).first().copied()
-    }
 
     /// The first column named by any of `names`, trying them in order (aliases: `["Shares", "Share"]`).
     pub fn col_any(&self, names: &[&str]) -> Option<usize> {
