@@ -77,8 +77,10 @@ fn headers_seen(file: &SourceFile) -> Vec<String> {
 pub fn read_source(path: &Path, bytes: &[u8]) -> Result<SourceFile, ImportError> {
     let display_name = path.display().to_string();
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| display_name.clone());
-    let tables = read::read_tables(&file_name, bytes)
-        .map_err(|reason| ImportError::Unreadable { file: display_name.clone(), reason })?;
+    let tables = read::read_tables(&file_name, bytes).map_err(|reason| ImportError::Unreadable {
+        file: display_name.clone(),
+        reason: read::printable(&reason, 500),
+    })?;
     if tables.iter().all(|t| t.rows.iter().all(read::RawRow::is_blank)) {
         return Err(ImportError::Empty { file: display_name });
     }

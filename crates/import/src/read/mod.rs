@@ -54,7 +54,7 @@ pub fn read_tables(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, String> 
 /// escapes (a file's bytes must never move the cursor or recolour the user's terminal), cut after `max` characters
 /// with `…`.
 pub fn printable(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max * 2));
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(2)));
     for (n, c) in text.chars().enumerate() {
         if n == max {
             out.push('…');
@@ -213,7 +213,6 @@ impl<'t> Headed<'t> {
         }
         first
     }
-
 
     /// The first column named by any of `names`, trying them in order (aliases: `["Shares", "Share"]`).
     pub fn col_any(&self, names: &[&str]) -> Option<usize> {
