@@ -70,7 +70,7 @@ fn every_synthetic_native_export_imports_as_its_format() {
         assert_eq!(name, want_name);
         let parsed = import(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(parsed.format, want_format, "{name}");
-        assert!(parsed.dataset.len() > 0, "{name}: nothing imported");
+        assert!(!parsed.dataset.is_empty(), "{name}: nothing imported");
     }
     let books = [
         ("acme_content_1736900000000.xls", workbooks::linkedin_content(), "linkedin-content"),
@@ -80,7 +80,7 @@ fn every_synthetic_native_export_imports_as_its_format() {
     for (name, bytes, format) in books {
         let parsed = import(name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(parsed.format, format, "{name}");
-        assert!(parsed.dataset.len() > 0, "{name}: nothing imported");
+        assert!(!parsed.dataset.is_empty(), "{name}: nothing imported");
     }
     let sheets = workbooks::linkedin_content_sheets();
     let xlsx = workbooks::xlsx(sheets[0].0, &sheets[0].1);
@@ -116,13 +116,11 @@ fn issue_12_a_truncated_or_flipped_xls_is_an_error_not_a_panic() {
         }
     }
     for at in (0..book.len()).step_by(4) {
-        for value in [0xFF] {
-            let mut bytes = book.clone();
-            bytes[at] = value;
-            if let Err(e) = import("acme_content_1736900000000.xls", &bytes) {
-                assert!(!e.to_string().contains("reading the file failed"), "our own code panicked at {at}: {e}");
-                assert!(e.to_string().starts_with("acme_content_1736900000000.xls"), "{e}");
-            }
+        let mut bytes = book.clone();
+        bytes[at] = 0xFF;
+        if let Err(e) = import("acme_content_1736900000000.xls", &bytes) {
+            assert!(!e.to_string().contains("reading the file failed"), "our own code panicked at {at}: {e}");
+            assert!(e.to_string().starts_with("acme_content_1736900000000.xls"), "{e}");
         }
     }
 }
@@ -215,7 +213,7 @@ fn issue_12_a_file_cut_off_mid_row_is_an_error_for_every_format() {
         while !body.is_char_boundary(at) {
             at += 1;
         }
-        let e = errors(import(&name, body[..at].as_bytes()));
+        let e = errors(import(&name, &body.as_bytes()[..at]));
         assert!(e.len() == 1 && e[0].contains("the file looks truncated at row"), "{name}: {e:?}");
         cut += 1;
     }
