@@ -169,14 +169,24 @@ pub fn parse_money(text: &str, currency: Currency) -> Result<Money, String> {
         owned = strip_grouping(t).unwrap_or_else(|| t.to_string());
         t = &owned;
     }
-    Money::parse_decimal(t, currency).map_err(|e| {
+    let money = Money::parse_decimal(t, currency).map_err(|e| {
         let reason = match e {
             socialledger_domain::DomainError::InvalidAmount { reason, .. } => reason,
             _ => "not an amount",
         };
         format!("{text:?} is not an amount of {currency} ({reason}); write a plain decimal such as 1234.50")
-    })
+    })?;
+    if money.minor.unsigned_abs() > MAX_MONEY_MINOR as u64 {
+        return Err(format!(
+            "{:?} is implausibly large for an amount (more than 10^15 minor units); the cell is probably damaged",
+            text.trim()
+        ));
+    }
+    Ok(money)
 }
+
+/// The largest amount accepted, in minor units either way: 10^15 (ten trillion euros in cents).
+pub const MAX_MONEY_MINOR: i64 = 1_000_000_000_000_000;
 
 /// Parses one of a closed vocabulary (the domain enums: `Network`, `Task`, `DealStatus`, ...). The domain's
 /// message already lists the accepted names.
@@ -665,6 +675,8 @@ mod tests {
         assert_eq!(parse_money("€12", Currency::EUR), Ok(Money::new(1200, Currency::EUR)));
         assert_eq!(parse_money("12.00 USD", Currency::USD), Ok(Money::new(1200, Currency::USD)));
         assert_eq!(parse_money("1 234.5", Currency::EUR), Ok(Money::new(123_450, Currency::EUR)));
+        assert!(parse_money("92233720368547758.07", Currency::EUR).unwrap_err().contains("implausibly large"));
+        assert_eq!(parse_money("-10000000000000.00", Currency::EUR), Ok(Money::new(-MAX_MONEY_MINOR, Currency::EUR)));
         let err = parse_money("12.345", Currency::EUR).unwrap_err();
         assert!(err.contains("more decimal places") && err.contains("EUR"), "{err}");
     }

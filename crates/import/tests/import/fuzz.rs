@@ -2,7 +2,8 @@
 //! mutated input, `import_file` must return, not panic or abort, and either
 //!
 //! * fail with an error that names the file on every line and holds no control character, or
-//! * import something plausible: no negative count (net changes excepted), nothing above the documented bounds.
+//! * import something plausible: no negative count (net changes excepted), nothing above the documented bounds
+//!   (counts, minutes, money).
 //!
 //! Seeds: the canonical examples in `examples/`, the synthetic native exports in `tests/fixtures/native/`, and
 //! workbooks built in [`crate::workbooks`] (three XLS and one XLSX); with `../shared/data/exports` present, the real
@@ -18,7 +19,7 @@ use crate::robustness::native_fixtures;
 use crate::support::{examples_dir, shared_exports};
 use crate::workbooks;
 use socialledger_domain::Dataset;
-use socialledger_import::parse::MAX_COUNT;
+use socialledger_import::parse::{MAX_COUNT, MAX_MONEY_MINOR};
 use socialledger_import::{import_file, ImportError, ImportOptions};
 use std::path::Path;
 use std::time::Instant;
@@ -323,6 +324,18 @@ fn implausible(format: &str, ds: &Dataset) -> Option<String> {
         let problems = [count("volume", a.volume), count("reach", a.reach), count("clicks", a.clicks)];
         if let Some(p) = problems.into_iter().flatten().next() {
             return Some(format!("activity {}: {p}", a.key));
+        }
+    }
+    let money = ds
+        .activities
+        .iter()
+        .filter_map(|a| a.spend)
+        .chain(ds.cost_items.iter().map(|c| c.amount))
+        .chain(ds.deals.iter().filter_map(|d| d.amount))
+        .chain(ds.people.iter().filter_map(|p| p.hourly_cost));
+    for m in money {
+        if m.minor.unsigned_abs() > MAX_MONEY_MINOR as u64 {
+            return Some(format!("an amount of {} minor units", m.minor));
         }
     }
     for s in &ds.audience {
