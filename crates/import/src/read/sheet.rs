@@ -125,6 +125,14 @@ fn check_biff(stream: &[u8]) -> Result<(), String> {
         let Some(d) = stream.get(at + 4..at + 4 + len) else { break };
         at += 4 + len;
         match typ {
+            // BoundSheet8: where a sheet's records start; calamine slices the stream there.
+            0x0085 => {
+                if u32_at(d, 0).is_some_and(|pos| pos as usize >= stream.len()) {
+                    return Err("the XLS file is damaged (a sheet starts past the end of the workbook); download it \
+                                again"
+                        .into());
+                }
+            }
             // Dimensions: calamine reserves rows x columns cells.
             0x0200 => {
                 let dims = match len {
@@ -361,5 +369,7 @@ mod tests {
         assert!(check_biff(&far).is_err());
         let near = record(0x0203, &[9, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
         assert_eq!(check_biff(&near), Ok(()));
+        let past_the_end = record(0x0085, &[0xFF, 0, 0, 0, 0, 0, 1, 0, b'S']);
+        assert!(check_biff(&past_the_end).unwrap_err().contains("starts past the end"));
     }
 }
