@@ -107,6 +107,29 @@ fn issue_12_a_corrupt_xls_size_is_an_error_not_an_abort() {
 }
 
 #[test]
+fn issue_12_an_xlsx_cell_far_away_or_a_huge_string_count_is_no_abort() {
+    let sheets = workbooks::linkedin_content_sheets();
+    let (name, rows) = (&sheets[0].0, &sheets[0].1);
+    // One cell at the last row and column: read as a rectangle, that was 17 billion cells.
+    let mut parts = workbooks::xlsx_parts(name, rows);
+    let sheet = parts.iter_mut().find(|(p, _)| p.ends_with("sheet1.xml")).unwrap();
+    sheet.1 = sheet.1.replace(
+        "</sheetData>",
+        r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>far</t></is></c></row></sheetData>"#,
+    );
+    let e = errors(import("acme_content_1736900000000.xlsx", &workbooks::zip_parts(&parts)));
+    assert_eq!(e, ["acme_content_1736900000000.xlsx[Metrics]:1048576:Date: Date is empty; this column is required"]);
+    // A shared-string table that claims a trillion strings: calamine reserved room for all of them.
+    let mut parts = workbooks::xlsx_parts(name, rows);
+    parts.push((
+        "xl/sharedStrings.xml".into(),
+        r#"<?xml version="1.0" encoding="UTF-8"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="1000000000000"><si><t>a</t></si></sst>"#.into(),
+    ));
+    let e = errors(import("acme_content_1736900000000.xlsx", &workbooks::zip_parts(&parts)));
+    assert!(e[0].contains("declares 1000000000000 shared strings"), "{e:?}");
+}
+
+#[test]
 fn issue_12_a_truncated_or_flipped_xls_is_an_error_not_a_panic() {
     let book = workbooks::linkedin_content();
     for len in (0..book.len()).step_by(11) {

@@ -145,13 +145,32 @@ pub fn xlsx(name: &str, rows: &[Vec<&str>]) -> Vec<u8> {
         ),
         ("xl/worksheets/sheet1.xml", sheet),
     ];
+    zip_parts(&parts.map(|(path, text)| (path.to_string(), text)))
+}
+
+/// The parts of an XLSX file (`path`, XML text), stored uncompressed in a zip.
+pub fn zip_parts(parts: &[(String, String)]) -> Vec<u8> {
     let mut zip = zip::ZipWriter::new(Cursor::new(Vec::new()));
     let stored = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
     for (path, text) in parts {
-        zip.start_file(path, stored).unwrap();
+        zip.start_file(path.as_str(), stored).unwrap();
         zip.write_all(text.as_bytes()).unwrap();
     }
     zip.finish().unwrap().into_inner()
+}
+
+/// The parts of `xlsx(name, rows)`, to be edited by a test and zipped with [`zip_parts`].
+pub fn xlsx_parts(name: &str, rows: &[Vec<&str>]) -> Vec<(String, String)> {
+    let bytes = xlsx(name, rows);
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    (0..zip.len())
+        .map(|i| {
+            let mut f = zip.by_index(i).unwrap();
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut f, &mut text).unwrap();
+            (f.name().unwrap().to_string(), text)
+        })
+        .collect()
 }
 
 /// A LinkedIn Company Page content export in miniature: its two sheets, with the description row above each header.
