@@ -126,12 +126,10 @@ fn check_biff(stream: &[u8]) -> Result<(), String> {
         at += 4 + len;
         match typ {
             // BoundSheet8: where a sheet's records start; calamine slices the stream there.
-            0x0085 => {
-                if u32_at(d, 0).is_some_and(|pos| pos as usize >= stream.len()) {
-                    return Err("the XLS file is damaged (a sheet starts past the end of the workbook); download it \
-                                again"
-                        .into());
-                }
+            0x0085 if u32_at(d, 0).is_some_and(|pos| pos as usize >= stream.len()) => {
+                return Err(
+                    "the XLS file is damaged (a sheet starts past the end of the workbook); download it again".into()
+                );
             }
             // Dimensions: calamine reserves rows x columns cells.
             0x0200 => {
