@@ -19,7 +19,7 @@ pub enum FileKind {
     Csv,
     /// Tab-separated text.
     Tsv,
-    /// XLS, XLSX, XLSM or ODS workbook.
+    /// A workbook: XLS, XLSX or XLSM are read; ODS and XLSB are refused with a hint (see [`sheet`]).
     Spreadsheet,
 }
 
