@@ -218,43 +218,46 @@ pub fn costs(dataset: &Dataset, settings: &Settings, engagement: &[ChannelEngage
             Some(Some(rate)) => {
                 let x = exclusions.entry(("hourly_cost", rate.currency)).or_default();
                 x.0 += 1;
-                x.2 += e.minutes;
+                x.2 = x.2.saturating_add(e.minutes);
                 None
             }
             Some(None) => {
-                *uncosted.entry((e.person.clone(), "no_hourly_cost")).or_default() += e.minutes;
+                let v = uncosted.entry((e.person.clone(), "no_hourly_cost")).or_default();
+                *v = v.saturating_add(e.minutes);
                 None
             }
             None => {
-                *uncosted.entry((e.person.clone(), "unknown_person")).or_default() += e.minutes;
+                let v = uncosted.entry((e.person.clone(), "unknown_person")).or_default();
+                *v = v.saturating_add(e.minutes);
                 None
             }
         };
-        row.minutes += e.minutes;
+        row.minutes = row.minutes.saturating_add(e.minutes);
         let task = row.by_task.iter_mut().find(|t| t.task == e.task);
         if let Some(t) = task {
-            t.minutes += e.minutes;
-            t.cost_minor += cost.unwrap_or(0);
+            t.minutes = t.minutes.saturating_add(e.minutes);
+            t.cost_minor = t.cost_minor.saturating_add(cost.unwrap_or(0));
         }
         match cost {
-            Some(c) => row.staff_minor += c,
-            None => row.uncosted_minutes += e.minutes,
+            Some(c) => row.staff_minor = row.staff_minor.saturating_add(c),
+            None => row.uncosted_minutes = row.uncosted_minutes.saturating_add(e.minutes),
         }
         let m = months.entry((e.channel.clone(), month_start(e.date))).or_default();
-        m.staff += cost.unwrap_or(0);
-        m.minutes += e.minutes;
+        m.staff = m.staff.saturating_add(cost.unwrap_or(0));
+        m.minutes = m.minutes.saturating_add(e.minutes);
     }
 
     for item in dataset.cost_items.iter().filter(|i| settings.overlaps_month(i.month)) {
         if item.amount.currency != currency {
             let x = exclusions.entry(("cost_item", item.amount.currency)).or_default();
             x.0 += 1;
-            x.1 += item.amount.minor;
+            x.1 = x.1.saturating_add(item.amount.minor);
             continue;
         }
         let row = rows.entry(item.channel.clone()).or_insert_with(|| ChannelCost::empty(item.channel.clone()));
-        row.items_minor += item.amount.minor;
-        months.entry((item.channel.clone(), month_start(item.month))).or_default().items += item.amount.minor;
+        row.items_minor = row.items_minor.saturating_add(item.amount.minor);
+        let m = months.entry((item.channel.clone(), month_start(item.month))).or_default();
+        m.items = m.items.saturating_add(item.amount.minor);
     }
 
     for a in &dataset.activities {
@@ -269,27 +272,28 @@ pub fn costs(dataset: &Dataset, settings: &Settings, engagement: &[ChannelEngage
         if spend.currency != currency {
             let x = exclusions.entry(("activity", spend.currency)).or_default();
             x.0 += 1;
-            x.1 += spend.minor;
+            x.1 = x.1.saturating_add(spend.minor);
             continue;
         }
         let row = rows.entry(a.channel.clone()).or_insert_with(|| ChannelCost::empty(a.channel.clone()));
         for (month, part) in shares {
-            row.activity_minor += part;
-            months.entry((a.channel.clone(), month)).or_default().activity += part;
+            row.activity_minor = row.activity_minor.saturating_add(part);
+            let m = months.entry((a.channel.clone(), month)).or_default();
+            m.activity = m.activity.saturating_add(part);
         }
     }
 
     let by_key: BTreeMap<&str, &ChannelEngagement> = engagement.iter().map(|e| (e.channel.as_str(), e)).collect();
     let mut total_minor = 0i64;
     for row in rows.values_mut() {
-        row.total_minor = row.staff_minor + row.items_minor + row.activity_minor;
-        total_minor += row.total_minor;
+        row.total_minor = row.staff_minor.saturating_add(row.items_minor).saturating_add(row.activity_minor);
+        total_minor = total_minor.saturating_add(row.total_minor);
         row.hours = row.minutes as f64 / 60.0;
         for t in &mut row.by_task {
             t.hours = t.minutes as f64 / 60.0;
             if VALUE_BEYOND_SALES.contains(&t.task) {
-                row.value_beyond_sales_minutes += t.minutes;
-                row.value_beyond_sales_minor += t.cost_minor;
+                row.value_beyond_sales_minutes = row.value_beyond_sales_minutes.saturating_add(t.minutes);
+                row.value_beyond_sales_minor = row.value_beyond_sales_minor.saturating_add(t.cost_minor);
             }
         }
         row.value_beyond_sales_hours = row.value_beyond_sales_minutes as f64 / 60.0;
@@ -321,7 +325,7 @@ pub fn costs(dataset: &Dataset, settings: &Settings, engagement: &[ChannelEngage
                 staff_minor: m.staff,
                 items_minor: m.items,
                 activity_minor: m.activity,
-                total_minor: m.staff + m.items + m.activity,
+                total_minor: m.staff.saturating_add(m.items).saturating_add(m.activity),
                 minutes: m.minutes,
             })
             .collect(),
@@ -395,6 +399,23 @@ mod tests {
         ];
         ds.activities = vec![activity("fair", Some("linkedin"), "2024-01-20", "2024-02-10", Some(eur(100_000)))];
         ds
+    }
+
+    #[test]
+    fn issue_12_cost_sums_saturate_instead_of_wrapping() {
+        let mut ds = Dataset::default();
+        for (i, amount) in [i64::MAX, i64::MAX, 5].into_iter().enumerate() {
+            ds.cost_items.push(socialledger_domain::CostItem {
+                channel: Some("x".into()),
+                month: Date::from_ymd_opt(2024, 1, 1).unwrap(),
+                kind: socialledger_domain::CostKind::Tool,
+                amount: socialledger_domain::Money::new(amount, Currency::EUR),
+                description: format!("item {i}"),
+            });
+        }
+        let report = costs(&ds, &Settings::default(), &[]);
+        assert_eq!(report.total_minor, i64::MAX);
+        assert_eq!(report.monthly[0].total_minor, i64::MAX);
     }
 
     #[test]

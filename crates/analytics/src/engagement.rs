@@ -357,8 +357,8 @@ pub fn channel_engagement(dataset: &Dataset, settings: &Settings) -> Vec<Channel
                 match (p.engagements, p.impressions) {
                     (Some(e), Some(i)) => {
                         row.posts_with_impressions += 1;
-                        rate_eng += e;
-                        rate_imp += i;
+                        rate_eng = rate_eng.saturating_add(e);
+                        rate_imp = rate_imp.saturating_add(i);
                     }
                     (_, None) => row.posts_without_impressions += 1,
                     _ => {}
@@ -376,8 +376,8 @@ pub fn channel_engagement(dataset: &Dataset, settings: &Settings) -> Vec<Channel
                 row.engagements = add(row.engagements, d.engagements);
                 if let (Some(e), Some(i)) = (d.engagements, d.impressions) {
                     row.posts_with_impressions += 1;
-                    rate_eng += e;
-                    rate_imp += i;
+                    rate_eng = rate_eng.saturating_add(e);
+                    rate_imp = rate_imp.saturating_add(i);
                 }
             }
         }
@@ -424,11 +424,11 @@ pub fn engagement_by_month(dataset: &Dataset, settings: &Settings) -> Vec<Monthl
                     let Some(at) = p.published_at else { continue };
                     let a = acc.entry((c.channel.clone(), month_start(at.date_naive()))).or_default();
                     a.posts += 1;
-                    a.impressions += p.impressions.unwrap_or(0);
-                    a.engagements += p.engagements.unwrap_or(0);
+                    a.impressions = a.impressions.saturating_add(p.impressions.unwrap_or(0));
+                    a.engagements = a.engagements.saturating_add(p.engagements.unwrap_or(0));
                     if let (Some(e), Some(i)) = (p.engagements, p.impressions) {
-                        a.rate_eng += e;
-                        a.rate_imp += i;
+                        a.rate_eng = a.rate_eng.saturating_add(e);
+                        a.rate_imp = a.rate_imp.saturating_add(i);
                     }
                 }
             }
@@ -437,11 +437,11 @@ pub fn engagement_by_month(dataset: &Dataset, settings: &Settings) -> Vec<Monthl
                     let Some(date) = d.date else { continue };
                     let a = acc.entry((c.channel.clone(), month_start(date))).or_default();
                     a.posts += d.posts_published.unwrap_or(0).max(0) as u64;
-                    a.impressions += d.impressions.unwrap_or(0);
-                    a.engagements += d.engagements.unwrap_or(0);
+                    a.impressions = a.impressions.saturating_add(d.impressions.unwrap_or(0));
+                    a.engagements = a.engagements.saturating_add(d.engagements.unwrap_or(0));
                     if let (Some(e), Some(i)) = (d.engagements, d.impressions) {
-                        a.rate_eng += e;
-                        a.rate_imp += i;
+                        a.rate_eng = a.rate_eng.saturating_add(e);
+                        a.rate_imp = a.rate_imp.saturating_add(i);
                     }
                 }
             }
@@ -610,6 +610,25 @@ mod tests {
         assert_eq!((row.followers, row.engagement_rate_by_followers), (None, None));
         assert_eq!(row.follower_growth.new_followers, Some(50));
         assert_eq!(row.follower_growth.net_new_followers, None);
+    }
+
+    #[test]
+    fn issue_12_sums_near_the_end_of_i64_saturate_instead_of_wrapping() {
+        // Counts near i64::MAX made the monthly impressions wrap to 98.
+        let mut ds = Dataset {
+            posts: vec![post("x", "A", Some("2024-01-10T09:00:00Z")), post("x", "B", Some("2024-01-11T09:00:00Z"))],
+            ..Dataset::default()
+        };
+        let mut a = metrics("x", "A", "2024-01-20", Lifetime);
+        (a.impressions, a.engagements) = (Some(i64::MAX), Some(i64::MAX));
+        let mut b = metrics("x", "B", "2024-01-20", Lifetime);
+        (b.impressions, b.engagements) = (Some(100), Some(1));
+        ds.post_metrics = vec![a, b];
+        let months = engagement_by_month(&ds, &Settings::default());
+        assert_eq!((months[0].impressions, months[0].engagements), (i64::MAX, i64::MAX));
+        let channel = &channel_engagement(&ds, &Settings::default())[0];
+        assert_eq!(channel.impressions, Some(i64::MAX));
+        assert!(channel.engagement_rate_by_impressions.is_some_and(|r| r > 0.0));
     }
 
     #[test]

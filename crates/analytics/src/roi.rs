@@ -82,7 +82,7 @@ pub fn roi(costs: &CostReport, attribution: &AttributionReport, settings: &Setti
                         model,
                         revenue_minor,
                         roi: roi_of(revenue_minor, cost_minor, settings.gross_margin),
-                        quitting_cost_minor: revenue_minor - cost_minor,
+                        quitting_cost_minor: revenue_minor.saturating_sub(cost_minor),
                     }
                 })
                 .collect();

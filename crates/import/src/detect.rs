@@ -2,7 +2,7 @@
 //! import of one file (read, pick, map, and accept or reject as a whole).
 
 use crate::formats::ALL;
-use crate::{read, ErrorSink, Format, ImportError, ImportOptions, Parsed, SourceFile};
+use crate::{read, CellError, ErrorSink, Format, ImportError, ImportOptions, Parsed, SourceFile};
 use std::path::Path;
 
 /// The format named `name` (case-insensitive).
@@ -47,18 +47,28 @@ fn pick(file: &SourceFile, found: Vec<&'static dyn Format>) -> Result<&'static d
     }
 }
 
-/// The first non-blank row of every table (prefixed with `[sheet]` in workbooks), for error messages.
+/// How many header cells an unknown-format error shows.
+const HEADERS_SHOWN: usize = 30;
+
+/// The first non-blank row of every table (prefixed with `[sheet]` in workbooks), for error messages: each cell
+/// made [`read::printable`] (a binary file read as text must not send control bytes to the terminal) and at most
+/// [`HEADERS_SHOWN`] of them.
 fn headers_seen(file: &SourceFile) -> Vec<String> {
     let mut seen = Vec::new();
     for t in &file.tables {
-        let cells = t.first_row_cells();
+        let cells: Vec<String> = t.first_row_cells().iter().map(|c| read::printable(c, 40)).collect();
         if cells.is_empty() {
             continue;
         }
         match &t.sheet {
-            Some(sheet) => seen.push(format!("[{sheet}] {}", cells.join(", "))),
+            Some(sheet) => seen.push(format!("[{}] {}", read::printable(sheet, 40), cells.join(", "))),
             None => seen.extend(cells),
         }
+    }
+    if seen.len() > HEADERS_SHOWN {
+        let more = seen.len() - HEADERS_SHOWN;
+        seen.truncate(HEADERS_SHOWN);
+        seen.push(format!("... and {more} more"));
     }
     seen
 }
@@ -67,10 +77,23 @@ fn headers_seen(file: &SourceFile) -> Vec<String> {
 pub fn read_source(path: &Path, bytes: &[u8]) -> Result<SourceFile, ImportError> {
     let display_name = path.display().to_string();
     let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| display_name.clone());
-    let tables = read::read_tables(&file_name, bytes)
-        .map_err(|reason| ImportError::Unreadable { file: display_name.clone(), reason })?;
+    let tables = read::read_tables(&file_name, bytes).map_err(|reason| ImportError::Unreadable {
+        file: display_name.clone(),
+        reason: read::printable(&reason, 500),
+    })?;
     if tables.iter().all(|t| t.rows.iter().all(read::RawRow::is_blank)) {
         return Err(ImportError::Empty { file: display_name });
+    }
+    if let Some(line) = tables.iter().find_map(|t| t.cut_at) {
+        let error = CellError {
+            file: display_name.clone(),
+            sheet: None,
+            row: line,
+            column: None,
+            message: format!("the file looks truncated at row {line}: its last row stops in the middle"),
+            hint: Some("download or export the file again; nothing of a cut-off file is imported".into()),
+        };
+        return Err(ImportError::Rejected { file: display_name, errors: vec![error], more: 0 });
     }
     Ok(SourceFile { display_name, file_name, tables })
 }

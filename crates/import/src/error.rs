@@ -21,18 +21,21 @@ pub struct CellError {
 }
 
 impl fmt::Display for CellError {
+    /// One line; sheet, column and message come from the file's own bytes, so control characters are escaped
+    /// ([`crate::read::printable`]): an error must not move the cursor or recolour the user's terminal.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let safe = |text: &str| crate::read::printable(text, usize::MAX);
         f.write_str(&self.file)?;
         if let Some(sheet) = &self.sheet {
-            write!(f, "[{sheet}]")?;
+            write!(f, "[{}]", safe(sheet))?;
         }
         write!(f, ":{}", self.row)?;
         if let Some(column) = &self.column {
-            write!(f, ":{column}")?;
+            write!(f, ":{}", safe(column))?;
         }
-        write!(f, ": {}", self.message)?;
+        write!(f, ": {}", safe(&self.message))?;
         if let Some(hint) = &self.hint {
-            write!(f, "; {hint}")?;
+            write!(f, "; {}", safe(hint))?;
         }
         Ok(())
     }
@@ -223,6 +226,10 @@ mod tests {
         let mut no_hint = cell(2, Some("a"), None);
         no_hint.hint = None;
         assert_eq!(no_hint.to_string(), "posts.csv:2:a: \"12x\" is not a whole number");
+        let mut raw = cell(3, Some("id\x1b[31m"), None);
+        raw.message = "post \x1b[2J is also on line 2".into();
+        raw.hint = None;
+        assert_eq!(raw.to_string(), "posts.csv:3:id\\u{1b}[31m: post \\u{1b}[2J is also on line 2");
     }
 
     #[test]

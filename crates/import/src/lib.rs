@@ -60,6 +60,12 @@ pub struct Parsed {
 }
 
 /// Reads and maps one file. The format is `opts.format` if given, else detected from the header.
+///
+/// Never panics: a panic inside a parser (ours or a third party's, as a last resort) becomes
+/// [`ImportError::Unreadable`] naming the file.
 pub fn import_file(path: &Path, bytes: &[u8], opts: &ImportOptions) -> Result<Parsed, ImportError> {
-    detect::import_file(path, bytes, opts)
+    match read::guard::catch_panic("reading the file", || Ok(detect::import_file(path, bytes, opts))) {
+        Ok(result) => result,
+        Err(reason) => Err(ImportError::Unreadable { file: path.display().to_string(), reason }),
+    }
 }

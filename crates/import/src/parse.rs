@@ -86,6 +86,38 @@ pub fn parse_i64(text: &str) -> Result<i64, String> {
     int_part.parse::<i64>().map_err(|_| not_whole())
 }
 
+/// The largest count accepted in any cell: a trillion (10^12). No post, page or campaign has been seen a trillion
+/// times; a larger number is a damaged cell, and the bound keeps every sum of a million such cells far from the
+/// end of `i64`.
+pub const MAX_COUNT: i64 = 1_000_000_000_000;
+
+/// Parses a count: a whole number from 0 to [`MAX_COUNT`] (impressions, reach, reactions, lifetime counters,
+/// followers).
+pub fn parse_count(text: &str) -> Result<i64, String> {
+    let v = parse_i64(text)?;
+    if v < 0 {
+        return Err("a count cannot be negative; write 0 or more, or leave it empty".into());
+    }
+    check_magnitude(text, v)
+}
+
+/// Parses a net change over a period (gained minus lost: YouTube's subscribers and likes of a period), which may
+/// be negative; its size is bounded by [`MAX_COUNT`] as a count's is.
+pub fn parse_net_change(text: &str) -> Result<i64, String> {
+    let v = parse_i64(text)?;
+    check_magnitude(text, v)
+}
+
+fn check_magnitude(text: &str, v: i64) -> Result<i64, String> {
+    if v.unsigned_abs() > MAX_COUNT as u64 {
+        return Err(format!(
+            "{:?} is implausibly large (more than 10^12); the cell is probably damaged: check it in the export",
+            text.trim()
+        ));
+    }
+    Ok(v)
+}
+
 /// Parses a decimal number with a `.` decimal point: `12.5`, `-0.25`, `1,234.5`, `1e-3`.
 pub fn parse_f64(text: &str) -> Result<f64, String> {
     let t = text.trim();
@@ -137,14 +169,24 @@ pub fn parse_money(text: &str, currency: Currency) -> Result<Money, String> {
         owned = strip_grouping(t).unwrap_or_else(|| t.to_string());
         t = &owned;
     }
-    Money::parse_decimal(t, currency).map_err(|e| {
+    let money = Money::parse_decimal(t, currency).map_err(|e| {
         let reason = match e {
             socialledger_domain::DomainError::InvalidAmount { reason, .. } => reason,
             _ => "not an amount",
         };
         format!("{text:?} is not an amount of {currency} ({reason}); write a plain decimal such as 1234.50")
-    })
+    })?;
+    if money.minor.unsigned_abs() > MAX_MONEY_MINOR as u64 {
+        return Err(format!(
+            "{:?} is implausibly large for an amount (more than 10^15 minor units); the cell is probably damaged",
+            text.trim()
+        ));
+    }
+    Ok(money)
 }
+
+/// The largest amount accepted, in minor units either way: 10^15 (ten trillion euros in cents).
+pub const MAX_MONEY_MINOR: i64 = 1_000_000_000_000_000;
 
 /// Parses one of a closed vocabulary (the domain enums: `Network`, `Task`, `DealStatus`, ...). The domain's
 /// message already lists the accepted names.
@@ -173,11 +215,12 @@ pub fn parse_hours_to_minutes(text: &str) -> Result<i64, String> {
     {
         return Err(bad());
     }
-    let scale = 10i64.pow(frac.len() as u32);
-    let int: i64 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
-    let frac_v: i64 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
-    let scaled = int * scale + frac_v;
-    Ok((scaled * 60 + scale / 2) / scale)
+    // 9 + 9 digits times 60 overflows i64 (307445734.560000000 hours wrapped to 0 minutes): i128 cannot.
+    let scale = 10i128.pow(frac.len() as u32);
+    let int: i128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
+    let frac_v: i128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
+    let minutes = ((int * scale + frac_v) * 60 + scale / 2) / scale;
+    i64::try_from(minutes).map_err(|_| bad())
 }
 
 /// Parses a duration `H:MM:SS`, `H:MM` or `H:MM:SS.fff` (hours may exceed 24) into whole seconds.
@@ -275,7 +318,8 @@ fn date_in(t: &str, format: DateFormat) -> Option<NaiveDate> {
             ymd(digits_u32(y, 4, 4)?, digits_u32(m, 1, 2)?, digits_u32(d, 1, 2)?)
         }
         DateFormat::Compact => {
-            if t.len() != 8 {
+            // Byte offsets below are character offsets only for ASCII: `202é101` is 8 bytes too.
+            if t.len() != 8 || !t.is_ascii() {
                 return None;
             }
             ymd(digits_u32(&t[..4], 4, 4)?, digits_u32(&t[4..6], 2, 2)?, digits_u32(&t[6..], 2, 2)?)
@@ -442,7 +486,7 @@ fn time_of_day(t: &str) -> Option<NaiveTime> {
             let nanos = if frac.is_empty() {
                 0
             } else {
-                let f = &frac[..frac.len().min(9)];
+                let f = frac.get(..frac.len().min(9))?;
                 digits_u32(f, 1, 9)? * 10u32.pow(9 - f.len() as u32)
             };
             (s, nanos)
@@ -476,6 +520,9 @@ fn split_offset(rest: &str) -> Result<(&str, Option<i32>), ()> {
     let (clock, off) = (&r[..pos], &r[pos + 1..]);
     let sign = if r.as_bytes()[pos] == b'-' { -1 } else { 1 };
     let digits: String = off.chars().filter(|c| *c != ':').collect();
+    if !digits.is_ascii() {
+        return Err(());
+    }
     let (h, m) = match digits.len() {
         2 => (digits_u32(&digits, 2, 2).ok_or(())?, 0),
         4 => (digits_u32(&digits[..2], 2, 2).ok_or(())?, digits_u32(&digits[2..], 2, 2).ok_or(())?),
@@ -578,6 +625,29 @@ mod tests {
     }
 
     #[test]
+    fn counts_are_not_negative_and_not_implausible() {
+        assert_eq!(parse_count("1,234"), Ok(1234));
+        assert_eq!(parse_count("1000000000000"), Ok(MAX_COUNT));
+        assert_eq!(parse_count("-5000"), Err("a count cannot be negative; write 0 or more, or leave it empty".into()));
+        assert!(parse_count("9223372036854775807").unwrap_err().contains("implausibly large"));
+        assert!(parse_count("1000000000001").unwrap_err().contains("implausibly large"));
+        assert_eq!(parse_net_change("-7"), Ok(-7));
+        assert!(parse_net_change("-9223372036854775808").unwrap_err().contains("implausibly large"));
+    }
+
+    #[test]
+    fn multi_byte_characters_never_split() {
+        // Regression (issue 12): byte slicing inside a character panicked.
+        for text in ["202é101", "20é10101", "2025-03-01T10:00:00+0é", "2025-03-01 10:00:00.12345678é9", "10:00:00.1é"]
+        {
+            let _ = parse_date(text, &[DateFormat::Compact, DateFormat::Iso]);
+            let _ = parse_timestamp(text, &[TsFormat::Iso, TsFormat::Us], chrono_tz::UTC);
+            let _ = parse_time_of_day(text);
+        }
+        assert!(parse_date("202é101", &[DateFormat::Compact]).is_err());
+    }
+
+    #[test]
     fn blanks() {
         assert!(is_blank(""));
         assert!(is_blank("  "));
@@ -605,6 +675,8 @@ mod tests {
         assert_eq!(parse_money("€12", Currency::EUR), Ok(Money::new(1200, Currency::EUR)));
         assert_eq!(parse_money("12.00 USD", Currency::USD), Ok(Money::new(1200, Currency::USD)));
         assert_eq!(parse_money("1 234.5", Currency::EUR), Ok(Money::new(123_450, Currency::EUR)));
+        assert!(parse_money("92233720368547758.07", Currency::EUR).unwrap_err().contains("implausibly large"));
+        assert_eq!(parse_money("-10000000000000.00", Currency::EUR), Ok(Money::new(-MAX_MONEY_MINOR, Currency::EUR)));
         let err = parse_money("12.345", Currency::EUR).unwrap_err();
         assert!(err.contains("more decimal places") && err.contains("EUR"), "{err}");
     }
@@ -617,6 +689,9 @@ mod tests {
         assert_eq!(parse_hours_to_minutes("0.33"), Ok(20));
         assert!(parse_hours_to_minutes("-1").is_err());
         assert!(parse_hours_to_minutes("1h").is_err());
+        // Regression (issue 12): these wrapped around i64 to 0 and to -9.2e9 minutes.
+        assert_eq!(parse_hours_to_minutes("307445734.560000000"), Ok(18_446_744_074));
+        assert_eq!(parse_hours_to_minutes("153722867.280000000"), Ok(9_223_372_037));
         assert_eq!(parse_duration_seconds("01:30:00"), Ok(5400));
         assert_eq!(parse_duration_seconds("26:00:05"), Ok(93_605));
         assert_eq!(parse_duration_seconds("0:45"), Ok(2700));

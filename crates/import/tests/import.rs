@@ -3,6 +3,8 @@
 
 #[path = "import/examples.rs"]
 mod examples;
+#[path = "import/fuzz.rs"]
+mod fuzz;
 #[path = "import/identity.rs"]
 mod identity;
 #[path = "import/native_social.rs"]
@@ -11,9 +13,13 @@ mod native_social;
 mod native_web_time_crm;
 #[path = "import/rejects.rs"]
 mod rejects;
+#[path = "import/robustness.rs"]
+mod robustness;
 #[path = "import/sheets.rs"]
 mod sheets;
 #[path = "import/support.rs"]
 mod support;
 #[path = "import/variants.rs"]
 mod variants;
+#[path = "import/workbooks.rs"]
+mod workbooks;

@@ -214,7 +214,7 @@ pub fn attribute(dataset: &Dataset, settings: &Settings) -> AttributionReport {
         if amount.currency != settings.currency {
             let x = exclusions.entry(amount.currency).or_default();
             x.0 += 1;
-            x.1 += amount.minor;
+            x.1 = x.1.saturating_add(amount.minor);
             continue;
         }
         for purpose in [JourneyPurpose::Pipeline, JourneyPurpose::Revenue] {
@@ -233,17 +233,17 @@ pub fn attribute(dataset: &Dataset, settings: &Settings) -> AttributionReport {
                 JourneyPurpose::Revenue => (&mut report.won_deals, &mut report.revenue_minor),
             };
             *deals_total += 1;
-            *minor_total += amount.minor;
+            *minor_total = minor_total.saturating_add(amount.minor);
             if j.touches.is_empty() {
                 let u = &mut report.unattributed;
                 match purpose {
                     JourneyPurpose::Pipeline => {
                         u.pipeline_deals += 1;
-                        u.pipeline_minor += amount.minor;
+                        u.pipeline_minor = u.pipeline_minor.saturating_add(amount.minor);
                     }
                     JourneyPurpose::Revenue => {
                         u.won_deals += 1;
-                        u.revenue_minor += amount.minor;
+                        u.revenue_minor = u.revenue_minor.saturating_add(amount.minor);
                     }
                 }
                 unattributed_keys.push(deal.key.clone());
@@ -260,11 +260,11 @@ pub fn attribute(dataset: &Dataset, settings: &Settings) -> AttributionReport {
                     });
                     match purpose {
                         JourneyPurpose::Pipeline => {
-                            row.pipeline_minor += c.minor;
+                            row.pipeline_minor = row.pipeline_minor.saturating_add(c.minor);
                             row.deals += c.share;
                         }
                         JourneyPurpose::Revenue => {
-                            row.revenue_minor += c.minor;
+                            row.revenue_minor = row.revenue_minor.saturating_add(c.minor);
                             row.won_deals += c.share;
                         }
                     }

@@ -8,5 +8,6 @@ mod demo;
 mod help;
 mod imports;
 mod postgres;
+mod robustness;
 mod support;
 mod text_output;

@@ -98,11 +98,11 @@ impl SharedCounters {
     /// The counters of row `r`; every other field is left empty.
     pub fn read(&self, r: &mut Row<'_>) -> PostMetrics {
         PostMetrics {
-            impressions: r.get_i64(self.impressions),
-            reach: r.get_i64(self.reach),
-            reactions: r.get_i64(self.likes),
-            comments: r.get_i64(self.comments),
-            shares: r.get_i64(self.shares),
+            impressions: r.get_count(self.impressions),
+            reach: r.get_count(self.reach),
+            reactions: r.get_count(self.likes),
+            comments: r.get_count(self.comments),
+            shares: r.get_count(self.shares),
             ..Default::default()
         }
     }

@@ -42,12 +42,12 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let days = channel_days(&h, skip, file, opts, errs, day, |r| ChannelDay {
         // A page's likes are its followers in this era of Facebook: `Lifetime Total Likes` is the level at the end
         // of the day, `Daily New Likes` and `Daily Unlikes` the day's gains and losses.
-        followers: r.get_i64(c_likes),
-        new_followers: r.get_i64(c_new),
-        lost_followers: r.get_i64(c_lost),
-        impressions: r.get_i64(c_impr),
+        followers: r.get_count(c_likes),
+        new_followers: r.get_count(c_new),
+        lost_followers: r.get_count(c_lost),
+        impressions: r.get_count(c_impr),
         // Unique people who clicked or created a story, that day.
-        engagements: r.get_i64(c_engaged),
+        engagements: r.get_count(c_engaged),
         ..Default::default()
     });
     ds.channel_days.extend(days);

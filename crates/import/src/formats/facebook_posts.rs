@@ -37,12 +37,12 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             h.cols_named("Lifetime Paid Video Views").first().copied(),
         ];
         move |r: &mut Row<'_>| {
-            let video: Vec<Option<i64>> = c_video.iter().map(|c| r.get_i64(*c)).collect();
+            let video: Vec<Option<i64>> = c_video.iter().map(|c| r.get_count(*c)).collect();
             let m = shared.read(r);
             PostMetrics {
-                clicks: r.get_i64(c_consumers),
+                clicks: r.get_count(c_consumers),
                 video_views: sum_reported(&video),
-                engagements: r.get_i64(c_engaged),
+                engagements: r.get_count(c_engaged),
                 ..m
             }
         }

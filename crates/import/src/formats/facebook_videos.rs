@@ -39,7 +39,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         let c_views = h.col("Lifetime Total Video Views");
         move |r: &mut Row<'_>| {
             let m = shared.read(r);
-            PostMetrics { video_views: r.get_i64(c_views), ..m }
+            PostMetrics { video_views: r.get_count(c_views), ..m }
         }
     })
 }

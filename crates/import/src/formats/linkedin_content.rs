@@ -45,9 +45,9 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         let c_rate = h.col("Engagement rate (total)");
         let day = (key.as_str(), c_date, &[DateFormat::Us, DateFormat::Iso][..]);
         let days = channel_days(h, 0, file, opts, errs, day, |r| {
-            let parts: Vec<Option<i64>> = c_parts.iter().map(|c| r.get_i64(*c)).collect();
+            let parts: Vec<Option<i64>> = c_parts.iter().map(|c| r.get_count(*c)).collect();
             ChannelDay {
-                impressions: r.get_i64(c_impr),
+                impressions: r.get_count(c_impr),
                 engagements: sum_reported(&parts),
                 reported_engagement_rate: r.get_rate(c_rate),
                 ..Default::default()
@@ -95,19 +95,19 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             // `Created date` is a day (UTC, says the sheet's description row).
             let published_at =
                 r.get_with(c_created, |t| parse::parse_timestamp(t, &[TsFormat::Us, TsFormat::Iso], chrono_tz::UTC));
-            let (clicks, likes, comments) = (r.get_i64(c_clicks), r.get_i64(c_likes), r.get_i64(c_comments));
-            let (reposts, follows) = (r.get_i64(c_reposts), r.get_i64(c_follows));
+            let (clicks, likes, comments) = (r.get_count(c_clicks), r.get_count(c_likes), r.get_count(c_comments));
+            let (reposts, follows) = (r.get_count(c_reposts), r.get_count(c_follows));
             let metrics = PostMetrics {
                 channel: key.clone(),
                 post_id: urn.unwrap_or_default().to_string(),
                 date: snapshot.or(published_at.map(|t| t.date_naive())),
                 period: Some(MetricPeriod::Lifetime),
-                impressions: r.get_i64(c_impr),
+                impressions: r.get_count(c_impr),
                 reactions: likes,
                 comments,
                 shares: reposts,
                 clicks,
-                video_views: r.get_i64(c_views),
+                video_views: r.get_count(c_views),
                 follows,
                 // LinkedIn's engagement rate of a post counts clicks, likes, comments, reposts and follows.
                 engagements: sum_reported(&[clicks, likes, comments, reposts, follows]),

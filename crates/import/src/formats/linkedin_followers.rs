@@ -32,6 +32,6 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         // `Total followers` is the day's gain (sponsored + organic + auto-invited), not the page's follower count,
         // which this export does not hold: it goes to `new_followers`, and `followers` stays unreported.
         let c_total = h.col("Total followers");
-        move |r: &mut Row<'_>| ChannelDay { new_followers: r.get_i64(c_total), ..Default::default() }
+        move |r: &mut Row<'_>| ChannelDay { new_followers: r.get_count(c_total), ..Default::default() }
     })
 }

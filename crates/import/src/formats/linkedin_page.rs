@@ -116,7 +116,7 @@ fn audience(
             if let Some(v) = value {
                 seen.check(v.to_string(), || format!("{sheet} {v:?}"), r, c_value);
             }
-            let count = r.req_i64(c_count);
+            let count = r.req_count(c_count);
             if count.is_some_and(|c| c < 0) {
                 r.error(c_count, "a count cannot be negative", None);
             }

@@ -33,8 +33,8 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         // they are never recomputed from the Overview, Life and Jobs columns.
         let (c_views, c_unique) = (h.col("Total page views (total)"), h.col("Total unique visitors (total)"));
         move |r: &mut Row<'_>| ChannelDay {
-            page_views: r.get_i64(c_views),
-            unique_visitors: r.get_i64(c_unique),
+            page_views: r.get_count(c_views),
+            unique_visitors: r.get_count(c_unique),
             ..Default::default()
         }
     })

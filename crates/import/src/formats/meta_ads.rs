@@ -220,7 +220,7 @@ fn row_currency(r: &mut Row<'_>, c_currency: Option<usize>, header: Option<Curre
 
 /// A count that cannot be negative; an empty cell is "no result", not 0.
 fn count(r: &mut Row<'_>, col: Option<usize>) -> Option<i64> {
-    let v = r.get_i64(col);
+    let v = r.get_count(col);
     if v.is_some_and(|n| n < 0) {
         r.error(col, "a count cannot be negative", None);
     }

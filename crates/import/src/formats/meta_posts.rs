@@ -65,15 +65,15 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         }
         let metrics = PostMetrics {
             period: Some(MetricPeriod::Lifetime),
-            impressions: r.get_i64(c_views),
-            reach: r.get_i64(c_reach),
-            reactions: r.get_i64(c_reactions),
-            comments: r.get_i64(c_comments),
-            shares: r.get_i64(c_shares),
-            clicks: r.get_i64(c_clicks),
-            video_views: r.get_i64(c_video),
+            impressions: r.get_count(c_views),
+            reach: r.get_count(c_reach),
+            reactions: r.get_count(c_reactions),
+            comments: r.get_count(c_comments),
+            shares: r.get_count(c_shares),
+            clicks: r.get_count(c_clicks),
+            video_views: r.get_count(c_video),
             // Meta's own total, "Reactions, comments and shares" (equal to their sum in every row seen).
-            engagements: r.get_i64(c_engagements),
+            engagements: r.get_count(c_engagements),
             ..Default::default()
         };
         let (Some(page), Some(id), Some(published_at), false) = (page, id, published_at, r.failed()) else { return };

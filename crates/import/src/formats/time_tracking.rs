@@ -70,6 +70,24 @@ impl ReportLayout {
             );
             return Dataset::default();
         };
+        h.report_duplicates(
+            &[
+                self.user,
+                self.email,
+                self.client,
+                self.project,
+                self.task,
+                self.description,
+                self.tags,
+                self.start_date,
+                self.start_time,
+                self.end_date,
+                self.end_time,
+                self.duration,
+            ],
+            file,
+            errs,
+        );
         let c = |name: &str| h.col(name);
         let mut date_cols = vec![c(self.start_date), c(self.end_date)];
         date_cols.extend(self.other_dates.iter().map(|n| c(n)));
@@ -129,6 +147,13 @@ fn parse_entries(
         let start_time = r.get_with(cols.start_time, parse::parse_time_of_day);
         let end_time = r.get_with(cols.end_time, parse::parse_time_of_day);
         let seconds = r.req_with(cols.duration, parse::parse_duration_seconds);
+        if seconds.is_some_and(|s| s > MAX_ENTRY_SECONDS) {
+            r.error(
+                cols.duration,
+                "an entry of more than 168 hours (a week) is implausible",
+                Some("a timer left running? correct the entry in the tracker and export again".into()),
+            );
+        }
         let (Some(person), Some(date), Some(seconds), false) = (person, start_date, seconds, r.failed()) else {
             return;
         };
@@ -145,18 +170,18 @@ fn parse_entries(
             tags: r.cell(cols.tags),
             description: r.cell(cols.description),
         };
+        // The entry is who worked and when: its words (project, tags, description) are edited after the fact, and
+        // an edited entry in a second, overlapping download must replace the first, not add to it.
+        // Parsed values, not cell texts: a download saved with another date format is still the same entry.
+        let text = |v: Option<String>| v.unwrap_or_default();
         let key = keys.key(
             key_prefix,
             &[
                 &person,
-                r.cell(cols.start_date),
-                r.cell(cols.start_time),
-                r.cell(cols.end_date),
-                r.cell(cols.end_time),
-                words.description,
-                words.project,
-                words.client,
-                words.tags,
+                &date.to_string(),
+                &text(start_time.map(|t| t.to_string())),
+                &text(end_date.map(|d| d.to_string())),
+                &text(end_time.map(|t| t.to_string())),
             ],
         );
         ds.time_entries.push(TimeEntry {
@@ -192,6 +217,9 @@ fn person(r: &mut Row<'_>, cols: Columns) -> Option<String> {
         None => r.req_str(cols.email).map(str::to_string),
     }
 }
+
+/// The longest entry accepted: a week. Trackers allow longer ones only when a timer was left running.
+pub const MAX_ENTRY_SECONDS: i64 = 168 * 3600;
 
 /// Whole minutes of a duration in seconds, rounded to the nearest minute (half a minute rounds up).
 pub fn minutes_of(seconds: i64) -> i64 {

@@ -84,22 +84,22 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             Ok((day, parse::localize(day.and_time(chrono::NaiveTime::MIN), tz)?))
         });
         let (day, published_at) = (stamped.map(|s| s.0), stamped.map(|s| s.1));
-        let reposts = r.get_i64(c_reposts);
-        let share = r.get_i64(c_share);
-        let clicks: Vec<Option<i64>> = c_clicks.iter().map(|c| r.get_i64(*c)).collect();
+        let reposts = r.get_count(c_reposts);
+        let share = r.get_count(c_share);
+        let clicks: Vec<Option<i64>> = c_clicks.iter().map(|c| r.get_count(*c)).collect();
         let m = PostMetrics {
             channel: key.clone(),
             post_id: id.unwrap_or_default().to_string(),
             date: end.or(day),
             period: Some(MetricPeriod::Lifetime),
-            impressions: r.get_i64(c_impr),
-            reactions: r.get_i64(c_likes),
-            comments: r.get_i64(c_replies),
+            impressions: r.get_count(c_impr),
+            reactions: r.get_count(c_likes),
+            comments: r.get_count(c_replies),
             shares: sum_reported(&[reposts, share]),
             clicks: sum_reported(&clicks),
-            saves: r.get_i64(c_bookmarks),
-            follows: r.get_i64(c_follows),
-            engagements: r.get_i64(c_eng),
+            saves: r.get_count(c_bookmarks),
+            follows: r.get_count(c_follows),
+            engagements: r.get_count(c_eng),
             ..Default::default()
         };
         let (Some(id), Some(_), false) = (id, day, r.failed()) else { return };

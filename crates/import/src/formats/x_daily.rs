@@ -40,10 +40,10 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let c_profile = h.col("user profile clicks");
     let day = (key.as_str(), c_date, &[DateFormat::Iso][..]);
     let days = channel_days(&h, 0, file, opts, errs, day, |r| ChannelDay {
-        impressions: r.get_i64(c_impr),
-        engagements: r.get_i64(c_eng),
-        posts_published: r.get_i64(c_posts),
-        profile_visits: r.get_i64(c_profile),
+        impressions: r.get_count(c_impr),
+        engagements: r.get_count(c_eng),
+        posts_published: r.get_count(c_posts),
+        profile_visits: r.get_count(c_profile),
         reported_engagement_rate: r.get_rate(c_rate),
         ..Default::default()
     });

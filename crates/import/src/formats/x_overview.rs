@@ -40,13 +40,13 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     // `Fri, Mar 21, 2025`
     let day = (key.as_str(), c_date, &[DateFormat::Text, DateFormat::Iso][..]);
     let days = channel_days(&h, 0, file, opts, errs, day, |r| ChannelDay {
-        new_followers: r.get_i64(c_new),
-        lost_followers: r.get_i64(c_lost),
-        impressions: r.get_i64(c_impr),
-        engagements: r.get_i64(c_eng),
-        profile_visits: r.get_i64(c_profile),
-        video_views: r.get_i64(c_video),
-        posts_published: r.get_i64(c_posts),
+        new_followers: r.get_count(c_new),
+        lost_followers: r.get_count(c_lost),
+        impressions: r.get_count(c_impr),
+        engagements: r.get_count(c_eng),
+        profile_visits: r.get_count(c_profile),
+        video_views: r.get_count(c_video),
+        posts_published: r.get_count(c_posts),
         ..Default::default()
     });
     ds.channel_days.extend(days);

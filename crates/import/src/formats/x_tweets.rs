@@ -87,15 +87,15 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             }
         }
         let published_at = r.req_timestamp(c_time, &[TsFormat::Iso]);
-        let impressions = r.get_i64(c_impr);
-        let engagements = r.get_i64(c_eng);
+        let impressions = r.get_count(c_impr);
+        let engagements = r.get_count(c_eng);
         let rate = r.get_rate(c_rate);
-        let likes = r.get_i64(c_likes);
-        let retweets = r.get_i64(c_retweets);
-        let replies = r.get_i64(c_replies);
-        let follows = r.get_i64(c_follows);
-        let clicks: Vec<Option<i64>> = c_clicks.iter().map(|c| r.get_i64(*c)).collect();
-        if r.get_i64(c_promoted).is_some_and(|v| v > 0) {
+        let likes = r.get_count(c_likes);
+        let retweets = r.get_count(c_retweets);
+        let replies = r.get_count(c_replies);
+        let follows = r.get_count(c_follows);
+        let clicks: Vec<Option<i64>> = c_clicks.iter().map(|c| r.get_count(*c)).collect();
+        if r.get_count(c_promoted).is_some_and(|v| v > 0) {
             promoted += 1;
         }
         let (Some(id), Some(published_at), false) = (id, published_at, r.failed()) else { return };

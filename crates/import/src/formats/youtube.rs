@@ -30,6 +30,9 @@ pub fn hours_to_seconds(text: &str) -> Result<i64, String> {
     if (int_part.is_empty() && frac.is_empty()) || !digits(int_part) || !digits(frac) || frac.len() > 12 {
         return Err(bad());
     }
+    if int_part.trim_start_matches('0').len() > 9 {
+        return Err(format!("{text:?} hours is implausibly large (a billion hours or more); check the cell"));
+    }
     let scale = 10i128.pow(frac.len() as u32);
     let int: i128 = if int_part.is_empty() { 0 } else { int_part.parse().map_err(|_| bad())? };
     let frac_v: i128 = if frac.is_empty() { 0 } else { frac.parse().map_err(|_| bad())? };
@@ -71,22 +74,22 @@ impl Counters {
 
     /// A count that cannot be negative.
     fn count(r: &mut Row<'_>, col: Option<usize>) -> Option<i64> {
-        let v = r.get_i64(col);
-        if v.is_some_and(|n| n < 0) {
-            r.error(col, "a count cannot be negative", None);
-        }
-        v
+        r.get_count(col)
     }
 
-    /// Reads the row's counters into `m`. `Subscribers` is the net change (gained − lost), so it may be negative.
+    /// Reads the row's counters into `m`. `Subscribers` and `Likes` are the period's **net** changes (gained −
+    /// lost, added − removed), so they may be negative; every other counter may not.
     fn read(&self, r: &mut Row<'_>, m: &mut PostMetrics) {
         m.video_views = Self::count(r, self.views);
         m.impressions = Self::count(r, self.impressions);
-        m.reactions = Self::count(r, self.likes);
+        m.reactions = r.get_net_change(self.likes);
         m.comments = Self::count(r, self.comments);
         m.shares = Self::count(r, self.shares);
-        m.follows = r.get_i64(self.subscribers);
-        m.watch_seconds = r.get_with(self.watch_hours, hours_to_seconds);
+        m.follows = r.get_net_change(self.subscribers);
+        m.watch_seconds = r.get_with(self.watch_hours, |t| match hours_to_seconds(t)? {
+            s if s < 0 => Err("watch time cannot be negative; write 0 or more hours, or leave it empty".into()),
+            s => Ok(s),
+        });
     }
 }
 

@@ -47,7 +47,19 @@ pub fn read_csv(text: &str, delimiter: Option<u8>) -> Result<Table, String> {
             }
         }
     }
-    Ok(Table { sheet: None, comments, rows })
+    let cut_at = cut_row(&rest[counted_to.min(rest.len())..], &rows);
+    Ok(Table { sheet: None, comments, rows, cut_at })
+}
+
+/// The line of the last row when the file looks cut off inside it (a download or copy that stopped early): the
+/// row ends in an open quote, or it has fewer cells than the row before and the text has no line end after it. A
+/// file without a final line end whose last row is complete is fine (GA4 writes those).
+fn cut_row(last_record: &str, rows: &[RawRow]) -> Option<usize> {
+    let last = rows.last()?;
+    let open_quote = last_record.bytes().filter(|&b| b == b'"').count() % 2 == 1;
+    let unterminated = !last_record.ends_with(['\n', '\r']);
+    let short = rows.len() >= 2 && last.cells.len() < rows[rows.len() - 2].cells.len();
+    (open_quote || (unterminated && short)).then_some(last.line)
 }
 
 /// Picks the delimiter that occurs most often outside quotes on the first line: `,` unless `;` or tab wins.
@@ -113,6 +125,16 @@ mod tests {
         let t = read_csv("a,b\n\n1,2\n", None).unwrap();
         assert_eq!(t.rows.len(), 2);
         assert_eq!(t.rows[1].line, 3);
+    }
+
+    #[test]
+    fn a_row_cut_short_is_flagged() {
+        assert_eq!(read_csv("a,b,c\n1,2,3\n4,5", None).unwrap().cut_at, Some(3));
+        assert_eq!(read_csv("a,b,c\n1,2,3\n4,\"fi", None).unwrap().cut_at, Some(3));
+        assert_eq!(read_csv("a,b,c\n1,2,3\n4,\"five\nsix", None).unwrap().cut_at, Some(3));
+        assert_eq!(read_csv("a,b,c\n1,2,3\n4,5,6", None).unwrap().cut_at, None);
+        assert_eq!(read_csv("a,b,c\n1,2,3\n4,5\n", None).unwrap().cut_at, None);
+        assert_eq!(read_csv("a,b,c\n1,\"x\"\"y\",3", None).unwrap().cut_at, None);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 pub mod csv;
 pub mod encoding;
+pub mod guard;
 pub mod sheet;
 
 use crate::parse::{self, DateFormat, TsFormat};
@@ -18,7 +19,7 @@ pub enum FileKind {
     Csv,
     /// Tab-separated text.
     Tsv,
-    /// XLS, XLSX, XLSM or ODS workbook.
+    /// A workbook: XLS, XLSX or XLSM are read; ODS and XLSB are refused with a hint (see [`sheet`]).
     Spreadsheet,
 }
 
@@ -47,6 +48,26 @@ pub fn read_tables(file_name: &str, bytes: &[u8]) -> Result<Vec<Table>, String> 
             csv::read_csv(&text, delimiter).map(|t| vec![t])
         }
     }
+}
+
+/// `text` as it may be shown on a terminal: control characters and bidirectional overrides written as `\u{..}`
+/// escapes (a file's bytes must never move the cursor or recolour the user's terminal), cut after `max` characters
+/// with `…`.
+pub fn printable(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(2)));
+    for (n, c) in text.chars().enumerate() {
+        if n == max {
+            out.push('…');
+            break;
+        }
+        let bidi = matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+        if c.is_control() || bidi {
+            out.push_str(&format!("\\u{{{:x}}}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// The cells of one record, stored in one buffer (two allocations per row, not one per cell).
@@ -103,6 +124,9 @@ pub struct Table {
     /// Leading `#` lines without the `#` (GA4 writes its account and period there).
     pub comments: Vec<String>,
     pub rows: Vec<RawRow>,
+    /// The line of the last row when the text looks cut off inside it: it ends in an open quote, or it has fewer
+    /// cells than the row before and no line end follows it. Import refuses such a file (see [`csv::read_csv`]).
+    pub cut_at: Option<usize>,
 }
 
 /// How many leading rows may sit above a header (titles, descriptions).
@@ -158,12 +182,15 @@ pub struct Headed<'t> {
     /// Index of the header in `table.rows`.
     pub header_row: usize,
     norm: Vec<String>,
+    /// Names looked up with [`Headed::col`] that name two or more columns, and whether each was reported: the
+    /// rows are not read until they are (see [`Headed::for_each_row_after`]).
+    duplicates: std::cell::RefCell<Vec<(String, bool)>>,
 }
 
 impl<'t> Headed<'t> {
     fn new(table: &'t Table, header_row: usize, norm: Vec<String>) -> Self {
         let headers = table.rows[header_row].cells.iter().map(|c| c.trim().trim_start_matches('\u{feff}').to_string());
-        Headed { table, headers: headers.collect(), header_row, norm }
+        Headed { table, headers: headers.collect(), header_row, norm, duplicates: Default::default() }
     }
 
     /// The file line (or sheet row) of the header.
@@ -171,10 +198,20 @@ impl<'t> Headed<'t> {
         self.table.rows[self.header_row].line
     }
 
-    /// The first column named `name` (case-insensitive, trimmed).
+    /// The column named `name` (case-insensitive, trimmed). A name that two columns share is noted, and reported
+    /// as an error before any row is read: which of the two holds the real values is not guessed. A source that
+    /// repeats a name on purpose is read with [`Headed::cols_named`].
     pub fn col(&self, name: &str) -> Option<usize> {
         let n = normalize_header(name);
-        self.norm.iter().position(|h| *h == n)
+        let mut found = self.norm.iter().enumerate().filter(|(_, h)| **h == n).map(|(i, _)| i);
+        let first = found.next();
+        if first.is_some() && found.next().is_some() {
+            let mut dups = self.duplicates.borrow_mut();
+            if !dups.iter().any(|(d, _)| *d == n) {
+                dups.push((n, false));
+            }
+        }
+        first
     }
 
     /// The first column named by any of `names`, trying them in order (aliases: `["Shares", "Share"]`).
@@ -196,6 +233,34 @@ impl<'t> Headed<'t> {
 
     pub fn has(&self, name: &str) -> bool {
         self.col(name).is_some()
+    }
+
+    /// Reports every one of `names` that names two columns: it would be read at its first occurrence and the
+    /// second silently ignored, and which of the two holds the real values is a guess we do not make. Formats
+    /// whose source repeats a name on purpose (Meta's two `Views`) read those with [`Headed::cols_named`] and
+    /// leave them out of `names`.
+    pub fn report_duplicates(&self, names: &[&str], file: &SourceFile, errs: &mut ErrorSink) {
+        for name in names {
+            let n = normalize_header(name);
+            {
+                let mut dups = self.duplicates.borrow_mut();
+                match dups.iter_mut().find(|(d, _)| *d == n) {
+                    Some((_, true)) => continue,
+                    Some((_, reported)) => *reported = true,
+                    None => dups.push((n, true)),
+                }
+            }
+            if let [first, second, ..] = self.cols_named(name)[..] {
+                errs.report(
+                    &file.display_name,
+                    self.table.sheet.as_deref(),
+                    self.header_line(),
+                    Some(self.name(second)),
+                    format!("the column {} appears twice (columns {} and {})", self.name(first), first + 1, second + 1),
+                    Some("keep one of them and import again".into()),
+                );
+            }
+        }
     }
 
     /// Those of `names` that are not columns.
@@ -245,6 +310,13 @@ impl<'t> Headed<'t> {
         errs: &mut ErrorSink,
         mut f: impl FnMut(&mut Row<'_>),
     ) -> usize {
+        let looked_up: Vec<String> =
+            self.duplicates.borrow().iter().filter(|(_, reported)| !reported).map(|(d, _)| d.clone()).collect();
+        if !looked_up.is_empty() {
+            let names: Vec<&str> = looked_up.iter().map(String::as_str).collect();
+            self.report_duplicates(&names, file, errs);
+            return 0;
+        }
         let mut n = 0;
         for raw in self.data().iter().skip(skip) {
             if raw.is_blank() {
@@ -382,11 +454,16 @@ impl<'a> Row<'a> {
         }
         Some(t)
     }
-    pub fn get_i64(&mut self, col: impl Col) -> Option<i64> {
-        self.get_with(col, parse::parse_i64)
+    /// A count: a whole number from 0 to [`parse::MAX_COUNT`]; negative and implausibly large values are errors.
+    pub fn get_count(&mut self, col: impl Col) -> Option<i64> {
+        self.get_with(col, parse::parse_count)
     }
-    pub fn req_i64(&mut self, col: impl Col) -> Option<i64> {
-        self.req_with(col, parse::parse_i64)
+    pub fn req_count(&mut self, col: impl Col) -> Option<i64> {
+        self.req_with(col, parse::parse_count)
+    }
+    /// A net change over a period (gained minus lost), which may be negative; bounded as a count is.
+    pub fn get_net_change(&mut self, col: impl Col) -> Option<i64> {
+        self.get_with(col, parse::parse_net_change)
     }
     pub fn get_f64(&mut self, col: impl Col) -> Option<f64> {
         self.get_with(col, parse::parse_f64)
@@ -481,7 +558,7 @@ mod tests {
         let h = f.tables[0].header(&["id", "count"]).unwrap();
         let mut got = Vec::new();
         h.for_each_row(&f, &opts, &mut errs, |r| {
-            let count = r.get_i64("count");
+            let count = r.get_count("count");
             let task: Option<Task> = r.get_enum("task");
             let when = r.req_date("when", &[DateFormat::Iso]);
             got.push((count, task, when, r.failed()));
@@ -495,6 +572,13 @@ mod tests {
         assert_eq!(msgs[2], "in.csv:3:when: when is empty; this column is required");
         assert_eq!(msgs[3], "in.csv:4:when: \"2025-02-30\" is not a date; write it as YYYY-MM-DD");
         assert_eq!(msgs.len(), 4);
+    }
+
+    #[test]
+    fn printable_escapes_control_bytes() {
+        assert_eq!(printable("a\x1b[2Jb\u{202e}c", 50), "a\\u{1b}[2Jb\\u{202e}c");
+        assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("Café", 10), "Café");
     }
 
     #[test]

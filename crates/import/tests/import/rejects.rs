@@ -37,7 +37,7 @@ fn a_file_with_several_errors_names_each_and_imports_nothing() {
             "bad_posts.csv:5:metrics_date: metrics_date is empty but counters are filled; write the date the \
              counters were read (YYYY-MM-DD)",
             "bad_posts.csv:6:post_id: post p1 on linkedin is also on line 2; a key may appear once per file",
-            "bad_posts.csv:7:reactions: a counter cannot be negative; write 0 or more, or leave it empty",
+            "bad_posts.csv:7:reactions: a count cannot be negative; write 0 or more, or leave it empty",
         ]
     );
     assert_eq!(more, 0);

@@ -51,7 +51,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         let currency = r.currency(c_currency);
         let spend = r.get_money(c_spend, currency);
         let [volume, reach, clicks] = [c_volume, c_reach, c_clicks].map(|c| {
-            let v = r.get_i64(c);
+            let v = r.get_count(c);
             if v.is_some_and(|n| n < 0) {
                 r.error(c, "a count cannot be negative", None);
             }

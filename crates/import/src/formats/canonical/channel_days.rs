@@ -36,7 +36,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         }
         let mut v = [None; 10];
         for (slot, col) in v.iter_mut().zip(&cols) {
-            *slot = r.get_i64(*col);
+            *slot = r.get_count(*col);
             if slot.is_some_and(|n| n < 0) {
                 r.error(*col, "a count cannot be negative", Some("write 0 or more, or leave it empty".into()));
             }

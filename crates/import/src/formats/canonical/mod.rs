@@ -101,6 +101,7 @@ impl Spec {
             errs.report(&file.display_name, sheet, line, None, message, Some(hint));
             return None;
         };
+        h.report_duplicates(self.columns, file, errs);
         let unknown: Vec<&str> = h
             .headers
             .iter()

@@ -32,7 +32,7 @@ impl Counters {
     /// Reads the counters into `m`. An empty `engagements` is the sum of the reported reactions, comments, shares,
     /// clicks and saves (docs/formats.md); `None` when none of them is reported. True when any counter is filled.
     pub(super) fn read(&self, r: &mut Row<'_>, m: &mut PostMetrics) -> bool {
-        let values = self.0.map(|c| r.get_i64(c));
+        let values = self.0.map(|c| r.get_count(c));
         for (col, v) in self.0.iter().zip(values) {
             if v.is_some_and(|v| v < 0) {
                 r.error(*col, "a counter cannot be negative", Some("write 0 or more, or leave it empty".into()));
