@@ -36,5 +36,5 @@ mod upsert;
 pub use error::{Result, StoreError};
 pub use import::{ImportOutcome, ImportSource, TableCounts};
 pub use location::{redact, Backend};
-pub use store::{ImportRecord, Store};
+pub use store::{IfMissing, ImportRecord, Store};
 pub use tables::sort_by_natural_key;

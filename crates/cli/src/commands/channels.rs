@@ -22,7 +22,7 @@ struct ChannelOut {
 }
 
 pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&cli.db_or_default()).await?;
+    let store = super::open_existing_store(&cli.db_or_default()).await?;
     let data = store.load().await?;
     let rows = summarize(&data);
     if cli.json {

@@ -4,6 +4,7 @@ mod attribution;
 #[cfg(unix)]
 mod browser;
 mod demo;
+mod first_run;
 mod help;
 mod imports;
 mod postgres;
