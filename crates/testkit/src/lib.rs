@@ -113,7 +113,17 @@ macro_rules! needs_shared_data {
 
 /// Where the shared data belongs: `shared/data` in the folder that holds the repository.
 fn shared_data_path() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data")
+    repository().join("../shared/data")
+}
+
+/// The repository's root, found when the test runs: `cargo test` runs each test binary with
+/// `CARGO_MANIFEST_DIR` set to its package (`crates/<name>`). The path compiled into this crate is only the
+/// fallback: a build cache shared by two clones (as `bare-clone.sh` does) can hand one clone's build to the other.
+pub fn repository() -> PathBuf {
+    let package = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    package.join("../..")
 }
 
 /// The base URL of the PostgreSQL server for tests: `SOCIALLEDGER_TEST_PG`, else [`DEFAULT_PG`].
