@@ -170,6 +170,7 @@ mod tests {
                 kind: ChannelKind::OrganicSocial,
                 network: Some(Network::LinkedIn),
                 handle: None,
+                account: None,
             }],
             ..Dataset::default()
         };

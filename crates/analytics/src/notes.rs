@@ -243,9 +243,10 @@ pub fn notes(
             Severity::Info,
             "general_cost",
             format!(
-                "{} and {} hours are social in general (no channel): shown separately, not spread, so channel costs leave them out",
+                "{} and {} {} social in general (no channel): shown separately, not spread, so channel costs leave them out",
                 Money::new(costs.general.total_minor, cur).grouped(),
-                hours(costs.general.minutes)
+                hours(costs.general.minutes),
+                if hours(costs.general.minutes) == "1" { "hour is" } else { "hours are" }
             ),
         ));
     }

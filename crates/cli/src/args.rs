@@ -25,7 +25,7 @@ Exit codes: 0 success, 1 nothing found, 2 error.";
 )]
 pub struct Cli {
     /// Database: a file path or sqlite:// URL, or a postgres:// URL. import and demo create it if missing; the
-    /// other commands only read one that exists.
+    /// other commands only open one that exists.
     #[arg(long, global = true, env = "SOCIALLEDGER_DB", value_name = "PATH|URL")]
     pub db: Option<String>,
 
@@ -77,11 +77,50 @@ pub enum Command {
     )]
     Attribution(AttributionArgs),
     /// The channels in the database and what is known about each.
-    Channels,
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  socialledger channels --json\n  socialledger channels rename linkedin --name \"Acme on \
+                      LinkedIn\"\n  socialledger channels merge x-kaiadevintern x   (one account on two channels)\n\n\
+                      How an export finds its channel: docs/sources.md, \"Channel identity\"."
+    )]
+    Channels(ChannelsArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
     Imports,
+}
+
+/// `socialledger channels [rename|merge]`: without a subcommand, the list.
+#[derive(Debug, Args)]
+pub struct ChannelsArgs {
+    #[command(subcommand)]
+    pub action: Option<ChannelsAction>,
+}
+
+/// Repairs of channel identity.
+#[derive(Debug, Subcommand)]
+pub enum ChannelsAction {
+    /// Give a channel another display name; its key, which every record refers to, stays.
+    #[command(after_help = "Example:\n  socialledger channels rename linkedin --name \"Acme on LinkedIn\" --json")]
+    Rename {
+        /// The channel's key (as `socialledger channels` lists it).
+        key: String,
+        /// The new display name.
+        #[arg(long)]
+        name: String,
+    },
+    /// Move every record of channel FROM onto channel INTO and delete FROM: one account that landed on two
+    /// channels becomes one. One transaction, recorded in `socialledger imports`.
+    #[command(after_help = "Example:\n  socialledger channels merge x-x x --json\n\nWhere both channels hold the \
+                            same record (the same post, the same day), INTO's values win and FROM's fill only what \
+                            INTO lacks. INTO takes FROM's handle if it has none, so later exports of that account \
+                            land on INTO.")]
+    Merge {
+        /// The channel that goes away.
+        from: String,
+        /// The channel that keeps everything.
+        into: String,
+    },
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,19 @@ pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// The width text tables are fitted to: the terminal's when stdout is one, else `COLUMNS` when set (so a pipe
+/// or file can ask for a width), else the report's default of 100 columns.
+pub fn terminal_width() -> usize {
+    if let Some((terminal_size::Width(w), _)) = terminal_size::terminal_size_of(std::io::stdout()) {
+        return usize::from(w);
+    }
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<usize>().ok())
+        .filter(|w| *w > 0)
+        .unwrap_or(socialledger_report::terminal::DEFAULT_WIDTH)
+}
+
 /// Writes text to stdout as is.
 pub fn print_text(text: &str) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();

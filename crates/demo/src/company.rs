@@ -162,6 +162,7 @@ pub fn build(_cfg: &DemoConfig) -> Company {
             kind: c.kind,
             network: c.network,
             handle: (c.kind == ChannelKind::OrganicSocial).then(|| HANDLE.to_string()),
+            account: None,
         })
         .collect();
     let people = PEOPLE

@@ -90,6 +90,18 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// What kind of account on its network a social channel is. It matters where one person or company can hold
+    /// both: a LinkedIn member's personal profile and the company page they administer are different channels,
+    /// always (docs/sources.md, "Channel identity").
+    AccountKind, "account kind" {
+        /// A company or brand page (LinkedIn Company Page, Facebook Page).
+        Page = "page" | "company page" | "company",
+        /// A person's own profile (LinkedIn member archive).
+        Profile = "profile" | "personal profile" | "personal" | "member",
+    }
+);
+
 impl ChannelKind {
     /// Social kinds are the ones this product is mainly about.
     pub fn is_social(&self) -> bool {

@@ -2,8 +2,8 @@
 //! `None` means "not reported", which is different from zero.
 
 use crate::{
-    ActivityKind, AudienceDimension, AudienceKind, ChannelKind, CostKind, Currency, Date, DealStatus, MetricPeriod,
-    Money, Network, PostType, Task, Team, Timestamp, TouchKind,
+    AccountKind, ActivityKind, AudienceDimension, AudienceKind, ChannelKind, CostKind, Currency, Date, DealStatus,
+    MetricPeriod, Money, Network, PostType, Task, Team, Timestamp, TouchKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -14,7 +14,23 @@ pub struct Channel {
     pub name: String,
     pub kind: ChannelKind,
     pub network: Option<Network>,
+    /// The account's identity on its network as the exports name it: an X handle, a LinkedIn page slug, a Facebook
+    /// page name. Compared case-insensitively without `@`.
     pub handle: Option<String>,
+    /// Page or personal profile, where the network has both; `None` when unknown or when the network has one kind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account: Option<AccountKind>,
+}
+
+/// A handle that names a channel besides its own: `channels merge FROM INTO` keeps FROM's handle as an alias of
+/// INTO, so later exports of FROM's account land on INTO. Natural key: (`network`, `handle`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChannelAlias {
+    pub network: Network,
+    /// Lower case, without `@`.
+    pub handle: String,
+    /// The channel's key.
+    pub channel: String,
 }
 
 /// Content published on one social channel. Natural key: (`channel`, `external_id`).

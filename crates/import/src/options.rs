@@ -1,6 +1,6 @@
 //! Settings an import runs with: forced format, time zone of naive timestamps, default currency, channel override.
 
-use socialledger_domain::{Channel, Currency};
+use socialledger_domain::{Channel, ChannelAlias, Currency};
 
 /// How to read a file. Defaults: detect the format, naive timestamps in UTC, currency EUR.
 #[derive(Debug, Clone)]
@@ -15,6 +15,8 @@ pub struct ImportOptions {
     pub channel: Option<String>,
     /// Channels already in the database, so a platform export lands on the channel it landed on before.
     pub existing_channels: Vec<Channel>,
+    /// Handles of merged channels, so an export of a merged-away account lands on the channel it was merged into.
+    pub channel_aliases: Vec<ChannelAlias>,
     /// UTM source/medium -> channel rules.
     pub utm_rules: crate::utm::UtmRules,
     /// Stop collecting errors after this many (the file is rejected either way).
@@ -29,6 +31,7 @@ impl Default for ImportOptions {
             currency: Currency::EUR,
             channel: None,
             existing_channels: Vec::new(),
+            channel_aliases: Vec::new(),
             utm_rules: crate::utm::UtmRules::default(),
             max_errors: 50,
         }

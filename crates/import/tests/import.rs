@@ -3,6 +3,8 @@
 
 #[path = "import/examples.rs"]
 mod examples;
+#[path = "import/identity.rs"]
+mod identity;
 #[path = "import/native_social.rs"]
 mod native_social;
 #[path = "import/native_web_time_crm.rs"]

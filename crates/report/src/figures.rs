@@ -58,6 +58,17 @@ pub fn decimal(value: f64, decimals: usize) -> String {
     out
 }
 
+/// A range of money in whole units with grouped thousands and no currency (`12,000-45,500`), or one figure when
+/// both ends round to the same.
+pub fn money_range(lo: Money, hi: Money) -> String {
+    let (a, b) = (money_number(lo), money_number(hi));
+    if a == b {
+        a
+    } else {
+        format!("{a}-{b}")
+    }
+}
+
 /// Money in whole major units with grouped thousands and the currency code (`41,200 EUR`), rounded half away
 /// from zero. Reports show whole units: cents would only add noise to channel-level sums.
 pub fn money(amount: Money) -> String {
@@ -87,22 +98,17 @@ pub fn money_exact(amount: Money) -> String {
     format!("{sign}{}.{:0width$}", abs / p, abs % p, width = exp as usize)
 }
 
-/// A return on investment (a fraction) as a signed whole percentage (`1.5` -> `+150%`, `-0.2` -> `-20%`); from
-/// 1,000% on in compact form (`+1.23k%`).
+/// A return on investment (a fraction) for text tables: a signed whole percentage below ten times the cost
+/// (`1.5` -> `+150%`, `-0.2` -> `-20%`), and from there on a multiple (`12.34` -> `12.3x`, `140.2` -> `140x`,
+/// `1234.0` -> `1,234x`), so every ROI is at most six characters and reads the same way in every row.
 pub fn roi(r: f64) -> String {
     if !r.is_finite() {
         return "n/a".to_string();
     }
-    let pct = r * 100.0;
-    let body = if pct.abs() >= 1000.0 { compact(pct.abs()) } else { decimal(pct.abs(), 0) };
-    let sign = if body == "0" {
-        ""
-    } else if pct < 0.0 {
-        "-"
-    } else {
-        "+"
-    };
-    format!("{sign}{body}%")
+    if r >= 9.995 {
+        return if r < 99.95 { format!("{}x", decimal(r, 1)) } else { format!("{}x", decimal(r, 0)) };
+    }
+    roi_full(r)
 }
 
 /// A return on investment as a signed whole percentage written in full (`12.34` -> `+1,234%`), for tables with
@@ -235,7 +241,11 @@ mod tests {
         assert_eq!(roi(-0.2), "-20%");
         assert_eq!(roi(-1.0), "-100%");
         assert_eq!(roi(0.001), "0%");
-        assert_eq!(roi(12.34), "+1.23k%");
+        assert_eq!(roi(12.34), "12.3x");
+        assert_eq!(roi(9.99), "+999%");
+        assert_eq!(roi(10.0), "10.0x");
+        assert_eq!(roi(140.2), "140x");
+        assert_eq!(roi(1234.0), "1,234x");
         assert_eq!(roi(f64::NAN), "n/a");
         assert_eq!(roi_full(12.34), "+1,234%");
         assert_eq!(roi_full(94.1), "+9,410%");

@@ -24,6 +24,7 @@ pub mod summary;
 pub mod svg;
 pub mod table;
 pub mod terminal;
+pub mod text_table;
 
 pub use contents::Contents;
 pub use error::ReportError;
@@ -54,7 +55,7 @@ pub struct ReportInput<'a> {
 /// The output format of a report.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// A fixed-width table per channel that fits 100 columns, with the data notes below it.
+    /// The channels table and the ROI table fitted to the terminal's width, with the data notes below them.
     Terminal,
     /// One self-contained HTML page (inline CSS and SVG, no script, no network).
     Html,
@@ -79,14 +80,19 @@ impl Format {
     }
 }
 
-/// Renders the report in `format`.
+/// Renders the report in `format`; the terminal format for [`terminal::DEFAULT_WIDTH`] columns.
 pub fn render(input: &ReportInput<'_>, format: Format) -> Result<String, ReportError> {
+    render_for_width(input, format, terminal::DEFAULT_WIDTH)
+}
+
+/// Renders the report in `format`; the terminal format fitted to a terminal `width` characters wide.
+pub fn render_for_width(input: &ReportInput<'_>, format: Format, width: usize) -> Result<String, ReportError> {
     if input.settings != &input.analysis.settings {
         return Err(ReportError::SettingsMismatch);
     }
     let contents = Contents::build(input);
     match format {
-        Format::Terminal => Ok(terminal::render(&contents)),
+        Format::Terminal => Ok(terminal::render(&contents, width)),
         Format::Html => Ok(html::render(&contents)),
         Format::Json => json::render(&contents),
         Format::Csv => csv::render(&contents),

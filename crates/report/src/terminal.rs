@@ -1,176 +1,144 @@
-//! The report for a terminal: a fixed-width channels table that fits 100 columns, then the data notes.
+//! The report for a terminal: the channels table, the ROI table, then the data notes, fitted to the terminal's
+//! width ([`render`] takes it; [`DEFAULT_WIDTH`] when output goes to a file or pipe).
 //!
-//! Money is compact (`41.2k`) so ranges fit; the CSV and JSON keep full precision. Text from outside (channel
-//! names, notes) is stripped of control characters so it cannot move the cursor or recolour the terminal.
+//! One number format throughout: money in whole units with grouped thousands (`129,300`), hours with one
+//! decimal, ROI as a signed percentage below ten times the cost and as a multiple from there on (`12.3x`). The CSV
+//! and JSON keep full precision. Channel names are never cut: they wrap within their column
+//! ([`crate::text_table`]). Text from outside (channel names, notes) is stripped of control characters so it
+//! cannot move the cursor or recolour the terminal.
 
 use crate::contents::Contents;
 use crate::figures;
 use crate::models;
+use crate::text_table::{clean, wrap_words, Align, TextTable};
 use socialledger_analytics::{Model, Severity};
-use socialledger_domain::Money;
+use socialledger_domain::{Currency, Money};
 
-/// The widest line this module writes.
-pub const MAX_WIDTH: usize = 100;
+/// The width used when the terminal's is unknown (output to a file or a pipe).
+pub const DEFAULT_WIDTH: usize = 100;
 
-/// Column widths: channel, cost, hours, engagement rate, pipeline, revenue, then one per model.
-const CHANNEL_W: usize = 12;
-const COST_W: usize = 6;
-const HOURS_W: usize = 5;
-const RATE_W: usize = 6;
-const RANGE_W: usize = 11;
-const ROI_W: usize = 5;
+/// The narrowest layout written: below this the tables would be unreadable, so they overflow instead.
+pub const MIN_WIDTH: usize = 60;
 
-/// `text` without control characters (escape sequences, tabs, newlines become spaces or vanish).
-fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c == '\t' || c == '\n' || c == '\r' { ' ' } else { c })
-        .filter(|c| !c.is_control())
-        .collect()
+/// Money in whole units with grouped thousands, no currency (the header names it).
+fn money(minor: i64, cur: Currency) -> String {
+    figures::money_number(Money::new(minor, cur))
 }
 
-/// `text` cut to `width` characters (with `~` marking the cut) and padded on the right or left.
-fn cell(text: &str, width: usize, right: bool) -> String {
-    let n = text.chars().count();
-    let text = if n > width {
-        format!("{}~", text.chars().take(width.saturating_sub(1)).collect::<String>())
-    } else {
-        text.to_string()
-    };
-    if right {
-        format!("{text:>width$}")
-    } else {
-        format!("{text:<width$}")
-    }
+/// `lo-hi` in whole units, or one figure when both are the same.
+fn range(lo: i64, hi: i64, cur: Currency) -> String {
+    figures::money_range(Money::new(lo, cur), Money::new(hi, cur))
 }
 
-/// Money in compact form without currency (`41.2k`).
-fn short_money(minor: i64, cur: socialledger_domain::Currency) -> String {
-    figures::compact(Money::new(minor, cur).to_major_f64())
-}
-
-/// `lo-hi` in compact money, or one figure when both are the same.
-fn range(lo: i64, hi: i64, cur: socialledger_domain::Currency) -> String {
-    let (a, b) = (short_money(lo, cur), short_money(hi, cur));
-    if a == b {
-        a
-    } else {
-        format!("{a}-{b}")
-    }
-}
-
-/// A ROI that fits [`ROI_W`]: the sign of large gains dropped first, then `>999%`.
 fn roi(r: Option<f64>) -> String {
-    let Some(r) = r else { return "-".to_string() };
-    let full = figures::roi(r);
-    if full.chars().count() <= ROI_W {
-        return full;
-    }
-    let unsigned = full.trim_start_matches('+').to_string();
-    if unsigned.chars().count() <= ROI_W {
-        unsigned
-    } else {
-        ">999%".to_string()
-    }
+    r.map_or("-".to_string(), figures::roi)
 }
 
 /// Words of `text` wrapped to `width`, the first line after `first`, the others after `indent`.
 fn wrap(text: &str, first: &str, indent: &str, width: usize) -> Vec<String> {
-    let mut lines = Vec::new();
-    let mut line = first.to_string();
-    let mut empty = true;
-    for word in text.split_whitespace() {
-        let fits = line.chars().count() + 1 + word.chars().count() <= width;
-        if !empty && !fits {
-            lines.push(std::mem::replace(&mut line, indent.to_string()));
-            empty = true;
-        }
-        if !empty {
-            line.push(' ');
-        }
-        // A single word longer than the line is cut rather than overflowing.
-        let room = width.saturating_sub(line.chars().count());
-        line.push_str(&cell(word, room.min(word.chars().count()), false));
-        empty = false;
-    }
-    lines.push(line);
-    lines
+    let room = width.saturating_sub(first.chars().count().max(indent.chars().count()));
+    wrap_words(text, room)
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| format!("{}{line}", if i == 0 { first } else { indent }))
+        .collect()
 }
 
-/// The terminal report, ending in a newline.
-pub fn render(contents: &Contents<'_>) -> String {
+/// The terminal report for a terminal `width` characters wide (at least [`MIN_WIDTH`] is used), ending in a
+/// newline.
+pub fn render(contents: &Contents<'_>, width: usize) -> String {
+    let width = width.max(MIN_WIDTH);
     let analysis = contents.input.analysis;
     let cur = analysis.currency;
     let settings = contents.input.settings;
-    let mut out: Vec<String> = Vec::new();
-    let mut say = |text: String| out.extend(wrap(&clean(&text), "", "", MAX_WIDTH));
+    let mut lines: Vec<String> = Vec::new();
+    let say = |lines: &mut Vec<String>, text: String| lines.extend(wrap(&clean(&text), "", "", width));
 
-    say(contents.title());
-    say(format!(
-        "Period {}. Cost, pipeline and revenue in {cur} (k = thousand, M = million).",
-        contents.period.map_or("none (no dated records)".to_string(), |p| p.describe())
-    ));
-    say(format!(
-        "Pipeline and revenue: lowest-highest credit over the {} attribution models. ROI = (revenue x {} gross margin - cost) / cost. ER/imp = engagements / impressions.",
-        Model::ALL.len(),
-        figures::percent(settings.gross_margin, 0)
-    ));
-    let mut lines = out;
+    say(&mut lines, contents.title());
+    say(
+        &mut lines,
+        format!(
+            "Period {}. Cost, pipeline and revenue in {cur}, whole units.",
+            contents.period.map_or("none (no dated records)".to_string(), |p| p.describe())
+        ),
+    );
+    say(
+        &mut lines,
+        format!(
+            "Pipeline and revenue: lowest-highest credit over the {} attribution models. ER/imp = engagements / \
+             impressions.",
+            Model::ALL.len()
+        ),
+    );
     lines.push(String::new());
 
-    let roi_w = Model::ALL.len() * (ROI_W + 1) - 1;
-    let lead = CHANNEL_W + COST_W + HOURS_W + RATE_W + 2 * RANGE_W + 6;
-    lines.push(format!("{}{}", " ".repeat(lead), cell("ROI by model", roi_w, true)));
-    let mut head = vec![
-        cell("Channel", CHANNEL_W, false),
-        cell("Cost", COST_W, true),
-        cell("Hours", HOURS_W, true),
-        cell("ER/imp", RATE_W, true),
-        cell("Pipeline", RANGE_W, true),
-        cell("Revenue", RANGE_W, true),
-    ];
-    head.extend(Model::ALL.iter().map(|m| cell(models::short(*m), ROI_W, true)));
-    lines.push(head.join(" "));
-    lines.push("-".repeat(lead + roi_w));
-
+    let mut channels = TextTable::new(
+        "Channel",
+        &[
+            ("Cost", Align::Right),
+            ("Hours", Align::Right),
+            ("ER/imp", Align::Right),
+            ("Pipeline", Align::Right),
+            ("Revenue", Align::Right),
+        ],
+    );
     for row in &contents.rows {
         let rate = row.engagement_rate_by_impressions.map_or("-".to_string(), |r| figures::percent(r, 1));
-        let mut cells = vec![
-            cell(&clean(&row.name), CHANNEL_W, false),
-            cell(&short_money(row.cost_minor, cur), COST_W, true),
-            cell(&hours(row.hours), HOURS_W, true),
-            cell(&rate, RATE_W, true),
-            cell(&range(row.pipeline_min_minor, row.pipeline_max_minor, cur), RANGE_W, true),
-            cell(&range(row.revenue_min_minor, row.revenue_max_minor, cur), RANGE_W, true),
-        ];
-        cells.extend(Model::ALL.iter().map(|m| cell(&roi(row.model(*m).and_then(|f| f.roi)), ROI_W, true)));
-        lines.push(cells.join(" ").trim_end().to_string());
+        channels.row(vec![
+            row.name.clone(),
+            money(row.cost_minor, cur),
+            figures::decimal(row.hours, 1),
+            rate,
+            range(row.pipeline_min_minor, row.pipeline_max_minor, cur),
+            range(row.revenue_min_minor, row.revenue_max_minor, cur),
+        ]);
     }
     let general = &analysis.costs.general;
     if general.total_minor != 0 || general.minutes != 0 {
-        lines.push(
-            [
-                cell("(no channel)", CHANNEL_W, false),
-                cell(&short_money(general.total_minor, cur), COST_W, true),
-                cell(&hours(general.hours), HOURS_W, true),
-            ]
-            .join(" "),
-        );
+        channels.row(vec![
+            "(no channel)".to_string(),
+            money(general.total_minor, cur),
+            figures::decimal(general.hours, 1),
+        ]);
     }
-    lines.push("-".repeat(lead + roi_w));
+    channels.rule();
     let s = &contents.summary;
-    lines.push(
-        [
-            cell("Total", CHANNEL_W, false),
-            cell(&short_money(s.total_cost_minor, cur), COST_W, true),
-            cell(&hours(s.hours), HOURS_W, true),
-            cell("", RATE_W, true),
-            cell(&short_money(analysis.attribution.pipeline_minor, cur), RANGE_W, true),
-            cell(&short_money(s.revenue_minor, cur), RANGE_W, true),
-        ]
-        .join(" ")
-        .trim_end()
-        .to_string(),
+    channels.row(vec![
+        "Total".to_string(),
+        money(s.total_cost_minor, cur),
+        figures::decimal(s.hours, 1),
+        String::new(),
+        money(analysis.attribution.pipeline_minor, cur),
+        money(s.revenue_minor, cur),
+    ]);
+    lines.extend(channels.render(width));
+    lines.push(String::new());
+
+    say(
+        &mut lines,
+        format!(
+            "ROI by attribution model = (revenue x {} gross margin - cost) / cost; from ten times the cost on as a \
+             multiple (12.3x = +1,230%).",
+            figures::percent(settings.gross_margin, 0)
+        ),
     );
+    let columns: Vec<(&str, Align)> = Model::ALL.iter().map(|m| (models::short(*m), Align::Right)).collect();
+    let mut rois = TextTable::new("Channel", &columns);
+    let mut no_cost = Vec::new();
+    for row in &contents.rows {
+        let values: Vec<Option<f64>> = Model::ALL.iter().map(|m| row.model(*m).and_then(|f| f.roi)).collect();
+        if values.iter().all(Option::is_none) {
+            no_cost.push(clean(&row.name));
+            continue;
+        }
+        let mut cells = vec![row.name.clone()];
+        cells.extend(values.into_iter().map(roi));
+        rois.row(cells);
+    }
+    lines.extend(rois.render(width));
+    if !no_cost.is_empty() {
+        lines.extend(wrap(&format!("No ROI without a cost: {}.", no_cost.join(", ")), "", "", width));
+    }
     lines.push(String::new());
 
     if analysis.notes.is_empty() {
@@ -182,7 +150,7 @@ pub fn render(contents: &Contents<'_>) -> String {
                 Severity::Warning => "! ",
                 Severity::Info => "- ",
             };
-            lines.extend(wrap(&clean(&note.text), &format!("  {mark}"), "    ", MAX_WIDTH));
+            lines.extend(wrap(&clean(&note.text), &format!("  {mark}"), "    ", width));
         }
     }
     let mut text = lines.join("\n");
@@ -190,43 +158,18 @@ pub fn render(contents: &Contents<'_>) -> String {
     text
 }
 
-/// Hours in at most five characters: one decimal below 1,000.
-fn hours(h: f64) -> String {
-    if h.abs() < 999.95 {
-        figures::decimal(h, 1)
-    } else {
-        figures::compact(h)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use socialledger_domain::Currency;
 
     #[test]
-    fn cells_are_cut_and_padded_to_width() {
-        assert_eq!(cell("LinkedIn", 12, false), "LinkedIn    ");
-        assert_eq!(cell("A very long channel name", 12, false), "A very long~");
-        assert_eq!(cell("41.2k", 6, true), " 41.2k");
-        assert_eq!(cell("Zoë", 4, true), " Zoë");
-    }
-
-    #[test]
-    fn control_characters_never_reach_the_terminal() {
-        assert_eq!(clean("a\u{1b}[31mred\u{7}\nb"), "a[31mred b");
-    }
-
-    #[test]
-    fn narrow_figures_fit_their_columns() {
-        assert_eq!(range(180_000 * 100, 260_000 * 100, Currency::EUR), "180k-260k");
+    fn figures_use_one_format() {
+        assert_eq!(range(180_000 * 100, 260_000 * 100, Currency::EUR), "180,000-260,000");
         assert_eq!(range(0, 0, Currency::EUR), "0");
-        assert!(range(12_345 * 100, 99_540 * 100, Currency::EUR).chars().count() <= RANGE_W);
+        assert_eq!(money(4_953_600 * 100, Currency::EUR), "4,953,600");
         assert_eq!(roi(Some(1.5)), "+150%");
-        assert_eq!(roi(Some(12.34)), ">999%");
+        assert_eq!(roi(Some(12.34)), "12.3x");
         assert_eq!(roi(None), "-");
-        assert_eq!(hours(12.25), "12.3");
-        assert_eq!(hours(1234.0), "1.23k");
     }
 
     #[test]

@@ -39,6 +39,7 @@ fn dataset(rows: u64) -> Dataset {
             kind: *kind,
             network: *network,
             handle: None,
+            account: None,
         })
         .collect();
     let start = chrono::DateTime::from_timestamp(1_735_689_600, 0).unwrap(); // 2025-01-01

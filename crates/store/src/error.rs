@@ -52,6 +52,14 @@ pub enum StoreError {
     #[error("database error while {doing}: {cause}")]
     Query { doing: String, cause: sqlx::Error },
 
+    /// No channel has this key.
+    #[error("no channel {key:?} in the database; `socialledger channels` lists them")]
+    NoSuchChannel { key: String },
+
+    /// A channel cannot be merged into itself.
+    #[error("cannot merge channel {key:?} into itself; name two different channels")]
+    MergeIntoItself { key: String },
+
     /// A stored value does not decode into the domain (the database was edited by hand, or is damaged).
     #[error("invalid value {value:?} in {table}.{column}: {reason}; was the database edited by hand?")]
     Corrupt { table: &'static str, column: &'static str, value: String, reason: String },

@@ -198,6 +198,7 @@ pub(crate) async fn write_all(
             kind: ChannelKind::Other,
             network: None,
             handle: None,
+            account: None,
         })
         .collect();
     let placeholder_refs: Vec<&Channel> = placeholders.iter().collect();
@@ -298,6 +299,7 @@ mod tests {
             kind: ChannelKind::OrganicSocial,
             network: None,
             handle: None,
+            account: None,
         });
         data.touchpoints = vec![touch("a", "x", "1"), touch("b", "web", "1"), touch("c", "ads", "1")];
         assert_eq!(referenced_channels(&data).into_iter().collect::<Vec<_>>(), ["ads", "web"]);

@@ -23,6 +23,7 @@
 //! # Ok(()) }
 //! ```
 
+mod channel_repair;
 mod codec;
 mod error;
 pub mod import;
@@ -33,6 +34,7 @@ mod store;
 mod tables;
 mod upsert;
 
+pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};
 pub use import::{ImportOutcome, ImportSource, TableCounts};
 pub use location::{redact, Backend};

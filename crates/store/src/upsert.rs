@@ -158,18 +158,19 @@ mod tests {
         let sql = statement::<Channel>(2, OnConflict::Update, Params::Numbered);
         assert_eq!(
             sql,
-            "INSERT INTO channels (key, name, kind, network, handle, import_id) VALUES \
-             ($2, $3, $4, $5, $6, $1), ($7, $8, $9, $10, $11, $1) ON CONFLICT (key) DO UPDATE SET \
+            "INSERT INTO channels (key, name, kind, network, handle, account, import_id) VALUES \
+             ($2, $3, $4, $5, $6, $7, $1), ($8, $9, $10, $11, $12, $13, $1) ON CONFLICT (key) DO UPDATE SET \
              name = excluded.name, kind = excluded.kind, network = excluded.network, handle = excluded.handle, \
-             import_id = excluded.import_id WHERE channels.name IS DISTINCT FROM excluded.name OR \
-             channels.kind IS DISTINCT FROM excluded.kind OR channels.network IS DISTINCT FROM excluded.network OR \
-             channels.handle IS DISTINCT FROM excluded.handle"
+             account = excluded.account, import_id = excluded.import_id WHERE channels.name IS DISTINCT FROM \
+             excluded.name OR channels.kind IS DISTINCT FROM excluded.kind OR channels.network IS DISTINCT FROM \
+             excluded.network OR channels.handle IS DISTINCT FROM excluded.handle OR channels.account IS DISTINCT \
+             FROM excluded.account"
         );
         let sql = statement::<Channel>(2, OnConflict::Ignore, Params::Anonymous { import_id: 7 });
         assert_eq!(
             sql,
-            "INSERT INTO channels (key, name, kind, network, handle, import_id) VALUES \
-             (?, ?, ?, ?, ?, 7), (?, ?, ?, ?, ?, 7) ON CONFLICT (key) DO NOTHING"
+            "INSERT INTO channels (key, name, kind, network, handle, account, import_id) VALUES \
+             (?, ?, ?, ?, ?, ?, 7), (?, ?, ?, ?, ?, ?, 7) ON CONFLICT (key) DO NOTHING"
         );
     }
 

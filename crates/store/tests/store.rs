@@ -3,6 +3,8 @@
 
 #[path = "store/backends.rs"]
 mod backends;
+#[path = "store/channels.rs"]
+mod channels;
 #[path = "store/fixtures.rs"]
 mod fixtures;
 #[path = "store/imports.rs"]

@@ -368,7 +368,14 @@ mod tests {
     }
 
     fn channel(key: &str, name: &str) -> Channel {
-        Channel { key: key.into(), name: name.into(), kind: ChannelKind::Other, network: None, handle: None }
+        Channel {
+            key: key.into(),
+            name: name.into(),
+            kind: ChannelKind::Other,
+            network: None,
+            handle: None,
+            account: None,
+        }
     }
 
     /// An account, its path, its deal's status (no deal: `None`) and the deal's self-reported source.

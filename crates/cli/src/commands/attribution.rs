@@ -9,6 +9,8 @@ use socialledger_analytics::attribution::account_paths::account_paths;
 use socialledger_analytics::attribution::data_driven::{attribute_paths, DataDrivenModel, Uncertainty};
 use socialledger_analytics::attribution::paths::{DataDrivenResult, WEAK_CREDITED_FRACTION};
 use socialledger_analytics::{JourneyPurpose, Model};
+use socialledger_report::figures::{decimal, percent};
+use socialledger_report::text_table::{clean, wrap_words, Align, TextTable};
 use std::process::ExitCode;
 
 /// The `--json` output (docs/cli.md). Shares are fractions of the credited total and sum to 1.
@@ -40,6 +42,9 @@ struct AttributionOutput {
 #[derive(Debug, Serialize)]
 struct ChannelOut {
     channel: String,
+    /// The channel's name from the database (`None` for a path file, whose channels are named by the file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    name: Option<String>,
     /// Conversions (won deals) credited; fractional. For the incremental model: conversions the channel caused.
     conversions: f64,
     /// Value (revenue) credited, in major units.
@@ -81,7 +86,7 @@ pub async fn run(cli: &Cli, args: &AttributionArgs) -> anyhow::Result<ExitCode> 
     if cli.json {
         output::print_json(&out)?;
     } else {
-        output::print_text(&table(&out))?;
+        output::print_text(&table(&out, output::terminal_width()))?;
     }
     Ok(if out.channels.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
@@ -96,6 +101,7 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
         .filter(u8::is_ascii)
         .ok_or_else(|| anyhow::anyhow!("--column-separator must be one ASCII character, such as ';' or ','"))?;
     let mut notes = Vec::new();
+    let mut names = Names::new();
     let (paths, source, currency) = match &args.paths {
         Some(file) => {
             let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
@@ -107,6 +113,7 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
             let store = super::open_existing_store(&cli.db_or_default()).await?;
             let settings = super::analysis::settings(&args.analysis)?;
             let dataset = store.load().await?;
+            names = channel_names(&dataset);
             let built = account_paths(&dataset, &settings, JourneyPurpose::Revenue);
             if built.conversions_without_touches > 0 {
                 notes.push(format!(
@@ -149,7 +156,22 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
     if uncertainty.reps == 0 {
         notes.push("no bootstrap (--bootstrap 0): share_low and share_high equal share".to_string());
     }
-    Ok(from_data_driven(result, source, currency, notes))
+    let mut out = from_data_driven(result, source, currency, notes);
+    name_channels(&mut out, &names);
+    Ok(out)
+}
+
+/// Channel key -> name, as stored.
+type Names = std::collections::HashMap<String, String>;
+
+fn channel_names(dataset: &socialledger_domain::Dataset) -> Names {
+    dataset.channels.iter().map(|c| (c.key.clone(), c.name.clone())).collect()
+}
+
+fn name_channels(out: &mut AttributionOutput, names: &Names) {
+    for c in &mut out.channels {
+        c.name = names.get(&c.channel).filter(|n| !n.trim().is_empty()).cloned();
+    }
 }
 
 fn from_data_driven(
@@ -179,6 +201,7 @@ fn from_data_driven(
                 share: c.share,
                 share_low: c.share_low,
                 share_high: c.share_high,
+                name: None,
                 pipeline: None,
                 deals: None,
             })
@@ -191,7 +214,7 @@ fn from_data_driven(
 async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::Result<AttributionOutput> {
     let store = super::open_existing_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
-    let (_, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
+    let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
     let report = &analysis.attribution;
     let Some(result) = report.models.iter().find(|m| m.model == model) else {
         anyhow::bail!("the analysis produced no result for model {model}");
@@ -211,14 +234,16 @@ async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::R
     let mut notes = Vec::new();
     if report.unattributed.won_deals > 0 {
         notes.push(format!(
-            "{} won deals ({:.0} {}) had no touchpoint in the {}-day window and are not credited",
+            "{} won deals ({}) had no touchpoint in the {}-day window and are not credited",
             report.unattributed.won_deals,
-            report.unattributed.revenue_minor as f64 / scale,
-            settings.currency,
+            socialledger_report::figures::money(socialledger_domain::Money::new(
+                report.unattributed.revenue_minor,
+                settings.currency
+            )),
             settings.lookback_days
         ));
     }
-    Ok(AttributionOutput {
+    let mut out = AttributionOutput {
         model: model.as_str().to_string(),
         order: None,
         source: "database".to_string(),
@@ -241,6 +266,7 @@ async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::R
                     share: s,
                     share_low: s,
                     share_high: s,
+                    name: None,
                     pipeline: Some(c.pipeline_minor as f64 / scale),
                     deals: Some(c.deals),
                 }
@@ -253,57 +279,90 @@ async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::R
             unattributed_value: report.unattributed.revenue_minor as f64 / scale,
         }),
         notes,
-    })
+    };
+    name_channels(&mut out, &channel_names(&dataset));
+    Ok(out)
 }
 
-fn table(out: &AttributionOutput) -> String {
+/// The text output: channels by name, largest share first, in a table fitted to `width`.
+fn table(out: &AttributionOutput, width: usize) -> String {
     let order = out.order.map(|o| format!(" (order {o})")).unwrap_or_default();
-    let cur = out.currency.as_deref().unwrap_or("");
-    let mut text = format!(
-        "{}{order} attribution on {}: {:.1} conversions, {:.0} {cur} value\n\n",
-        out.model, out.source, out.total_conversions, out.total_value
+    let value = match out.currency.as_deref() {
+        Some(cur) => format!("{} {cur}", decimal(out.total_value, 0)),
+        None => format!("{} value", decimal(out.total_value, 0)),
+    };
+    let mut lines = wrap_words(
+        &clean(&format!(
+            "{}{order} attribution on {}: {} conversions, {value}",
+            out.model,
+            out.source,
+            decimal(out.total_conversions, 1)
+        )),
+        width,
     );
-    text.push_str(&format!(
-        "{:<24} {:>12} {:>14} {:>9} {:>17}\n",
-        "channel", "conversions", "value", "share", "interval"
-    ));
-    for c in &out.channels {
+    lines.push(String::new());
+    let value_header = out.currency.as_deref().map_or("Value".to_string(), |c| format!("Value ({c})"));
+    let mut t = TextTable::new(
+        "Channel",
+        &[
+            ("Conversions", Align::Right),
+            (&value_header, Align::Right),
+            ("Share", Align::Right),
+            ("Interval", Align::Right),
+        ],
+    );
+    let label = |c: &ChannelOut| c.name.clone().unwrap_or_else(|| c.channel.clone());
+    let mut rows: Vec<&ChannelOut> = out.channels.iter().collect();
+    rows.sort_by(|a, b| b.share.total_cmp(&a.share).then_with(|| label(a).cmp(&label(b))));
+    for c in rows {
+        // Two channels with one name are told apart by their keys.
+        let name = label(c);
+        let shared = out.channels.iter().filter(|o| label(o) == name).count() > 1;
         let interval = if c.share_low == c.share_high {
             "-".to_string()
         } else {
-            format!("{:.1}-{:.1}%", c.share_low * 100.0, c.share_high * 100.0)
+            format!("{}-{}", decimal(c.share_low * 100.0, 1), percent(c.share_high, 1))
         };
-        text.push_str(&format!(
-            "{:<24} {:>12.2} {:>14.0} {:>8.1}% {:>17}\n",
-            truncate(&c.channel, 24),
-            c.conversions,
-            c.value,
-            c.share * 100.0,
-            interval
-        ));
+        t.row(vec![
+            if shared { format!("{name} ({})", c.channel) } else { name },
+            decimal(c.conversions, 1),
+            decimal(c.value, 0),
+            percent(c.share, 1),
+            interval,
+        ]);
     }
+    lines.extend(t.render(width));
     if let (Some(f), Some(low), Some(high)) = (out.credited_fraction, out.credited_low, out.credited_high) {
         if f < 1.0 - 1e-9 || low < 1.0 - 1e-9 {
             let interval =
-                if low < high { format!(" ({:.1}-{:.1}%)", low * 100.0, high * 100.0) } else { String::new() };
-            text.push_str(&format!(
-                "\nThe channels caused {:.1}%{interval} of the conversions; the rest is baseline and intent. The shares \
-                 divide that part{}.\n",
-                f * 100.0,
-                if low < WEAK_CREDITED_FRACTION { ", and it may be close to nothing: read them as unknown, not as decisive" } else { "" }
+                if low < high { format!(" ({}-{})", percent(low, 1), percent(high, 1)) } else { String::new() };
+            lines.push(String::new());
+            lines.extend(wrap_words(
+                &format!(
+                    "The channels caused {}{interval} of the conversions; the rest is baseline and intent. The shares \
+                     divide that part{}.",
+                    percent(f, 1),
+                    if low < WEAK_CREDITED_FRACTION {
+                        ", and it may be close to nothing: read them as unknown, not as decisive"
+                    } else {
+                        ""
+                    }
+                ),
+                width,
             ));
         }
     }
+    if !out.notes.is_empty() {
+        lines.push(String::new());
+    }
     for n in &out.notes {
-        text.push_str(&format!("\nnote: {n}"));
+        let mut note = wrap_words(&clean(&format!("note: {n}")), width.saturating_sub(2));
+        for l in note.iter_mut().skip(1) {
+            l.insert_str(0, "  ");
+        }
+        lines.extend(note);
     }
+    let mut text = lines.join("\n");
+    text.push('\n');
     text
-}
-
-fn truncate(s: &str, n: usize) -> String {
-    if s.chars().count() <= n {
-        s.to_string()
-    } else {
-        s.chars().take(n - 1).chain(std::iter::once('~')).collect()
-    }
 }

@@ -9,7 +9,7 @@ use socialledger_analytics::attribution::comparison::compare_models_for_report;
 use socialledger_analytics::{analyze, Settings};
 use socialledger_demo::{simulate, DemoConfig};
 use socialledger_import::ImportOptions;
-use socialledger_report::{render, Format, ReportInput};
+use socialledger_report::{render, render_for_width, Format, ReportInput};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -96,11 +96,11 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     if cli.json {
         output::print_json(&summary)?;
     } else {
-        output::print_text(&render(&input, Format::Terminal)?)?;
+        output::print_text(&render_for_width(&input, Format::Terminal, output::terminal_width())?)?;
         output::print_text(&format!(
             "\n{} rows from {} files imported into {} in {:.1} s\nreport:  {}\ntruth:   {} (the simulated company's true \
              channel effects)\ndata:    {}",
-            summary.rows_imported,
+            socialledger_report::figures::group_thousands(summary.rows_imported as u64),
             summary.data_files.len(),
             summary.database,
             summary.seconds,

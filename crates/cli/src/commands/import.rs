@@ -79,6 +79,7 @@ pub async fn import_files(
         let path = path.as_ref();
         let display = path.display().to_string();
         opts.existing_channels = store.channels().await?;
+        opts.channel_aliases = store.channel_aliases().await?;
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {

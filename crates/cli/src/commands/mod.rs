@@ -19,7 +19,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Import(args) => import::run(&cli, args).await,
         Command::Report(args) => report::run(&cli, args).await,
         Command::Attribution(args) => attribution::run(&cli, args).await,
-        Command::Channels => channels::run(&cli).await,
+        Command::Channels(args) => channels::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

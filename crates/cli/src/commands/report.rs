@@ -4,7 +4,7 @@ use crate::args::{Cli, ReportArgs, ReportFormat};
 use crate::output;
 use anyhow::Context;
 use socialledger_analytics::attribution::comparison::compare_models_for_report;
-use socialledger_report::{render, Format, ReportInput};
+use socialledger_report::{render_for_width, Format, ReportInput};
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
@@ -15,7 +15,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let comparison = matches!(format_of(cli, args), ReportFormat::Html | ReportFormat::Json)
         .then(|| compare_models_for_report(&dataset, &settings, &analysis.attribution));
     let format = format_of(cli, args);
-    let text = render(
+    let text = render_for_width(
         &ReportInput {
             analysis: &analysis,
             dataset: &dataset,
@@ -30,6 +30,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             ReportFormat::Json => Format::Json,
             ReportFormat::Csv => Format::Csv,
         },
+        output::terminal_width(),
     )?;
     match &args.out {
         Some(path) => {

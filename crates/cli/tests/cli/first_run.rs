@@ -48,13 +48,15 @@ fn run(dir: &Path, args: &[&str]) -> (Option<i32>, String, String) {
     )
 }
 
-/// Every command that only reads, as a user would type it.
-const READING: [&[&str]; 6] = [
+/// Every command that reads or repairs existing data, as a user would type it.
+const READING: [&[&str]; 8] = [
     &["report"],
     &["report", "--format", "json"],
     &["attribution"],
     &["attribution", "--model", "markov"],
     &["channels"],
+    &["channels", "rename", "linkedin", "--name", "Acme"],
+    &["channels", "merge", "x-x", "x"],
     &["imports"],
 ];
 

@@ -17,8 +17,8 @@ fn help_shows_commands_and_examples() {
 #[test]
 fn every_subcommand_help_has_an_example_or_description() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in ["demo", "import", "report", "attribution"] {
-        let out = bin(dir.path()).args([cmd, "--help"]).output().unwrap();
+    for cmd in ["demo", "import", "report", "attribution", "channels", "channels rename", "channels merge"] {
+        let out = bin(dir.path()).args(cmd.split(' ')).arg("--help").output().unwrap();
         assert!(out.status.success(), "{cmd} --help failed");
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains("socialledger "), "{cmd} --help shows no example:\n{text}");

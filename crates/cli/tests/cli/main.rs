@@ -3,9 +3,11 @@
 mod attribution;
 #[cfg(unix)]
 mod browser;
+mod channels;
 mod demo;
 mod first_run;
 mod help;
 mod imports;
 mod postgres;
 mod support;
+mod text_output;

@@ -13,6 +13,7 @@ pub fn bin(dir: &Path) -> Command {
         "SOCIALLEDGER_CURRENCY",
         "SOCIALLEDGER_UTM_RULES",
         "SOCIALLEDGER_GROSS_MARGIN",
+        "COLUMNS",
     ] {
         cmd.env_remove(var);
     }

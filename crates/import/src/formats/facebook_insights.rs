@@ -4,11 +4,11 @@
 
 use super::canonical::SeenKeys;
 use super::social_common::{description_rows, facebook_export_name, post_type_named, FacebookExportName};
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, AccountClue};
 use crate::parse::TsFormat;
 use crate::read::{Headed, Row};
 use crate::{ErrorSink, ImportOptions, SourceFile};
-use socialledger_domain::{Channel, Dataset, MetricPeriod, Network, Post, PostMetrics};
+use socialledger_domain::{AccountKind, Channel, Dataset, MetricPeriod, Network, Post, PostMetrics};
 
 /// The layout of the post-level or the video-posts export.
 #[derive(Debug)]
@@ -41,7 +41,7 @@ impl PostExport {
             super::social_common::report_missing_header(file, errs, self.what, self.required);
             return ds;
         };
-        let (channel, name) = facebook_page_channel(file, opts);
+        let Some((channel, name)) = facebook_page_channel(file, opts, errs) else { return ds };
         let key = channel.key.clone();
         ds.channels.push(channel);
 
@@ -149,9 +149,16 @@ impl PostColumns {
 }
 
 /// The Facebook page channel of a legacy export: the page name from the file name is its handle (the exports do
-/// not all carry the page's @username), so the post, video and page files of one page land on one channel.
-pub fn facebook_page_channel(file: &SourceFile, opts: &ImportOptions) -> (Channel, Option<FacebookExportName>) {
+/// not all carry the page's @username), so the post, video and page files of one page land on one channel. A
+/// renamed file lands on the one Facebook page channel (or on `--channel`); `None` with the error in `errs` when
+/// several pages could be it.
+pub fn facebook_page_channel(
+    file: &SourceFile,
+    opts: &ImportOptions,
+    errs: &mut ErrorSink,
+) -> Option<(Channel, Option<FacebookExportName>)> {
     let name = facebook_export_name(&file.file_name);
-    let page = name.as_ref().map(|n| n.page.as_str());
-    (resolve_channel(Network::Facebook, page, page.unwrap_or("Facebook page"), opts), name)
+    let clue = AccountClue::new(Network::Facebook, Some(AccountKind::Page), "Facebook page")
+        .file_name(name.as_ref().map(|n| n.page.as_str()));
+    Some((file_channel(file, clue, opts, errs)?, name))
 }

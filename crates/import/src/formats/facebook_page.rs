@@ -26,7 +26,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         super::social_common::report_missing_header(file, errs, "a Facebook page-level export", REQUIRED);
         return ds;
     };
-    let (channel, _) = facebook_page_channel(file, opts);
+    let Some((channel, _)) = facebook_page_channel(file, opts, errs) else { return ds };
     let key = channel.key.clone();
     ds.channels.push(channel);
 

@@ -30,7 +30,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         super::social_common::report_missing_header(file, errs, "a LinkedIn content export", METRICS);
         return ds;
     }
-    let (channel, name) = page_channel(file, opts);
+    let Some((channel, name)) = page_channel(file, opts, errs) else { return ds };
     let key = channel.key.clone();
     ds.channels.push(channel);
 

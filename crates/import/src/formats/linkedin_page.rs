@@ -6,20 +6,30 @@ use super::canonical::SeenKeys;
 use super::social_common::{
     channel_days, linkedin_export_name, report_missing_header, sheet_header, LinkedInExportName,
 };
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, AccountClue};
 use crate::parse::DateFormat;
 use crate::read::{Headed, Row};
 use crate::{ErrorSink, ImportOptions, SourceFile};
 use socialledger_domain::{
-    AudienceDimension, AudienceKind, AudienceSlice, Channel, ChannelDay, Dataset, Date, Network,
+    AccountKind, AudienceDimension, AudienceKind, AudienceSlice, Channel, ChannelDay, Dataset, Date, Network,
 };
 
-/// The LinkedIn page channel of an export: the page slug from the file name is its handle, so the content,
-/// followers and visitors files of one page land on one channel.
-pub fn page_channel(file: &SourceFile, opts: &ImportOptions) -> (Channel, Option<LinkedInExportName>) {
-    let name = linkedin_export_name(&file.file_name);
-    let page = name.as_ref().map(|n| n.page.as_str());
-    (resolve_channel(Network::LinkedIn, page, page.unwrap_or("LinkedIn page"), opts), name)
+/// The LinkedIn Company Page channel of an export (never a personal profile's): the page slug from the file name
+/// (`<page-slug>_<content|followers|visitors>_<epoch-millis>.xls`) is its handle, so the content, followers and
+/// visitors files of one page land on one channel. The sheets name no page, so a renamed file lands on the one
+/// page channel (or on `--channel`). `None` with the error in `errs` when several pages could be it.
+pub fn page_channel(
+    file: &SourceFile,
+    opts: &ImportOptions,
+    errs: &mut ErrorSink,
+) -> Option<(Channel, Option<LinkedInExportName>)> {
+    let name = linkedin_export_name(&file.file_name).filter(|n| {
+        matches!(n.kind.as_str(), "content" | "followers" | "visitors")
+            && file.file_name.rsplit('_').next().is_some_and(|m| m.len() >= 12)
+    });
+    let clue = AccountClue::new(Network::LinkedIn, Some(AccountKind::Page), "LinkedIn page")
+        .file_name(name.as_ref().map(|n| n.page.as_str()));
+    Some((file_channel(file, clue, opts, errs)?, name))
 }
 
 /// The layout of the followers or the visitors export.
@@ -61,7 +71,7 @@ impl PageExport {
             report_missing_header(file, errs, self.what, self.daily_columns);
             return ds;
         };
-        let (channel, name) = page_channel(file, opts);
+        let Some((channel, name)) = page_channel(file, opts, errs) else { return ds };
         let key = channel.key.clone();
         ds.channels.push(channel);
 

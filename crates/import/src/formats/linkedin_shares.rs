@@ -4,10 +4,10 @@
 use super::social_common::{
     has_header, linkedin_urn, percent_decode, report_missing_header, social_format, strip_linkedin_line_quotes,
 };
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, AccountClue};
 use crate::parse::TsFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
-use socialledger_domain::{Dataset, Network, Post};
+use socialledger_domain::{AccountKind, Dataset, Network, Post};
 use std::collections::HashMap;
 
 social_format!(LinkedInShares, "linkedin-shares", "LinkedIn personal data archive Shares.csv (your posts, no metrics)");
@@ -24,9 +24,10 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         report_missing_header(file, errs, "a LinkedIn Shares.csv", REQUIRED);
         return ds;
     };
-    // The archive does not name its member: the channel has no handle and lands by the usual resolution (or on
-    // `--channel`).
-    let channel = resolve_channel(Network::LinkedIn, None, "LinkedIn profile", opts);
+    // The archive does not name its member: the channel is the member's personal profile (never a company page),
+    // with no handle; it lands on the one profile channel, or on `--channel`.
+    let clue = AccountClue::new(Network::LinkedIn, Some(AccountKind::Profile), "LinkedIn profile");
+    let Some(channel) = file_channel(file, clue, opts, errs) else { return ds };
     let key = channel.key.clone();
     ds.channels.push(channel);
 

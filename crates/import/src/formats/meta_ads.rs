@@ -54,6 +54,7 @@ pub fn meta_ads_channel(opts: &ImportOptions) -> Channel {
         kind: ChannelKind::PaidSocial,
         network: Some(Network::Facebook),
         handle: None,
+        account: None,
     })
 }
 

@@ -3,10 +3,10 @@
 
 use super::canonical::SeenKeys;
 use super::social_common::{has_header, meta_export_end, post_type_named, report_missing_header, social_format};
-use crate::channel::resolve_channel;
+use crate::channel::{resolve_channel, AccountClue};
 use crate::parse::TsFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
-use socialledger_domain::{Dataset, MetricPeriod, Network, Post, PostMetrics};
+use socialledger_domain::{AccountKind, Dataset, MetricPeriod, Network, Post, PostMetrics};
 use std::collections::HashMap;
 
 social_format!(
@@ -48,6 +48,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let c_video = h.col("3-second video views");
 
     let mut channels: HashMap<String, String> = HashMap::new();
+    let mut known = opts.clone();
     let mut seen = SeenKeys::default();
     h.for_each_row(file, opts, errs, |r| {
         let page = r.req_str(c_page);
@@ -79,10 +80,20 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         let key = match channels.get(page) {
             Some(k) => k.clone(),
             None => {
-                // The page name is the channel's handle, as for the legacy Facebook exports.
-                let c = resolve_channel(Network::Facebook, Some(page), page, opts);
+                // The page name is the channel's handle, as for the legacy Facebook exports; pages met earlier in
+                // this file count as existing, so two pages of one file get two channels.
+                let clue = AccountClue::new(Network::Facebook, Some(AccountKind::Page), page).content(Some(page));
+                let c = match resolve_channel(clue, &known) {
+                    Ok(c) => c,
+                    Err(e) => {
+                        r.error(c_page, e.message(), Some(e.hint()));
+                        return;
+                    }
+                };
                 channels.insert(page.to_string(), c.key.clone());
                 let k = c.key.clone();
+                known.existing_channels.retain(|old| old.key != c.key);
+                known.existing_channels.push(c.clone());
                 ds.channels.push(c);
                 k
             }

@@ -327,6 +327,7 @@ impl<'o> ChannelFinder<'o> {
                 kind: if network.is_some() { ChannelKind::OrganicSocial } else { ChannelKind::Other },
                 network,
                 handle: None,
+                account: None,
             }));
         }
         match entry.named().as_slice() {
@@ -360,6 +361,7 @@ impl<'o> ChannelFinder<'o> {
             kind: ChannelKind::OrganicSocial,
             network: Some(network),
             handle: None,
+            account: None,
         })
     }
 
@@ -376,6 +378,7 @@ impl<'o> ChannelFinder<'o> {
             kind: ChannelKind::Email,
             network: None,
             handle: None,
+            account: None,
         })
     }
 }
@@ -452,6 +455,7 @@ mod tests {
             kind: ChannelKind::OrganicSocial,
             network: Some(network),
             handle: Some("acme".into()),
+            account: None,
         };
         let opts = ImportOptions {
             existing_channels: vec![channel("li-acme", Network::LinkedIn), channel("youtube", Network::YouTube)],

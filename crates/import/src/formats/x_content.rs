@@ -6,7 +6,7 @@ use super::social_common::{
     decode_html_entities, handle_in_status_url, last_iso_date_in_name, report_missing_header, social_format,
     sum_reported,
 };
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, name_prefix, AccountClue};
 use crate::parse::{self, DateFormat};
 use crate::read::Headed;
 use crate::{ErrorSink, ImportOptions, SourceFile};
@@ -61,9 +61,13 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     ];
     let end = last_iso_date_in_name(&file.file_name);
 
-    // The handle: from the first post link (x.com/<handle>/status/<id>); the file name carries none.
-    let handle = h.data().iter().find_map(|r| c_link.and_then(|c| handle_in_status_url(r.cell(c))).map(str::to_string));
-    let channel = resolve_channel(Network::X, handle.as_deref(), handle.as_deref().unwrap_or("X"), opts);
+    // The account: the handle of the first post link (x.com/<handle>/status/<id>), else a prefix the user put
+    // before X's file name (`<handle>_account_analytics_content_…`).
+    let linked = h.data().iter().find_map(|r| c_link.and_then(|c| handle_in_status_url(r.cell(c))));
+    let clue = AccountClue::new(Network::X, None, "X")
+        .content(linked)
+        .file_name(name_prefix(&file.file_name, "account_analytics_content"));
+    let Some(channel) = file_channel(file, clue, opts, errs) else { return ds };
     let key = channel.key.clone();
     ds.channels.push(channel);
 

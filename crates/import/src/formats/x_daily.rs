@@ -2,7 +2,7 @@
 //! one channel day per row.
 
 use super::social_common::{channel_days, has_header, report_missing_header, social_format, x_export_name};
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, AccountClue};
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
 use socialledger_domain::{ChannelDay, Dataset, Network};
@@ -25,8 +25,10 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         report_missing_header(file, errs, "an X daily export", REQUIRED);
         return ds;
     };
+    // The content names no account: the handle comes from the file name, if it has X's.
     let handle = x_export_name(&file.file_name).map(|n| n.handle);
-    let channel = resolve_channel(Network::X, handle.as_deref(), handle.as_deref().unwrap_or("X"), opts);
+    let clue = AccountClue::new(Network::X, None, "X").file_name(handle.as_deref());
+    let Some(channel) = file_channel(file, clue, opts, errs) else { return ds };
     let key = channel.key.clone();
     ds.channels.push(channel);
 

@@ -2,7 +2,7 @@
 //! in the file; the order does not matter).
 
 use super::social_common::{channel_days, has_header, report_missing_header, social_format};
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, name_prefix, AccountClue};
 use crate::parse::DateFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
 use socialledger_domain::{ChannelDay, Dataset, Network};
@@ -22,7 +22,10 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
         return ds;
     };
     // The export names no account: the channel is the one `--channel` names, or X's by the usual resolution.
-    let channel = resolve_channel(Network::X, None, "X", opts);
+    // A prefix the user put before X's file name (`<handle>_account_overview_analytics.csv`) is taken as the handle.
+    let clue =
+        AccountClue::new(Network::X, None, "X").file_name(name_prefix(&file.file_name, "account_overview_analytics"));
+    let Some(channel) = file_channel(file, clue, opts, errs) else { return ds };
     let key = channel.key.clone();
     ds.channels.push(channel);
 

@@ -6,7 +6,7 @@ use super::social_common::{
     decode_html_entities, handle_in_status_url, has_header, report_missing_header, social_format, sum_reported,
     x_export_name,
 };
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, AccountClue};
 use crate::parse::TsFormat;
 use crate::{ErrorSink, ImportOptions, SourceFile};
 use socialledger_domain::{Dataset, MetricPeriod, Network, Post, PostMetrics};
@@ -59,11 +59,11 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let c_clicks: Vec<Option<usize>> = X_LEGACY_CLICKS.iter().map(|c| h.col(c)).collect();
     let c_promoted = h.col("promoted impressions");
 
-    // The handle: from the file name, else from the first permalink (x.com/<handle>/status/<id>).
-    let handle = name.as_ref().map(|n| n.handle.clone()).or_else(|| {
-        h.data().iter().find_map(|r| c_link.and_then(|c| handle_in_status_url(r.cell(c))).map(str::to_string))
-    });
-    let channel = resolve_channel(Network::X, handle.as_deref(), handle.as_deref().unwrap_or("X"), opts);
+    // The account: the handle of the first permalink (x.com/<handle>/status/<id>), else the file name's.
+    let linked = h.data().iter().find_map(|r| c_link.and_then(|c| handle_in_status_url(r.cell(c))));
+    let clue =
+        AccountClue::new(Network::X, None, "X").content(linked).file_name(name.as_ref().map(|n| n.handle.as_str()));
+    let Some(channel) = file_channel(file, clue, opts, errs) else { return ds };
     let key = channel.key.clone();
     ds.channels.push(channel);
 

@@ -2,13 +2,13 @@
 //! `Table data.csv` (one row per video with its counters over the export period, plus a `Total` row),
 //! `Chart data.csv` (the chart's metric per video and day) and `Totals.csv` (the channel's metric per day).
 //!
-//! The channel is the YouTube channel of the account ([`resolve_channel`] with no handle: the files do not name
+//! The channel is the YouTube channel of the account ([`crate::channel::resolve_channel`] with no handle: the files do not name
 //! the channel). Video IDs that begin with `-` are written with a leading space by YouTube (so spreadsheets do not
 //! read them as formulas); cells are trimmed, which removes it.
 
 use super::canonical::SeenKeys;
 use super::date_order::{file_order, DateOrder};
-use crate::channel::resolve_channel;
+use crate::channel::{file_channel, AccountClue};
 use crate::parse::{self, DateFormat};
 use crate::read::{Headed, Row};
 use crate::{ErrorSink, Format, ImportOptions, SourceFile};
@@ -38,9 +38,10 @@ pub fn hours_to_seconds(text: &str) -> Result<i64, String> {
     Ok(if neg { -seconds } else { seconds })
 }
 
-/// The YouTube channel the export belongs to.
-fn youtube_channel(opts: &ImportOptions) -> Channel {
-    resolve_channel(Network::YouTube, None, "YouTube", opts)
+/// The YouTube channel the export belongs to: the files do not name it, so the one YouTube channel, or a new one,
+/// or `--channel`; `None` with the error in `errs` when several could be it.
+fn youtube_channel(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Option<Channel> {
+    file_channel(file, AccountClue::new(Network::YouTube, None, "YouTube"), opts, errs)
 }
 
 /// Column indices of the counters a YouTube export may have (the set depends on the metrics chosen in Studio).
@@ -148,7 +149,7 @@ impl Format for YouTubeTable {
             missing_header(file, TABLE_REQUIRED, errs);
             return ds;
         };
-        let channel = youtube_channel(opts);
+        let Some(channel) = youtube_channel(file, opts, errs) else { return ds };
         let (c_id, c_title, c_published) = (h.col("Content"), h.col("Video title"), h.col("Video publish time"));
         let counters = Counters::of(&h);
         let mut total: Option<(usize, PostMetrics)> = None;
@@ -282,7 +283,7 @@ impl Format for YouTubeChart {
             missing_header(file, CHART_REQUIRED, errs);
             return ds;
         };
-        let channel = youtube_channel(opts);
+        let Some(channel) = youtube_channel(file, opts, errs) else { return ds };
         let (c_date, c_id, c_title) = (h.col("Date"), h.col("Content"), h.col("Video title"));
         let c_published = h.col("Video publish time");
         let counters = Counters::of(&h);
@@ -355,7 +356,7 @@ impl Format for YouTubeTotals {
             missing_header(file, &["Date", "Views"], errs);
             return ds;
         };
-        let channel = youtube_channel(opts);
+        let Some(channel) = youtube_channel(file, opts, errs) else { return ds };
         let (c_date, c_views, c_impressions) = (h.col("Date"), h.col("Views"), h.col("Impressions"));
         let formats = file_order(file, &h, &[c_date], DateOrder::DayFirst, errs).date_formats();
         let mut seen = SeenKeys::default();

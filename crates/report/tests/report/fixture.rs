@@ -40,7 +40,7 @@ pub fn generated_at() -> Timestamp {
 }
 
 fn channel(key: &str, name: &str, kind: ChannelKind, network: Option<Network>) -> Channel {
-    Channel { key: key.into(), name: name.into(), kind, network, handle: None }
+    Channel { key: key.into(), name: name.into(), kind, network, handle: None, account: None }
 }
 
 fn post(channel: &str, id: &str, at: Option<&str>, text: &str) -> Post {

@@ -2,11 +2,11 @@
 
 use super::{Binder, Reader, Table};
 use crate::Result;
-use socialledger_domain::{Channel, ChannelKind, Dataset, Network};
+use socialledger_domain::{AccountKind, Channel, ChannelKind, Dataset, Network};
 
 impl Table for Channel {
     const NAME: &'static str = "channels";
-    const COLUMNS: &'static [&'static str] = &["key", "name", "kind", "network", "handle"];
+    const COLUMNS: &'static [&'static str] = &["key", "name", "kind", "network", "handle", "account"];
     const KEY: &'static [&'static str] = &["key"];
     type Key<'a> = &'a str;
 
@@ -19,6 +19,7 @@ impl Table for Channel {
         b.text(self.kind.as_str());
         b.opt_text(self.network.map(|n| n.as_str()));
         b.opt_text(self.handle.as_deref());
+        b.opt_text(self.account.map(|a| a.as_str()));
     }
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         Ok(Channel {
@@ -27,6 +28,7 @@ impl Table for Channel {
             kind: r.name::<ChannelKind>()?,
             network: r.opt_name::<Network>()?,
             handle: r.opt_text()?,
+            account: r.opt_name::<AccountKind>()?,
         })
     }
     fn of(data: &Dataset) -> &[Self] {

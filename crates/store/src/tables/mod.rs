@@ -176,6 +176,7 @@ macro_rules! named {
 named!(
     Network = "network",
     ChannelKind = "channel kind",
+    AccountKind = "account kind",
     PostType = "post type",
     MetricPeriod = "metric period",
     AudienceKind = "audience",

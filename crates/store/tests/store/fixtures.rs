@@ -22,6 +22,7 @@ pub fn channel(key: &str, kind: ChannelKind, network: Option<Network>) -> Channe
         kind,
         network,
         handle: network.map(|_| format!("@{key}")),
+        account: None,
     }
 }
 

@@ -159,8 +159,14 @@ async fn unknown_channels_become_placeholders_that_a_channels_file_replaces() {
         let ImportOutcome::Imported { placeholder_channels, .. } = &outcome else { panic!("{outcome:?}") };
         assert_eq!(placeholder_channels, &["Web", "web"]);
         assert_eq!(tuple(counts_of(&outcome, "channels")), counts(2, 2, 0, 0));
-        let placeholder =
-            Channel { key: "web".into(), name: "web".into(), kind: ChannelKind::Other, network: None, handle: None };
+        let placeholder = Channel {
+            key: "web".into(),
+            name: "web".into(),
+            kind: ChannelKind::Other,
+            network: None,
+            handle: None,
+            account: None,
+        };
         assert!(store.channels().await.unwrap().contains(&placeholder));
 
         // A later file referring to the channel again creates nothing new.

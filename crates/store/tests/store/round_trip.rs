@@ -86,6 +86,7 @@ fn dataset() -> impl Strategy<Value = Dataset> {
             kind: ChannelKind::ALL[i % ChannelKind::ALL.len()],
             network,
             handle,
+            account: None,
         },
     );
     let post = (0usize..3, text(), opt(instant()), opt(prop::sample::select(PostType::ALL.to_vec())), opt(text()))
@@ -206,6 +207,7 @@ fn expected(data: &Dataset) -> Dataset {
                 kind: ChannelKind::Other,
                 network: None,
                 handle: None,
+                account: None,
             });
         }
     }

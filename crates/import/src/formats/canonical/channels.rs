@@ -46,7 +46,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             return;
         };
         let name = r.get_string(c_name).unwrap_or_else(|| key.clone());
-        ds.channels.push(Channel { key, name, kind, network, handle });
+        ds.channels.push(Channel { key, name, kind, network, handle, account: None });
     });
     ds
 }
