@@ -154,6 +154,20 @@ mod tests {
         assert!((2.5..5.5).contains(&mean), "{mean}");
     }
 
+    /// `data/attribution/realistic_paths.csv`, the path fixture of the Markov tests, is this world's output for
+    /// the command in `data/attribution/README.md`, byte for byte.
+    #[test]
+    fn the_committed_path_fixture_is_this_worlds_output() {
+        let file = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/attribution/realistic_paths.csv");
+        let committed = std::fs::read(file).unwrap_or_else(|e| panic!("{file}: {e}"));
+        let mut written = Vec::new();
+        crate::pathfile::write_to(&World::new(2024).simulate(20_000, 1), &mut written).unwrap();
+        assert!(
+            written == committed,
+            "{file} is not the generator's output: regenerate it with the command in data/attribution/README.md"
+        );
+    }
+
     #[test]
     fn the_next_touch_depends_on_the_touch_before_last() {
         // Second order: after linkedin, the chance that the next touch is x differs with what came before.

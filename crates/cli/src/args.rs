@@ -24,7 +24,8 @@ Exit codes: 0 success, 1 nothing found, 2 error.";
     after_help = AFTER_HELP
 )]
 pub struct Cli {
-    /// Database: a file path or sqlite:// URL (created if missing), or a postgres:// URL.
+    /// Database: a file path or sqlite:// URL, or a postgres:// URL. import and demo create it if missing; the
+    /// other commands only open one that exists.
     #[arg(long, global = true, env = "SOCIALLEDGER_DB", value_name = "PATH|URL")]
     pub db: Option<String>,
 

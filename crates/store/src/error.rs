@@ -20,6 +20,19 @@ pub enum StoreError {
     #[error("cannot open database {location}: {cause}; check the path or SOCIALLEDGER_DB")]
     Open { location: String, cause: sqlx::Error },
 
+    /// No socialledger database at the location (no such SQLite file, no such PostgreSQL database, or one
+    /// without socialledger's tables), and the caller only reads. `location` has its password redacted.
+    #[error("no socialledger database at {location}; import data first")]
+    NotFound { location: String },
+
+    /// A PostgreSQL database did not exist and could not be created (no right to, or the server's `postgres`
+    /// database is out of reach). `statement` is what a user who may create databases should run.
+    #[error(
+        "the PostgreSQL database {name:?} does not exist at {location} and cannot be created: {cause}; have a user \
+         who may create databases run: {statement};"
+    )]
+    CreateDatabase { location: String, name: String, cause: sqlx::Error, statement: String },
+
     /// The schema migrations could not be applied (or an applied migration was edited afterwards).
     #[error(
         "cannot apply the schema migrations to {location}: {cause}; the database may belong to a newer socialledger, \
@@ -57,9 +70,10 @@ impl StoreError {
     /// lets callers tell a refused write from a lost connection without parsing messages.
     pub fn database_error_kind(&self) -> Option<ErrorKind> {
         let cause = match self {
-            StoreError::Open { cause, .. } | StoreError::Import { cause, .. } | StoreError::Query { cause, .. } => {
-                cause
-            }
+            StoreError::Open { cause, .. }
+            | StoreError::CreateDatabase { cause, .. }
+            | StoreError::Import { cause, .. }
+            | StoreError::Query { cause, .. } => cause,
             _ => return None,
         };
         cause.as_database_error().map(|e| e.kind())

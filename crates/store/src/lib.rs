@@ -38,5 +38,5 @@ pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};
 pub use import::{ImportOutcome, ImportSource, TableCounts};
 pub use location::{redact, Backend};
-pub use store::{ImportRecord, Store};
+pub use store::{IfMissing, ImportRecord, Store};
 pub use tables::sort_by_natural_key;

@@ -49,6 +49,8 @@ pub(crate) struct Location {
     pub shown: String,
     /// An in-memory SQLite database, which lives only as long as its single connection.
     pub in_memory: bool,
+    /// The SQLite file (absolute), when the location is one.
+    pub file: Option<std::path::PathBuf>,
 }
 
 impl Location {
@@ -58,7 +60,7 @@ impl Location {
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
             let options = AnyConnectOptions::from_str(location)
                 .map_err(|cause| StoreError::Open { location: shown.clone(), cause })?;
-            return Ok(Location { backend: Backend::Postgres, options, shown, in_memory: false });
+            return Ok(Location { backend: Backend::Postgres, options, shown, in_memory: false, file: None });
         }
         let (file, params) = if lower.starts_with("sqlite:") {
             let rest = &location["sqlite:".len()..];
@@ -73,6 +75,7 @@ impl Location {
         };
         let open_error = |cause| StoreError::Open { location: shown.clone(), cause };
         let in_memory = file == ":memory:" || params.split('&').any(|p| p == "mode=memory");
+        let mut path = None;
         let url = if in_memory {
             // A fresh private in-memory database per open (sqlx numbers them).
             "sqlite::memory:".to_string()
@@ -81,7 +84,8 @@ impl Location {
             // always given as an absolute, percent-encoded path. A file is created unless the URL asks for a mode
             // itself (`?mode=ro` must stay read-only).
             let absolute = std::path::absolute(&file).map_err(|e| open_error(sqlx::Error::Io(e)))?;
-            let encoded = percent_encoding::percent_encode(absolute.as_os_str().as_encoded_bytes(), PATH);
+            let encoded = percent_encoding::percent_encode(absolute.as_os_str().as_encoded_bytes(), PATH).to_string();
+            path = Some(absolute);
             let params = if params.contains("mode=") {
                 params
             } else if params.is_empty() {
@@ -92,8 +96,49 @@ impl Location {
             format!("sqlite://{encoded}?{params}")
         };
         let options = AnyConnectOptions::from_str(&url).map_err(open_error)?;
-        Ok(Location { backend: Backend::Sqlite, options, shown, in_memory })
+        Ok(Location { backend: Backend::Sqlite, options, shown, in_memory, file: path })
     }
+}
+
+/// A PostgreSQL database named by a URL, and how to reach the server without it (to create it).
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct PgDatabase {
+    /// The database name, decoded (`marketing` in `postgres://app@db/marketing`).
+    pub name: String,
+    /// The user the URL connects as, if it names one (the new database's owner).
+    pub user: Option<String>,
+    /// The same URL on the server's maintenance database `postgres`, where `CREATE DATABASE` runs.
+    pub maintenance_url: String,
+}
+
+impl PgDatabase {
+    /// The database a `postgres://` URL names; `None` when it names none (the server then picks one).
+    pub fn from_url(location: &str) -> Option<PgDatabase> {
+        let mut url = url::Url::parse(location).ok()?;
+        let path = url.path().trim_start_matches('/');
+        let name = percent_encoding::percent_decode_str(path).decode_utf8().ok()?.into_owned();
+        if name.is_empty() || url.query_pairs().any(|(k, _)| k.eq_ignore_ascii_case("dbname")) {
+            return None;
+        }
+        let user = percent_encoding::percent_decode_str(url.username()).decode_utf8().ok()?.into_owned();
+        let user = Some(user).filter(|u| !u.is_empty());
+        url.set_path("/postgres");
+        Some(PgDatabase { name, user, maintenance_url: url.to_string() })
+    }
+
+    /// The statement that creates it, owned by the URL's user.
+    pub fn create_statement(&self) -> String {
+        match &self.user {
+            Some(user) => format!("CREATE DATABASE {} OWNER {}", quote_ident(&self.name), quote_ident(user)),
+            None => format!("CREATE DATABASE {}", quote_ident(&self.name)),
+        }
+    }
+}
+
+/// `name` as a PostgreSQL identifier: in double quotes, inner quotes doubled, so any name (capitals, dashes,
+/// spaces, quotes) means itself and nothing else.
+pub(crate) fn quote_ident(name: &str) -> String {
+    format!("\"{}\"", name.replace('"', "\"\""))
 }
 
 /// Bytes of a file path that must be percent-encoded in a `sqlite://` URL: sqlx decodes the path, and `?`/`#`
@@ -165,5 +210,23 @@ mod tests {
         assert_eq!(Location::parse("POSTGRESQL://h/db").unwrap().backend, Backend::Postgres);
         let err = Location::parse("mysql://u:pw@h/db").err().unwrap().to_string();
         assert!(err.contains("unsupported") && err.contains("REDACTED") && !err.contains("pw@"), "{err}");
+        let file = Location::parse("x.db").unwrap().file.unwrap();
+        assert!(file.is_absolute() && file.ends_with("x.db"), "{}", file.display());
+        assert_eq!(Location::parse("sqlite::memory:").unwrap().file, None);
+    }
+
+    #[test]
+    fn database_names_are_read_from_the_url_and_quoted() {
+        let db = PgDatabase::from_url("postgres://app:pw@127.0.0.1:5432/Mar%22keting-2?sslmode=disable").unwrap();
+        assert_eq!(db.name, "Mar\"keting-2");
+        assert_eq!(db.user.as_deref(), Some("app"));
+        assert_eq!(db.maintenance_url, "postgres://app:pw@127.0.0.1:5432/postgres?sslmode=disable");
+        assert_eq!(db.create_statement(), r#"CREATE DATABASE "Mar""keting-2" OWNER "app""#);
+        let db = PgDatabase::from_url("postgresql://db.example/marketing").unwrap();
+        assert_eq!((db.name.as_str(), db.user.as_deref()), ("marketing", None));
+        assert_eq!(db.create_statement(), r#"CREATE DATABASE "marketing""#);
+        assert_eq!(PgDatabase::from_url("postgres://app@db.example"), None);
+        assert_eq!(PgDatabase::from_url("postgres://app@db.example/"), None);
+        assert_eq!(PgDatabase::from_url("postgres://db.example/?dbname=x"), None);
     }
 }

@@ -2,7 +2,7 @@
 
 use crate::error::query_error;
 use crate::import::{self, ImportOutcome, ImportSource};
-use crate::location::{Backend, Location};
+use crate::location::{Backend, Location, PgDatabase};
 use crate::{codec, load, Result, StoreError};
 use serde::Serialize;
 use socialledger_domain::{Channel, Dataset, Timestamp};
@@ -25,7 +25,25 @@ pub struct Store {
     backend: Backend,
     /// The location with any password redacted.
     location: String,
+    /// Whether opening it created the database.
+    created: bool,
 }
+
+/// What [`Store::open_with`] does when there is no socialledger database at the location.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IfMissing {
+    /// Create it: a SQLite file, or a PostgreSQL database (`CREATE DATABASE`, run on the server's maintenance
+    /// database `postgres` as the URL's user). For commands that write.
+    Create,
+    /// Fail with [`StoreError::NotFound`], creating nothing: a command that only reads must not leave an empty
+    /// database behind a mistyped location. A database without socialledger's tables counts as missing.
+    Fail,
+}
+
+/// PostgreSQL's SQLSTATE for "database does not exist" (`invalid_catalog_name`).
+const PG_NO_SUCH_DATABASE: &str = "3D000";
+/// PostgreSQL's SQLSTATE for "database already exists" (`duplicate_database`): someone created it meanwhile.
+const PG_DUPLICATE_DATABASE: &str = "42P04";
 
 impl fmt::Debug for Store {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -46,16 +64,33 @@ pub struct ImportRecord {
 }
 
 impl Store {
-    /// Opens (creating if needed) the database at `location` and applies pending migrations.
+    /// Opens (creating if needed) the database at `location` and applies pending migrations:
+    /// [`Store::open_with`] with [`IfMissing::Create`].
+    pub async fn open(location: &str) -> Result<Store> {
+        Store::open_with(location, IfMissing::Create).await
+    }
+
+    /// Opens the database at `location` and applies pending migrations; `if_missing` says what happens when
+    /// there is none.
     ///
     /// `location` is a file path (`./socialledger.db`), a `sqlite:` URL (`sqlite://data/ledger.db`,
-    /// `sqlite::memory:`) or a `postgres://` / `postgresql://` URL. A SQLite file is created if missing and
-    /// opened in WAL mode with `synchronous=NORMAL` (a crash may lose the last commits, never corrupts the file),
-    /// foreign keys on and a 5 s busy timeout. A PostgreSQL database must exist; its tables are created on first open.
-    pub async fn open(location: &str) -> Result<Store> {
+    /// `sqlite::memory:`) or a `postgres://` / `postgresql://` URL. A SQLite file is opened in WAL mode with
+    /// `synchronous=NORMAL` (a crash may lose the last commits, never corrupts the file), foreign keys on and a
+    /// 5 s busy timeout. A PostgreSQL database that does not exist is created with `CREATE DATABASE "name" OWNER
+    /// "user"` on the server's `postgres` database; when the user may not do that, the error says what to run.
+    /// The tables are created on first open. [`Store::created`] tells whether the database was created.
+    pub async fn open_with(location: &str, if_missing: IfMissing) -> Result<Store> {
         sqlx::any::install_default_drivers();
         let loc = Location::parse(location)?;
         let backend = loc.backend;
+        let mut created = false;
+        if backend == Backend::Sqlite {
+            let exists = loc.file.as_ref().is_some_and(|f| f.exists());
+            if !exists && if_missing == IfMissing::Fail {
+                return Err(StoreError::NotFound { location: loc.shown });
+            }
+            created = !exists && !loc.in_memory;
+        }
         let mut options = AnyPoolOptions::new().acquire_timeout(CONNECT_TIMEOUT);
         options = match backend {
             Backend::Sqlite => options
@@ -85,10 +120,27 @@ impl Store {
         let open_error = |cause| StoreError::Open { location: shown.clone(), cause };
         // One plain connection first: the pool retries failed connections until its timeout, which would turn
         // "connection refused" or "no such directory" into a long wait and a vaguer error.
-        let first = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect_with(&loc.options))
-            .await
-            .map_err(|_| open_error(sqlx::Error::PoolTimedOut))?
-            .map_err(open_error)?;
+        let connect = || async {
+            tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect_with(&loc.options))
+                .await
+                .unwrap_or(Err(sqlx::Error::PoolTimedOut))
+        };
+        let mut first = match connect().await {
+            Err(cause) if backend == Backend::Postgres && sqlstate(&cause).as_deref() == Some(PG_NO_SUCH_DATABASE) => {
+                if if_missing == IfMissing::Fail {
+                    return Err(StoreError::NotFound { location: shown.clone() });
+                }
+                let database = PgDatabase::from_url(location).ok_or_else(|| open_error(cause))?;
+                create_database(&database, &shown).await?;
+                created = true;
+                connect().await.map_err(open_error)?
+            }
+            first => first.map_err(open_error)?,
+        };
+        if if_missing == IfMissing::Fail && !has_schema(&mut first, backend).await.map_err(open_error)? {
+            let _ = first.close().await;
+            return Err(StoreError::NotFound { location: shown.clone() });
+        }
         let _ = first.close().await;
         let pool = options.connect_with(loc.options).await.map_err(open_error)?;
         let migrator = match backend {
@@ -96,7 +148,13 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(|cause| StoreError::Migrate { location: shown.clone(), cause })?;
-        Ok(Store { pool, backend, location: shown })
+        Ok(Store { pool, backend, location: shown, created })
+    }
+
+    /// True when opening this store created its database (a new SQLite file or a new PostgreSQL database), so
+    /// that a command can say so.
+    pub fn created(&self) -> bool {
+        self.created
     }
 
     /// Which engine this store runs on.
@@ -206,5 +264,47 @@ impl Store {
                 Ok(ImportRecord { id, file_name, format, content_hash, rows: rows.max(0) as u64, imported_at })
             })
             .collect()
+    }
+}
+
+/// The SQLSTATE code of a database error.
+fn sqlstate(cause: &sqlx::Error) -> Option<String> {
+    cause.as_database_error()?.code().map(|code| code.into_owned())
+}
+
+/// True when socialledger's migrations have run on this database (its `_sqlx_migrations` table exists).
+async fn has_schema(conn: &mut AnyConnection, backend: Backend) -> std::result::Result<bool, sqlx::Error> {
+    let sql = match backend {
+        Backend::Sqlite => "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = '_sqlx_migrations'",
+        Backend::Postgres => {
+            "SELECT COUNT(*) FROM pg_catalog.pg_tables WHERE schemaname = current_schema() \
+             AND tablename = '_sqlx_migrations'"
+        }
+    };
+    let tables: i64 = sqlx::query_scalar(sql).fetch_one(conn).await?;
+    Ok(tables > 0)
+}
+
+/// Creates a PostgreSQL database on its server's maintenance database, as the URL's user. Someone creating it
+/// at the same moment is fine; not being allowed to is an error that says what an administrator must run.
+async fn create_database(database: &PgDatabase, shown: &str) -> Result<()> {
+    let statement = database.create_statement();
+    let created = async {
+        let mut admin = tokio::time::timeout(CONNECT_TIMEOUT, AnyConnection::connect(&database.maintenance_url))
+            .await
+            .unwrap_or(Err(sqlx::Error::PoolTimedOut))?;
+        let result = admin.execute(statement.as_str()).await;
+        let _ = admin.close().await;
+        result
+    };
+    match created.await {
+        Ok(_) => Ok(()),
+        Err(cause) if sqlstate(&cause).as_deref() == Some(PG_DUPLICATE_DATABASE) => Ok(()),
+        Err(cause) => Err(StoreError::CreateDatabase {
+            location: shown.to_string(),
+            name: database.name.clone(),
+            cause,
+            statement,
+        }),
     }
 }

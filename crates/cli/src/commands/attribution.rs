@@ -110,7 +110,7 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
             (paths, file.display().to_string(), None)
         }
         None => {
-            let store = super::open_store(&cli.db_or_default()).await?;
+            let store = super::open_existing_store(&cli.db_or_default()).await?;
             let settings = super::analysis::settings(&args.analysis)?;
             let dataset = store.load().await?;
             names = channel_names(&dataset);
@@ -212,7 +212,7 @@ fn from_data_driven(
 }
 
 async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::Result<AttributionOutput> {
-    let store = super::open_store(&cli.db_or_default()).await?;
+    let store = super::open_existing_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
     let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
     let report = &analysis.attribution;

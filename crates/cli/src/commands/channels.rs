@@ -51,7 +51,7 @@ struct Renamed {
 }
 
 async fn rename(cli: &Cli, key: &str, name: &str) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&cli.db_or_default()).await?;
+    let store = super::open_existing_store(&cli.db_or_default()).await?;
     let c = store.rename_channel(key, name).await?;
     if cli.json {
         output::print_json(&Renamed {
@@ -69,7 +69,7 @@ async fn rename(cli: &Cli, key: &str, name: &str) -> anyhow::Result<ExitCode> {
 }
 
 async fn merge(cli: &Cli, from: &str, into: &str) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&cli.db_or_default()).await?;
+    let store = super::open_existing_store(&cli.db_or_default()).await?;
     let m = store.merge_channels(from, into).await?;
     if cli.json {
         output::print_json(&m)?;
@@ -91,7 +91,7 @@ async fn merge(cli: &Cli, from: &str, into: &str) -> anyhow::Result<ExitCode> {
 }
 
 async fn list(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&cli.db_or_default()).await?;
+    let store = super::open_existing_store(&cli.db_or_default()).await?;
     let data = store.load().await?;
     let mut rows = summarize(&data);
     for alias in store.channel_aliases().await? {

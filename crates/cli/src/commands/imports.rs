@@ -5,7 +5,7 @@ use crate::output;
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&cli.db_or_default()).await?;
+    let store = super::open_existing_store(&cli.db_or_default()).await?;
     let imports = store.imports().await?;
     if cli.json {
         output::print_json(&imports)?;

@@ -10,6 +10,7 @@ mod imports;
 mod report;
 
 use crate::args::{Cli, Command};
+use socialledger_store::{Backend, IfMissing, Store, StoreError};
 use std::process::ExitCode;
 
 pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -24,10 +25,30 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Opens the database named by `--db`/`SOCIALLEDGER_DB`/default, with a message that says what to do on failure.
-pub async fn open_store(location: &str) -> anyhow::Result<socialledger_store::Store> {
+/// Opens the database named by `--db`/`SOCIALLEDGER_DB`/default for a command that writes, creating it when
+/// missing: a SQLite file silently, a PostgreSQL database with a line on stderr (even with `--quiet`: a mistyped
+/// database name would otherwise go unnoticed).
+pub async fn open_store(location: &str) -> anyhow::Result<Store> {
+    let store = open(location, IfMissing::Create).await?;
+    if store.created() && store.backend() == Backend::Postgres {
+        eprintln!("socialledger: created the PostgreSQL database {} (it did not exist)", store.location());
+    }
+    Ok(store)
+}
+
+/// Opens the database for a command that only reads: a location without a socialledger database is an error
+/// ("no socialledger database at PATH; import data first"), and nothing is created.
+pub async fn open_existing_store(location: &str) -> anyhow::Result<Store> {
+    open(location, IfMissing::Fail).await
+}
+
+/// Opens the store, with a message that says what to do on failure. A missing database, and one that cannot be
+/// created, say that in one line of their own.
+async fn open(location: &str, if_missing: IfMissing) -> anyhow::Result<Store> {
     use anyhow::Context;
-    socialledger_store::Store::open(location)
-        .await
-        .with_context(|| "cannot open the database; check --db or SOCIALLEDGER_DB".to_string())
+    match Store::open_with(location, if_missing).await {
+        Ok(store) => Ok(store),
+        Err(err @ (StoreError::NotFound { .. } | StoreError::CreateDatabase { .. })) => Err(err.into()),
+        Err(err) => Err(err).context("cannot open the database; check --db or SOCIALLEDGER_DB"),
+    }
 }

@@ -8,7 +8,7 @@ use socialledger_report::{render_for_width, Format, ReportInput};
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
-    let store = super::open_store(&cli.db_or_default()).await?;
+    let store = super::open_existing_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
     let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
     // The data-driven models are fitted only where they are shown (HTML, JSON); the table formats skip them.

@@ -3,10 +3,11 @@
 use crate::support::bin;
 use std::path::PathBuf;
 
+/// The repository's path fixture: our generator's realistic world in ChannelAttribution's format (see
+/// data/attribution/README.md).
 fn example_paths() -> PathBuf {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared/data/attribution/channelattribution_example_paths.csv");
-    assert!(p.exists(), "ChannelAttribution's example path file is missing at {}", p.display());
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/attribution/realistic_paths.csv");
+    assert!(p.exists(), "the path fixture is missing at {}", p.display());
     p
 }
 

@@ -36,6 +36,7 @@ fn keys(list: &[Value]) -> Vec<String> {
 
 #[test]
 fn issue_12_an_x_content_and_overview_export_of_one_account_are_one_channel_in_either_order() {
+    socialledger_testkit::needs_shared_data!();
     for order in [[KAIA_CONTENT, KAIA_OVERVIEW], [KAIA_OVERVIEW, KAIA_CONTENT]] {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("l.db").display().to_string();
@@ -52,6 +53,7 @@ fn issue_12_an_x_content_and_overview_export_of_one_account_are_one_channel_in_e
 
 #[test]
 fn issue_12_the_overviews_of_two_x_accounts_are_two_channels() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.db").display().to_string();
     for f in [KAIA_OVERVIEW, KOE_OVERVIEW] {
@@ -64,6 +66,7 @@ fn issue_12_the_overviews_of_two_x_accounts_are_two_channels() {
 
 #[test]
 fn issue_12_a_linkedin_profile_archive_and_a_company_page_are_two_channels_in_either_order() {
+    socialledger_testkit::needs_shared_data!();
     for order in [
         ["linkedin/Shares.csv", "linkedin/doorly_content_1774355108388.xls"],
         ["linkedin/doorly_content_1774355108388.xls", "linkedin/Shares.csv"],
@@ -86,6 +89,7 @@ fn issue_12_a_linkedin_profile_archive_and_a_company_page_are_two_channels_in_ei
 
 #[test]
 fn issue_12_an_export_naming_no_account_among_several_asks_for_channel_key() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.db").display().to_string();
     import_ok(dir.path(), &db, &shared(KAIA_CONTENT));
@@ -110,6 +114,7 @@ fn issue_12_an_export_naming_no_account_among_several_asks_for_channel_key() {
 
 #[test]
 fn issue_12_channels_merge_and_rename_repair_a_split_account() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.db").display().to_string();
     import_ok(dir.path(), &db, &shared(KAIA_CONTENT));
@@ -159,6 +164,7 @@ fn issue_12_channels_merge_and_rename_repair_a_split_account() {
 
 #[test]
 fn issue_12_channel_repairs_name_unknown_channels_with_exit_code_2() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.db").display().to_string();
     import_ok(dir.path(), &db, &shared(KOE_OVERVIEW));
@@ -178,6 +184,7 @@ fn issue_12_channel_repairs_name_unknown_channels_with_exit_code_2() {
 
 #[test]
 fn issue_12_after_a_merge_a_new_download_of_the_merged_account_lands_on_into() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("l.db").display().to_string();
     import_ok(dir.path(), &db, &shared(KAIA_CONTENT));

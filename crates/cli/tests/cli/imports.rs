@@ -12,6 +12,7 @@ fn import_all(dir: &Path, db: &str) {
 
 #[test]
 fn every_shared_export_imports_and_reimport_changes_nothing() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db").display().to_string();
     let files = export_files();
@@ -36,6 +37,7 @@ fn every_shared_export_imports_and_reimport_changes_nothing() {
 
 #[test]
 fn import_reports_format_and_records_as_json() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let f = exports_dir().join("x/tweet_activity_metrics_rOpenSci_20190101_20190201_en.csv");
     let out = bin(dir.path()).args(["--json", "import"]).arg(&f).output().unwrap();
@@ -56,6 +58,7 @@ fn import_reports_format_and_records_as_json() {
 /// The damaged-file walk of the foundation check: one number replaced by `12x` in the 3rd tweet.
 #[test]
 fn damaged_file_is_rejected_with_file_row_column_and_changes_nothing() {
+    socialledger_testkit::needs_shared_data!();
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("x.db").display().to_string();
     let good = exports_dir().join("x/tweet_activity_metrics_rOpenSci_20211201_20220101_en.csv");

@@ -4,6 +4,7 @@ use crate::support::{bin, examples_dir, export_files, report_json, PgDatabase};
 
 #[test]
 fn sqlite_and_postgres_give_identical_reports() {
+    socialledger_testkit::needs_shared_data!();
     let Some(pg) = PgDatabase::create("identical") else { return };
     let dir = tempfile::tempdir().unwrap();
     let sqlite = dir.path().join("x.db").display().to_string();

@@ -20,15 +20,10 @@ pub fn bin(dir: &Path) -> Command {
     cmd
 }
 
-/// `../shared/data/exports` beside the repository: the real platform export files.
+/// `exports/` in the shared data beside the repository (`../shared/data`): the real platform export files. A test
+/// that uses them begins with `socialledger_testkit::needs_shared_data!()`, which skips it when they are missing.
 pub fn exports_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports");
-    assert!(
-        dir.is_dir(),
-        "the shared export files are missing at {}; clone the repository beside shared/",
-        dir.display()
-    );
-    dir.canonicalize().unwrap()
+    socialledger_testkit::shared_data().expect("the test begins with needs_shared_data!()").join("exports")
 }
 
 /// Every export file (CSV, XLS, XLSX) under `exports_dir()`, sorted.
@@ -74,8 +69,8 @@ pub fn strip_generated(v: &mut serde_json::Value) {
     }
 }
 
-/// A fresh PostgreSQL database for one test, dropped on drop. `None` (with a message) when no server is
-/// reachable outside CI; under `CI=true` an unreachable server fails the test.
+/// A fresh PostgreSQL database for one test, dropped on drop. `None` when no server is reachable: the test is
+/// then recorded as skipped, or fails under CI (see `socialledger_testkit::skip`).
 pub struct PgDatabase {
     pub url: String,
     base: String,
@@ -84,8 +79,7 @@ pub struct PgDatabase {
 
 impl PgDatabase {
     pub fn create(tag: &str) -> Option<PgDatabase> {
-        let base =
-            std::env::var("SOCIALLEDGER_TEST_PG").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432".into());
+        let base = socialledger_testkit::pg_base();
         let name = format!("sl_cli_{tag}_{}_{}", std::process::id(), nanos());
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         let created = rt.block_on(async {
@@ -96,11 +90,8 @@ impl PgDatabase {
         });
         match created {
             Ok(()) => Some(PgDatabase { url: format!("{base}/{name}"), base, name }),
-            Err(e) if std::env::var("CI").as_deref() == Ok("true") => {
-                panic!("PostgreSQL is not reachable at {base} and CI=true: {e}")
-            }
             Err(e) => {
-                eprintln!("PostgreSQL not reachable at {base} ({e}): skipping the PostgreSQL half");
+                socialledger_testkit::skip(socialledger_testkit::Need::Postgres(&base), e);
                 None
             }
         }

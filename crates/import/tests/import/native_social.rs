@@ -177,6 +177,7 @@ const FILES: [(&str, &str, usize); 16] = [
 
 #[test]
 fn every_social_export_is_detected_and_imports_its_rows() {
+    socialledger_testkit::needs_shared_data!();
     let listed: HashSet<&str> = FILES.iter().map(|(f, _, _)| *f).collect();
     for folder in ["x", "linkedin", "facebook"] {
         for entry in std::fs::read_dir(exports().join(folder)).unwrap() {
@@ -195,6 +196,7 @@ fn every_social_export_is_detected_and_imports_its_rows() {
 
 #[test]
 fn x_legacy_tweets_match_the_raw_columns_and_xs_rate() {
+    socialledger_testkit::needs_shared_data!();
     for (rel, n) in X_TWEETS {
         let parsed = import(rel);
         let ds = &parsed.dataset;
@@ -236,6 +238,7 @@ fn x_legacy_tweets_match_the_raw_columns_and_xs_rate() {
 
 #[test]
 fn x_legacy_daily_matches_the_raw_columns_and_xs_rate() {
+    socialledger_testkit::needs_shared_data!();
     let rel = "x/daily_tweet_activity_metrics_LisaDeBruine_20210801_20210901_en.csv";
     let ds = import(rel).dataset;
     let raw = RawCsv::read(rel, 0);
@@ -253,6 +256,7 @@ fn x_legacy_daily_matches_the_raw_columns_and_xs_rate() {
 
 #[test]
 fn new_x_content_keeps_xs_engagements() {
+    socialledger_testkit::needs_shared_data!();
     let rel = "x/kaiadevintern_account_analytics_content_2024-12-22_2025-03-22.csv";
     let ds = import(rel).dataset;
     let raw = RawCsv::read(rel, 0);
@@ -282,6 +286,7 @@ fn new_x_content_keeps_xs_engagements() {
 
 #[test]
 fn new_x_overview_is_read_whatever_the_row_order() {
+    socialledger_testkit::needs_shared_data!();
     for (rel, n, new, lost) in [
         ("x/kaiadevintern_account_overview_analytics.csv", 271, 298, 43),
         ("x/koe_account_overview_analytics.csv", 7, 13, 2),
@@ -319,6 +324,7 @@ fn new_x_overview_is_read_whatever_the_row_order() {
 
 #[test]
 fn linkedin_content_matches_both_sheets_and_linkedins_rates() {
+    socialledger_testkit::needs_shared_data!();
     for (rel, days, posts, end, page) in [
         (
             "linkedin/pro-efficient-data-entry_content_1742193384396.xls",
@@ -372,6 +378,7 @@ fn linkedin_content_matches_both_sheets_and_linkedins_rates() {
 
 #[test]
 fn linkedin_followers_are_daily_gains_and_demographics() {
+    socialledger_testkit::needs_shared_data!();
     let rel = "linkedin/doorly_followers_1774355119598.xls";
     let ds = import(rel).dataset;
     let raw = RawSheet::read(rel, "New followers", "Date");
@@ -399,6 +406,7 @@ fn linkedin_followers_are_daily_gains_and_demographics() {
 
 #[test]
 fn linkedin_visitors_keep_linkedins_totals() {
+    socialledger_testkit::needs_shared_data!();
     let rel = "linkedin/doorly_visitors_1774355114381.xls";
     let ds = import(rel).dataset;
     let raw = RawSheet::read(rel, "Visitor metrics", "Date");
@@ -415,6 +423,7 @@ fn linkedin_visitors_keep_linkedins_totals() {
 
 #[test]
 fn linkedin_shares_are_posts_with_clean_text() {
+    socialledger_testkit::needs_shared_data!();
     let rel = "linkedin/Shares.csv";
     let parsed = import(rel);
     let ds = &parsed.dataset;
@@ -443,6 +452,7 @@ fn linkedin_shares_are_posts_with_clean_text() {
 
 #[test]
 fn facebook_post_level_matches_the_raw_columns() {
+    socialledger_testkit::needs_shared_data!();
     let ds = import(FB_POSTS).dataset;
     let raw = RawCsv::read(FB_POSTS, 1);
     let m = &ds.post_metrics;
@@ -472,6 +482,7 @@ fn facebook_post_level_matches_the_raw_columns() {
 
 #[test]
 fn facebook_video_posts_add_views_without_erasing_the_post_level_snapshot() {
+    socialledger_testkit::needs_shared_data!();
     let videos = import(FB_VIDEOS).dataset;
     let raw = RawCsv::read(FB_VIDEOS, 1);
     let m = &videos.post_metrics;
@@ -511,6 +522,7 @@ fn facebook_video_posts_add_views_without_erasing_the_post_level_snapshot() {
 
 #[test]
 fn facebook_page_level_days() {
+    socialledger_testkit::needs_shared_data!();
     let ds = import(FB_PAGE).dataset;
     let raw = RawCsv::read(FB_PAGE, 1);
     let days = &ds.channel_days;
@@ -527,6 +539,7 @@ fn facebook_page_level_days() {
 
 #[test]
 fn meta_business_suite_posts() {
+    socialledger_testkit::needs_shared_data!();
     let ds = import(META).dataset;
     let raw = RawCsv::read(META, 0);
     let m = &ds.post_metrics;
@@ -552,6 +565,7 @@ fn meta_business_suite_posts() {
 
 #[test]
 fn a_damaged_count_names_file_line_and_column() {
+    socialledger_testkit::needs_shared_data!();
     let rel = "x/tweet_activity_metrics_rOpenSci_20190101_20190201_en.csv";
     let raw = RawCsv::read(rel, 0);
     assert_eq!(raw.rows[2][raw.col("impressions")], "2845.0", "the third tweet's impressions");

@@ -109,6 +109,7 @@ const FILES: &[(&str, &str, &str, usize)] = &[
 
 #[test]
 fn every_file_is_detected_and_imports_its_manifest_row_count() {
+    socialledger_testkit::needs_shared_data!();
     let mut on_disk = Vec::new();
     for folder in ["youtube", "ga4", "meta-ads", "toggl", "clockify", "hubspot"] {
         for entry in std::fs::read_dir(shared_exports().join(folder)).unwrap() {
@@ -134,6 +135,7 @@ fn every_file_is_detected_and_imports_its_manifest_row_count() {
 
 #[test]
 fn youtube_table_posts_and_counters_equal_the_raw_columns() {
+    socialledger_testkit::needs_shared_data!();
     let raw = Raw::read("youtube", "Table data.csv");
     let parsed = import("youtube", "Table data.csv");
     let ds = &parsed.dataset;
@@ -213,6 +215,7 @@ fn youtube_table_posts_and_counters_equal_the_raw_columns() {
 
 #[test]
 fn youtube_table_is_dated_at_the_period_end_named_in_the_path() {
+    socialledger_testkit::needs_shared_data!();
     let name = "exports/Content 2025-06-13_2026-06-12 Channel/Table data.csv";
     let parsed = import_as(name, &bytes("youtube", "Table data.csv"), &ImportOptions::default()).unwrap();
     assert!(parsed.dataset.post_metrics.iter().all(|m| m.date == Some(day(2026, 6, 12))));
@@ -220,6 +223,7 @@ fn youtube_table_is_dated_at_the_period_end_named_in_the_path() {
 
 #[test]
 fn youtube_chart_days_add_up_to_the_table_views_of_each_video() {
+    socialledger_testkit::needs_shared_data!();
     let raw = Raw::read("youtube", "Chart data.csv");
     let ds = import("youtube", "Chart data.csv").dataset;
     assert_eq!(ds.post_metrics.len(), raw.rows.len());
@@ -238,6 +242,7 @@ fn youtube_chart_days_add_up_to_the_table_views_of_each_video() {
 
 #[test]
 fn youtube_totals_add_up_to_the_total_row_of_the_table() {
+    socialledger_testkit::needs_shared_data!();
     let raw = Raw::read("youtube", "Totals.csv");
     let ds = import("youtube", "Totals.csv").dataset;
     assert_eq!(ds.channel_days.len(), raw.rows.len());
@@ -258,6 +263,7 @@ fn youtube_totals_add_up_to_the_total_row_of_the_table() {
 
 #[test]
 fn ga4_reports_keep_every_printed_value() {
+    socialledger_testkit::needs_shared_data!();
     let files = [
         ("User_acquisition_First_user_primary_channel_group_(Default_Channel_Group).csv", "first_user_channel_group"),
         ("Landing_page_Landing_page.csv", "landing_page"),
@@ -292,6 +298,7 @@ const META: &str = "Untitled-report-Feb-1-2025-to-Aug-4-2025_Reach.csv";
 
 #[test]
 fn meta_ads_campaigns_are_paid_flights_whose_sums_equal_the_total_row() {
+    socialledger_testkit::needs_shared_data!();
     let raw = Raw::read("meta-ads", META);
     let parsed = import("meta-ads", META);
     let ds = &parsed.dataset;
@@ -332,6 +339,7 @@ fn meta_ads_campaigns_are_paid_flights_whose_sums_equal_the_total_row() {
 
 #[test]
 fn meta_ads_ratios_are_reproduced_from_the_imported_counters() {
+    socialledger_testkit::needs_shared_data!();
     let raw = Raw::read("meta-ads", META);
     let ds = import("meta-ads", META).dataset;
     let f = |r: &csv::StringRecord, name: &str| -> f64 { r.get(raw.col(name)).unwrap().parse().unwrap() };
@@ -355,6 +363,7 @@ fn meta_ads_ratios_are_reproduced_from_the_imported_counters() {
 
 #[test]
 fn meta_ads_breakdown_report_is_rejected_with_a_clear_message() {
+    socialledger_testkit::needs_shared_data!();
     // The real report with an `Age` breakdown column inserted after the campaign name (as the `_Age` file of the
     // same download has it): total row with two empty first cells, then campaign rows per age bracket.
     let text = String::from_utf8(bytes("meta-ads", META)).unwrap();
@@ -404,6 +413,7 @@ fn spans(raw: &Raw, names: [&str; 4], fmt: &str) -> Vec<i64> {
 
 #[test]
 fn toggl_entries_equal_the_raw_durations() {
+    socialledger_testkit::needs_shared_data!();
     let names = ["Start date", "Start time", "End date", "End time"];
     for name in ["Toggl_time_entries_2019-04-07_to_2020-04-06.csv", "Toggl_time_entries_2017-08-01_to_2017-08-31.csv"] {
         let raw = Raw::read("toggl", name);
@@ -440,6 +450,7 @@ fn toggl_entries_equal_the_raw_durations() {
 
 #[test]
 fn toggl_with_two_broken_rows_is_rejected_with_both_errors() {
+    socialledger_testkit::needs_shared_data!();
     let text = String::from_utf8(bytes("toggl", "Toggl_time_entries_2017-08-01_to_2017-08-31.csv")).unwrap();
     let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
     // Line 3: a duration that is no duration; line 6: a start date with month 13. (Neither line has a quoted
@@ -465,6 +476,7 @@ const CLOCKIFY: &str = "Clockify_Time_Report_Detailed_01_01_2026-31_12_2026.csv"
 
 #[test]
 fn clockify_entries_equal_the_raw_durations_and_amounts() {
+    socialledger_testkit::needs_shared_data!();
     let raw = Raw::read("clockify", CLOCKIFY);
     let parsed = import("clockify", CLOCKIFY);
     // Day-first dates (21/01/2026): the importer decided the order from the file.
@@ -495,6 +507,7 @@ fn clockify_entries_equal_the_raw_durations_and_amounts() {
 
 #[test]
 fn hubspot_contacts_with_create_dates_in_the_given_zone() {
+    socialledger_testkit::needs_shared_data!();
     let name = "hubspot-crm-exports-all-customers-2025-04-08.csv";
     let raw = Raw::read("hubspot", name);
     let jakarta: chrono_tz::Tz = "Asia/Jakarta".parse().unwrap();
@@ -517,6 +530,7 @@ fn hubspot_contacts_with_create_dates_in_the_given_zone() {
 
 #[test]
 fn hubspot_deals_amounts_equal_the_raw_sum() {
+    socialledger_testkit::needs_shared_data!();
     let name = "hubspot-crm-exports-all-deals-2025-11-28.csv";
     let raw = Raw::read("hubspot", name);
     let aud = Currency::parse("AUD").unwrap();

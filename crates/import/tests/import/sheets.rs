@@ -19,6 +19,7 @@ fn sheet<'t>(tables: &'t [Table], name: &str) -> &'t Table {
 
 #[test]
 fn native_content_export_has_its_header_below_a_description_row() {
+    socialledger_testkit::needs_shared_data!();
     let tables = workbook("doorly_content_1774355108388.xls");
     let names: Vec<&str> = tables.iter().filter_map(|t| t.sheet.as_deref()).collect();
     assert_eq!(names, ["Metrics", "All posts"]);
@@ -61,6 +62,7 @@ fn native_content_export_has_its_header_below_a_description_row() {
 
 #[test]
 fn re_saved_export_has_its_header_in_row_one() {
+    socialledger_testkit::needs_shared_data!();
     let tables = workbook("pro-efficient-data-entry_content_1742193384396.xls");
     let metrics = sheet(&tables, "Metrics");
     let h = metrics.header(&["date", "impressions (total)"]).unwrap();
@@ -75,6 +77,7 @@ fn re_saved_export_has_its_header_in_row_one() {
 
 #[test]
 fn followers_export_reads_every_sheet() {
+    socialledger_testkit::needs_shared_data!();
     let tables = workbook("doorly_followers_1774355119598.xls");
     let names: Vec<&str> = tables.iter().filter_map(|t| t.sheet.as_deref()).collect();
     assert_eq!(names, ["New followers", "Location", "Job function", "Seniority", "Industry", "Company size"]);

@@ -8,9 +8,10 @@ pub fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
-/// The shared real export files beside the repository (`../shared/data/exports`).
+/// The real export files in the shared data beside the repository (`../shared/data/exports`). A test that uses
+/// them begins with `socialledger_testkit::needs_shared_data!()`, which skips it when they are missing.
 pub fn shared_exports() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data/exports")
+    socialledger_testkit::shared_data().expect("the test begins with needs_shared_data!()").join("exports")
 }
 
 pub fn example_bytes(name: &str) -> Vec<u8> {

@@ -1,14 +1,13 @@
 //! Test databases: a fresh SQLite file, and a uniquely named PostgreSQL database created for one test and dropped
 //! afterwards. The PostgreSQL server comes from `SOCIALLEDGER_TEST_PG` (a base URL, default
-//! `postgres://postgres@127.0.0.1:5432`). When it cannot be reached, the PostgreSQL half is skipped with a
-//! message, unless `CI` is set: then the test fails, because CI must test both backends.
+//! `postgres://postgres@127.0.0.1:5432`). When it cannot be reached, the PostgreSQL half is skipped and the skip
+//! recorded (`scripts/test` counts it), unless under CI: then the test fails, because CI must test both backends
+//! (see `socialledger_testkit::skip`).
 
 use socialledger_store::{Backend, ImportSource, Store};
 use sqlx::{Connection, Executor, PgConnection};
 use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
-
-pub const DEFAULT_PG: &str = "postgres://postgres@127.0.0.1:5432";
 
 /// A database a test may open (several times, to test reopening).
 #[derive(Clone, Debug)]
@@ -64,6 +63,22 @@ where
     true
 }
 
+/// A connection to the test server's maintenance database `postgres`, and the server's base URL; `None` (after
+/// recording a skip) when the server is not reachable and not under CI.
+pub async fn pg_admin() -> Option<(PgConnection, url::Url)> {
+    let base = socialledger_testkit::pg_base();
+    let url = url::Url::parse(&base).unwrap_or_else(|e| panic!("SOCIALLEDGER_TEST_PG={base:?}: {e}"));
+    let mut admin_url = url.clone();
+    admin_url.set_path("postgres");
+    match PgConnection::connect(admin_url.as_str()).await {
+        Ok(conn) => Some((conn, url)),
+        Err(e) => {
+            socialledger_testkit::skip(socialledger_testkit::Need::Postgres(&base), e);
+            None
+        }
+    }
+}
+
 /// A PostgreSQL database that exists for one test.
 pub struct PgDatabase {
     admin_url: String,
@@ -72,11 +87,11 @@ pub struct PgDatabase {
 }
 
 impl PgDatabase {
-    /// Creates `socialledger_test_<test>_<pid>_<n>`, or returns None (after saying so) when the server is not
-    /// reachable and `CI` is not set.
+    /// Creates `socialledger_test_<test>_<pid>_<n>`, or returns None (after recording a skip) when the server is
+    /// not reachable and not under CI.
     pub async fn create(test: &str) -> Option<PgDatabase> {
         static SEQ: AtomicUsize = AtomicUsize::new(0);
-        let base = std::env::var("SOCIALLEDGER_TEST_PG").unwrap_or_else(|_| DEFAULT_PG.to_string());
+        let base = socialledger_testkit::pg_base();
         let with_db = |db: &str| {
             let mut url = url::Url::parse(&base).unwrap_or_else(|e| panic!("SOCIALLEDGER_TEST_PG={base:?}: {e}"));
             url.set_path(db);
@@ -85,11 +100,8 @@ impl PgDatabase {
         let admin_url = with_db("postgres");
         let mut admin = match PgConnection::connect(&admin_url).await {
             Ok(c) => c,
-            Err(e) if std::env::var_os("CI").is_some() => {
-                panic!("PostgreSQL not reachable at {base} ({e}); CI is set, so the PostgreSQL half must run")
-            }
             Err(e) => {
-                eprintln!("PostgreSQL not reachable at {base}: skipping the PostgreSQL half ({e})");
+                socialledger_testkit::skip(socialledger_testkit::Need::Postgres(&base), e);
                 return None;
             }
         };
