@@ -100,6 +100,13 @@ pub fn shared_data() -> Option<PathBuf> {
     }
 }
 
+/// `../shared/data` when it is there, without recording a skip when it is not: for tests that run on our own
+/// files and only add the shared ones when present (the fuzz test's seeds).
+pub fn shared_data_if_present() -> Option<PathBuf> {
+    let dir = shared_data_path();
+    dir.is_dir().then(|| dir.canonicalize().unwrap_or(dir))
+}
+
 /// Returns from the calling test, after recording a skip, when `../shared/data` is missing (see
 /// [`shared_data`]). The first line of every test that reads the shared fixtures.
 #[macro_export]

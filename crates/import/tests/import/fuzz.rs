@@ -16,7 +16,7 @@
 //! fuzz -- --nocapture` (see `scripts/fuzz`). A failure prints the seed, the input number and the file to replay it.
 
 use crate::robustness::native_fixtures;
-use crate::support::{examples_dir, shared_exports};
+use crate::support::examples_dir;
 use crate::workbooks;
 use socialledger_domain::Dataset;
 use socialledger_import::parse::{MAX_COUNT, MAX_MONEY_MINOR};
@@ -77,8 +77,8 @@ fn seeds() -> Vec<(String, Vec<u8>, bool)> {
     out.push(("acme_visitors_1736900000000.xls".into(), workbooks::linkedin_visitors(), true));
     let sheets = workbooks::linkedin_content_sheets();
     out.push(("acme_content_1736900000000.xlsx".into(), workbooks::xlsx(sheets[1].0, &sheets[1].1), true));
-    let shared = shared_exports();
-    if shared.is_dir() && env_number("SOCIALLEDGER_FUZZ_NO_SHARED") != Some(1) {
+    let shared = socialledger_testkit::shared_data_if_present().map(|d| d.join("exports"));
+    if let Some(shared) = shared.filter(|s| s.is_dir() && env_number("SOCIALLEDGER_FUZZ_NO_SHARED") != Some(1)) {
         let mut dirs = vec![shared.clone()];
         let mut found = Vec::new();
         while let Some(dir) = dirs.pop() {
