@@ -158,6 +158,16 @@ fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 
+/// `1 channel`, `1 time entry`, `7 channel days`, `1,200 posts`: a count with its plural noun made singular for one.
+fn count_of(n: usize, plural: &str) -> String {
+    let noun = match (n, plural.strip_suffix("ies"), plural.strip_suffix('s')) {
+        (1, Some(stem), _) => format!("{stem}y"),
+        (1, None, Some(stem)) => stem.to_string(),
+        _ => plural.to_string(),
+    };
+    format!("{} {noun}", socialledger_report::figures::group_thousands(n as u64))
+}
+
 fn print_result(r: &FileResult, quiet: bool) -> anyhow::Result<()> {
     match r.status {
         "rejected" => {
@@ -172,8 +182,7 @@ fn print_result(r: &FileResult, quiet: bool) -> anyhow::Result<()> {
         }
         _ => {
             if !quiet {
-                let records: Vec<String> =
-                    r.records.iter().map(|(k, n)| format!("{n} {}", k.replace('_', " "))).collect();
+                let records: Vec<String> = r.records.iter().map(|(k, n)| count_of(*n, &k.replace('_', " "))).collect();
                 output::print_text(&format!(
                     "{}: imported as {} ({} rows): {}",
                     r.file,
@@ -188,4 +197,17 @@ fn print_result(r: &FileResult, quiet: bool) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_of;
+
+    #[test]
+    fn counts_read_as_words() {
+        assert_eq!(count_of(1, "channels"), "1 channel");
+        assert_eq!(count_of(1, "time entries"), "1 time entry");
+        assert_eq!(count_of(7, "channel days"), "7 channel days");
+        assert_eq!(count_of(1200, "posts"), "1,200 posts");
+    }
 }
