@@ -2,7 +2,7 @@
 //! commands refuse a mistyped database instead of creating an empty one, and the README's PostgreSQL import
 //! creates its database.
 
-use crate::support::{bin, examples_dir, PgDatabase};
+use crate::support::{bin, example_csv_files, examples_dir, PgDatabase};
 use std::path::Path;
 
 /// `cargo run --release -- demo` needs exactly one binary among the workspace's default members; the benchmark
@@ -115,12 +115,7 @@ fn the_readmes_postgres_import_creates_its_database() {
     let Some(server) = PgDatabase::create("readme") else { return };
     let url = format!("{}_marketing", server.url);
     let _created = DropOnExit(url.clone());
-    let mut examples: Vec<_> = std::fs::read_dir(examples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    examples.sort();
+    let examples = example_csv_files();
     let dir = tempfile::tempdir().unwrap();
     let out = bin(dir.path()).args(["--db", &url, "import"]).args(&examples).output().unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);

@@ -1,6 +1,6 @@
 //! The same inputs give the same report on SQLite and on PostgreSQL, through the real binary.
 
-use crate::support::{bin, examples_dir, export_files, report_json, PgDatabase};
+use crate::support::{bin, example_csv_files, export_files, report_json, PgDatabase};
 
 #[test]
 fn sqlite_and_postgres_give_identical_reports() {
@@ -9,12 +9,7 @@ fn sqlite_and_postgres_give_identical_reports() {
     let dir = tempfile::tempdir().unwrap();
     let sqlite = dir.path().join("x.db").display().to_string();
     let mut files: Vec<_> = export_files();
-    let mut examples: Vec<_> = std::fs::read_dir(examples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    examples.sort();
+    let examples = example_csv_files();
     files.extend(examples);
     for db in [sqlite.as_str(), pg.url.as_str()] {
         let out = bin(dir.path()).args(["--db", db, "import", "--quiet"]).args(&files).output().unwrap();

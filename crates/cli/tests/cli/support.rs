@@ -44,6 +44,17 @@ pub fn export_files() -> Vec<PathBuf> {
     files
 }
 
+/// The repository's canonical example CSV files, sorted.
+pub fn example_csv_files() -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(examples_dir())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
+        .collect();
+    files.sort();
+    files
+}
+
 /// The repository's examples/ folder.
 pub fn examples_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").canonicalize().unwrap()

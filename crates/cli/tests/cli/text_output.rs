@@ -1,18 +1,12 @@
 //! The text the commands print for people: fitted to the terminal's width, names in full, one number format.
 
-use crate::support::{bin, examples_dir};
+use crate::support::{bin, example_csv_files, examples_dir};
 use std::path::Path;
 
 /// The repository's examples imported into a fresh database; returns its path.
 fn examples_db(dir: &Path) -> String {
     let db = dir.join("examples.db").display().to_string();
-    let mut files: Vec<_> = std::fs::read_dir(examples_dir())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|e| e == "csv"))
-        .collect();
-    files.sort();
-    let out = bin(dir).args(["--db", &db, "import"]).args(&files).output().unwrap();
+    let out = bin(dir).args(["--db", &db, "import"]).args(example_csv_files()).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     db
 }
