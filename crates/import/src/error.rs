@@ -194,7 +194,14 @@ fn rejected_text(file: &str, errors: &[CellError], more: usize) -> String {
         let s = if more == 1 { "" } else { "s" };
         out.push_str(&format!("... and {more} more error{s}\n"));
     }
-    out.push_str(&format!("nothing was imported from {file}; fix the rows above and import again"));
+    // A refusal of the whole file (no cell named: which channel it belongs to, where it was cut off) has no rows
+    // to fix: the line above says what to do instead.
+    let todo = if errors.iter().all(|e| e.column.is_none()) {
+        "do what the line above says and import again"
+    } else {
+        "fix the rows above and import again"
+    };
+    out.push_str(&format!("nothing was imported from {file}; {todo}"));
     out
 }
 
@@ -248,6 +255,18 @@ mod tests {
         assert_eq!(lines[2], "f.csv:4:x: bad");
         assert_eq!(lines[3], "... and 37 more errors");
         assert_eq!(lines[4], "nothing was imported from f.csv; fix the rows above and import again");
+    }
+
+    #[test]
+    fn a_refusal_of_the_whole_file_asks_for_no_row_fixes() {
+        let mut sink = ErrorSink::new(3);
+        sink.report("o.csv", None, 1, None, "the file does not name its x account", Some("use --channel KEY".into()));
+        let (errors, more, _) = sink.into_parts();
+        let text = ImportError::Rejected { file: "o.csv".into(), errors, more }.to_string();
+        assert_eq!(
+            text.lines().last(),
+            Some("nothing was imported from o.csv; do what the line above says and import again")
+        );
     }
 
     #[test]
