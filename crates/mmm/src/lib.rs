@@ -1,0 +1,32 @@
+//! The marketing mix model (MMM) of socialledger: what each channel causes over time, read from the whole mix
+//! (spend, staff hours, posts, activity volumes) against an outcome (pipeline, revenue, deals), including work
+//! that never produces a click.
+//!
+//! The model, in the scaled space of PyMC-Marketing (target divided by its maximum, each channel's input by
+//! its maximum):
+//!
+//! ```text
+//! y_t = intercept + trend * t/(n-1) + Σ_k fourier_k(t) + Σ_c gamma_c z_c,t
+//!       + Σ_m beta_m * saturation_m(adstock_m(x_m))_t + eps_t,   eps ~ Normal(0, sigma)
+//! ```
+//!
+//! with `beta_m >= 0` (a channel never destroys outcome). Adstock is geometric (normalised weights over a
+//! maximum lag) or Weibull; saturation is logistic (PyMC-Marketing's `(1 - e^{-λx}) / (1 + e^{-λx})`) or Hill.
+//! Priors are stated in [`priors`] and docs/mmm.md.
+//!
+//! Modules: [`panel`] (the data a fit reads), [`transform`] (adstock and saturation with their derivatives),
+//! [`priors`], [`spec`] (which transforms, how much seasonality), [`design`] (scaling and the fixed columns).
+
+pub mod design;
+pub mod error;
+pub mod model;
+pub mod panel;
+pub mod priors;
+pub mod spec;
+pub mod transform;
+
+pub use error::MmmError;
+pub use model::{Model, Params};
+pub use panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
+pub use priors::{Prior, Priors};
+pub use spec::{AdstockKind, ModelSpec, SaturationKind};

@@ -1,0 +1,381 @@
+//! The model as a log posterior: its parameters in natural and unconstrained form, the mean, and the log
+//! density with its exact gradient (shared by the Laplace intervals and the NUTS sampler).
+//!
+//! Unconstrained vector `z` (the sampler's space), in this order:
+//! `[fixed coefficients (real) | per channel: ln beta, adstock params, saturation params | ln sigma]`, where
+//! a parameter on (0, 1) enters as its logit and a positive one as its logarithm. The log density in `z`
+//! includes the log Jacobian of those transforms.
+
+use crate::design::{Design, FixedKind};
+use crate::panel::Panel;
+use crate::priors::{ChannelPriors, Prior, Priors, Support};
+use crate::spec::ModelSpec;
+use crate::transform::{adstock_weights, convolve, saturation};
+use crate::MmmError;
+
+/// A fit's model: the scaled design, the structure and the resolved priors.
+#[derive(Clone, Debug)]
+pub struct Model {
+    pub spec: ModelSpec,
+    pub design: Design,
+    /// Prior of each fixed column, in `design.fixed` order.
+    pub fixed_priors: Vec<Prior>,
+    pub channel_priors: Vec<ChannelPriors>,
+    pub sigma_prior: Prior,
+    /// Channel keys, in panel order.
+    pub keys: Vec<String>,
+}
+
+/// The parameters in natural (scaled-space) units.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Params {
+    pub fixed: Vec<f64>,
+    pub beta: Vec<f64>,
+    pub adstock: Vec<Vec<f64>>,
+    pub saturation: Vec<Vec<f64>>,
+    pub sigma: f64,
+}
+
+impl Model {
+    pub fn new(panel: &Panel, spec: &ModelSpec, priors: &Priors) -> Result<Model, MmmError> {
+        priors.validate()?;
+        let design = Design::new(panel, spec)?;
+        let fixed_priors = design
+            .fixed
+            .iter()
+            .map(|c| match c.kind {
+                FixedKind::Intercept => priors.intercept,
+                FixedKind::Trend => priors.trend,
+                FixedKind::Fourier => priors.fourier,
+                FixedKind::Control => priors.control,
+            })
+            .collect();
+        let total_cost: f64 = panel.channels.iter().map(|c| c.cost.iter().sum::<f64>()).sum();
+        let channel_priors = panel
+            .channels
+            .iter()
+            .map(|c| {
+                let share = (total_cost > 0.0).then(|| c.cost.iter().sum::<f64>() / total_cost);
+                priors.for_channel(&c.key, share, spec.adstock, spec.saturation)
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Model {
+            spec: spec.clone(),
+            design,
+            fixed_priors,
+            channel_priors,
+            sigma_prior: priors.sigma,
+            keys: panel.channels.iter().map(|c| c.key.clone()).collect(),
+        })
+    }
+
+    pub fn n_fixed(&self) -> usize {
+        self.design.fixed.len()
+    }
+
+    pub fn n_channels(&self) -> usize {
+        self.design.n_channels()
+    }
+
+    /// Parameters per channel in `z`: beta, adstock, saturation.
+    pub fn per_channel(&self) -> usize {
+        1 + self.spec.adstock.n_params() + self.spec.saturation.n_params()
+    }
+
+    /// Length of `z`.
+    pub fn dim(&self) -> usize {
+        self.n_fixed() + self.n_channels() * self.per_channel() + 1
+    }
+
+    /// Index in `z` of channel `m`'s first parameter (ln beta).
+    pub fn channel_offset(&self, m: usize) -> usize {
+        self.n_fixed() + m * self.per_channel()
+    }
+
+    /// Saturated adstock of channel `m` (before beta), per period.
+    pub fn channel_feature(&self, m: usize, adstock: &[f64], sat: &[f64]) -> Vec<f64> {
+        let w = adstock_weights(self.spec.adstock, adstock, self.spec.l_max);
+        let mut a = vec![0.0; self.design.n];
+        convolve(&self.design.x[m], &w.w, &mut a);
+        a.iter().map(|&v| saturation(self.spec.saturation, sat, v).f).collect()
+    }
+
+    /// The mean per period in scaled space.
+    pub fn mean(&self, p: &Params) -> Vec<f64> {
+        let n = self.design.n;
+        let mut mu = vec![0.0; n];
+        for (c, &b) in self.design.fixed.iter().zip(&p.fixed) {
+            for t in 0..n {
+                mu[t] += b * c.values[t];
+            }
+        }
+        for m in 0..self.n_channels() {
+            let f = self.channel_feature(m, &p.adstock[m], &p.saturation[m]);
+            for t in 0..n {
+                mu[t] += p.beta[m] * f[t];
+            }
+        }
+        mu
+    }
+
+    fn channel_param_priors(&self, m: usize) -> impl Iterator<Item = &Prior> {
+        let cp = &self.channel_priors[m];
+        cp.adstock.iter().chain(&cp.saturation)
+    }
+
+    /// Natural parameters from `z`.
+    pub fn params(&self, z: &[f64]) -> Params {
+        let nf = self.n_fixed();
+        let na = self.spec.adstock.n_params();
+        let mut p = Params {
+            fixed: z[..nf].to_vec(),
+            beta: Vec::new(),
+            adstock: Vec::new(),
+            saturation: Vec::new(),
+            sigma: z[self.dim() - 1].exp(),
+        };
+        for m in 0..self.n_channels() {
+            let o = self.channel_offset(m);
+            p.beta.push(z[o].exp());
+            let rest: Vec<f64> = self
+                .channel_param_priors(m)
+                .enumerate()
+                .map(|(i, pr)| to_natural(pr.support(), z[o + 1 + i]))
+                .collect();
+            p.adstock.push(rest[..na].to_vec());
+            p.saturation.push(rest[na..].to_vec());
+        }
+        p
+    }
+
+    /// `z` from natural parameters (betas of exactly 0 are moved to a tiny positive value: ln 0 is not a number).
+    pub fn unconstrained(&self, p: &Params) -> Vec<f64> {
+        let mut z = p.fixed.clone();
+        for m in 0..self.n_channels() {
+            z.push(p.beta[m].max(1e-9).ln());
+            let vals: Vec<f64> = p.adstock[m].iter().chain(&p.saturation[m]).copied().collect();
+            for (pr, v) in self.channel_param_priors(m).zip(vals) {
+                z.push(to_unconstrained(pr.support(), v));
+            }
+        }
+        z.push(p.sigma.ln());
+        z
+    }
+
+    /// Log posterior density at `z` (up to a constant, Jacobian included) and its gradient into `grad`.
+    pub fn logp_grad(&self, z: &[f64], grad: &mut [f64]) -> f64 {
+        let d = &self.design;
+        let n = d.n;
+        let nf = self.n_fixed();
+        let na = self.spec.adstock.n_params();
+        let ns = self.spec.saturation.n_params();
+        grad.iter_mut().for_each(|g| *g = 0.0);
+        let p = self.params(z);
+        // Mean and, per channel, what the gradient needs.
+        let mut mu = vec![0.0; n];
+        for (c, &b) in d.fixed.iter().zip(&p.fixed) {
+            for t in 0..n {
+                mu[t] += b * c.values[t];
+            }
+        }
+        struct ChannelWork {
+            f: Vec<f64>,
+            df_dz: Vec<f64>,
+            df_dp: Vec<[f64; 2]>,
+            da: Vec<Vec<f64>>,
+        }
+        let mut work = Vec::with_capacity(self.n_channels());
+        for m in 0..self.n_channels() {
+            let w = adstock_weights(self.spec.adstock, &p.adstock[m], self.spec.l_max);
+            let mut a = vec![0.0; n];
+            convolve(&d.x[m], &w.w, &mut a);
+            let da: Vec<Vec<f64>> =
+                w.dw.iter()
+                    .map(|dw| {
+                        let mut out = vec![0.0; n];
+                        convolve(&d.x[m], dw, &mut out);
+                        out
+                    })
+                    .collect();
+            let mut f = Vec::with_capacity(n);
+            let mut df_dz = Vec::with_capacity(n);
+            let mut df_dp = Vec::with_capacity(n);
+            for &v in &a {
+                let s = saturation(self.spec.saturation, &p.saturation[m], v);
+                f.push(s.f);
+                df_dz.push(s.df_dz);
+                df_dp.push(s.df_dp);
+            }
+            for t in 0..n {
+                mu[t] += p.beta[m] * f[t];
+            }
+            work.push(ChannelWork { f, df_dz, df_dp, da });
+        }
+        let s2 = p.sigma * p.sigma;
+        let mut sse = 0.0;
+        let r: Vec<f64> = (0..n)
+            .map(|t| {
+                let r = d.y[t] - mu[t];
+                sse += r * r;
+                r / s2
+            })
+            .collect();
+        let mut lp = -(n as f64) * p.sigma.ln() - 0.5 * sse / s2;
+        // Fixed coefficients.
+        for (j, c) in d.fixed.iter().enumerate() {
+            let g: f64 = c.values.iter().zip(&r).map(|(a, b)| a * b).sum();
+            lp += self.fixed_priors[j].logpdf(p.fixed[j]);
+            grad[j] = g + self.fixed_priors[j].dlogpdf(p.fixed[j]);
+        }
+        // Channels.
+        for (m, wk) in work.iter().enumerate() {
+            let o = self.channel_offset(m);
+            let beta = p.beta[m];
+            let cp = &self.channel_priors[m];
+            // ln beta: d/dz = beta * dL/dbeta + 1 (Jacobian).
+            let dl_dbeta: f64 = wk.f.iter().zip(&r).map(|(a, b)| a * b).sum();
+            lp += cp.beta.logpdf(beta) + z[o];
+            grad[o] = beta * (dl_dbeta + cp.beta.dlogpdf(beta)) + 1.0;
+            for k in 0..na {
+                let dl: f64 = (0..n).map(|t| r[t] * beta * wk.df_dz[t] * wk.da[k][t]).sum();
+                let (v, pr) = (p.adstock[m][k], &cp.adstock[k]);
+                let (lj, dv_dz, dlj) = jacobian(pr.support(), z[o + 1 + k]);
+                lp += pr.logpdf(v) + lj;
+                grad[o + 1 + k] = (dl + pr.dlogpdf(v)) * dv_dz + dlj;
+            }
+            for k in 0..ns {
+                let dl: f64 = (0..n).map(|t| r[t] * beta * wk.df_dp[t][k]).sum();
+                let (v, pr) = (p.saturation[m][k], &cp.saturation[k]);
+                let i = o + 1 + na + k;
+                let (lj, dv_dz, dlj) = jacobian(pr.support(), z[i]);
+                lp += pr.logpdf(v) + lj;
+                grad[i] = (dl + pr.dlogpdf(v)) * dv_dz + dlj;
+            }
+        }
+        // ln sigma.
+        let last = self.dim() - 1;
+        lp += self.sigma_prior.logpdf(p.sigma) + z[last];
+        grad[last] = -(n as f64) + sse / s2 + self.sigma_prior.dlogpdf(p.sigma) * p.sigma + 1.0;
+        if lp.is_finite() {
+            lp
+        } else {
+            f64::NEG_INFINITY
+        }
+    }
+
+    /// Log posterior without the gradient.
+    pub fn logp(&self, z: &[f64]) -> f64 {
+        let mut g = vec![0.0; z.len()];
+        self.logp_grad(z, &mut g)
+    }
+}
+
+fn to_natural(s: Support, z: f64) -> f64 {
+    match s {
+        Support::Real => z,
+        Support::Positive => z.exp(),
+        Support::Unit => 1.0 / (1.0 + (-z).exp()),
+    }
+}
+
+fn to_unconstrained(s: Support, v: f64) -> f64 {
+    match s {
+        Support::Real => v,
+        Support::Positive => v.max(1e-12).ln(),
+        Support::Unit => {
+            let v = v.clamp(1e-9, 1.0 - 1e-9);
+            (v / (1.0 - v)).ln()
+        }
+    }
+}
+
+/// Log Jacobian, d natural / d z, and d log Jacobian / d z of the transform of `support` at `z`.
+fn jacobian(s: Support, z: f64) -> (f64, f64, f64) {
+    match s {
+        Support::Real => (0.0, 1.0, 0.0),
+        Support::Positive => {
+            let v = z.exp();
+            (z, v, 1.0)
+        }
+        Support::Unit => {
+            let p = 1.0 / (1.0 + (-z).exp());
+            let q = 1.0 - p;
+            (p.ln() + q.ln(), p * q, q - p)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries};
+    use crate::spec::{AdstockKind, SaturationKind};
+    use chrono::NaiveDate;
+
+    fn panel() -> Panel {
+        let n = 60;
+        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+        let dates = (0..n).map(|t| start + chrono::Duration::days(7 * t as i64)).collect();
+        let x1: Vec<f64> = (0..n).map(|t| ((t * 37 % 11) as f64) / 3.0).collect();
+        let x2: Vec<f64> = (0..n).map(|t| if t % 9 < 2 { 5.0 + t as f64 / 10.0 } else { 0.0 }).collect();
+        let target = (0..n).map(|t| 100.0 + 3.0 * x1[t] + 2.0 * x2[t] + (t % 5) as f64).collect();
+        let media = |key: &str, v: Vec<f64>| MediaSeries {
+            key: key.into(),
+            name: key.into(),
+            input: InputKind::Spend,
+            group: ChannelGroup::Paid,
+            cost: v.clone(),
+            values: v,
+        };
+        Panel {
+            frequency: Frequency::Weekly,
+            dates,
+            target_name: "y".into(),
+            target,
+            currency: String::new(),
+            channels: vec![media("a", x1), media("b", x2)],
+            controls: vec![ControlSeries { name: "ev".into(), values: (0..n).map(|t| f64::from(t == 20)).collect() }],
+        }
+    }
+
+    #[test]
+    fn gradient_matches_finite_differences_for_every_transform() {
+        for adstock in [AdstockKind::Geometric, AdstockKind::WeibullPdf, AdstockKind::WeibullCdf] {
+            for sat in [SaturationKind::Logistic, SaturationKind::Hill] {
+                let spec = ModelSpec { adstock, saturation: sat, ..ModelSpec::default_for(Frequency::Weekly) };
+                let model = Model::new(
+                    &panel(),
+                    &spec,
+                    &Priors { fourier: Prior::Normal { mu: 0.0, sigma: 0.3 }, ..Priors::default() },
+                )
+                .unwrap();
+                let z: Vec<f64> = (0..model.dim()).map(|i| 0.3 * ((i * 7 % 5) as f64 - 2.0) / 2.0 - 0.2).collect();
+                let mut g = vec![0.0; z.len()];
+                let lp = model.logp_grad(&z, &mut g);
+                assert!(lp.is_finite());
+                for i in 0..z.len() {
+                    let h = 1e-6;
+                    let (mut up, mut dn) = (z.clone(), z.clone());
+                    up[i] += h;
+                    dn[i] -= h;
+                    let fd = (model.logp(&up) - model.logp(&dn)) / (2.0 * h);
+                    assert!(
+                        (g[i] - fd).abs() < 1e-4 * (1.0 + fd.abs()),
+                        "{adstock:?}/{sat:?} z[{i}]: {} vs {fd}",
+                        g[i]
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn natural_and_unconstrained_round_trip() {
+        let model = Model::new(&panel(), &ModelSpec::default_for(Frequency::Weekly), &Priors::default()).unwrap();
+        let z: Vec<f64> = (0..model.dim()).map(|i| (i as f64 - 4.0) / 5.0).collect();
+        let back = model.unconstrained(&model.params(&z));
+        for (a, b) in z.iter().zip(&back) {
+            assert!((a - b).abs() < 1e-9);
+        }
+    }
+}
