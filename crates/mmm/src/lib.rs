@@ -19,9 +19,11 @@
 
 pub mod design;
 pub mod error;
+pub mod fit;
 pub mod model;
 pub mod panel;
 pub mod priors;
+pub mod qp;
 pub mod spec;
 pub mod transform;
 

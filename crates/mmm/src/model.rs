@@ -166,7 +166,6 @@ impl Model {
     pub fn logp_grad(&self, z: &[f64], grad: &mut [f64]) -> f64 {
         let d = &self.design;
         let n = d.n;
-        let nf = self.n_fixed();
         let na = self.spec.adstock.n_params();
         let ns = self.spec.saturation.n_params();
         grad.iter_mut().for_each(|g| *g = 0.0);
@@ -270,7 +269,7 @@ impl Model {
     }
 }
 
-fn to_natural(s: Support, z: f64) -> f64 {
+pub(crate) fn to_natural(s: Support, z: f64) -> f64 {
     match s {
         Support::Real => z,
         Support::Positive => z.exp(),
@@ -278,7 +277,7 @@ fn to_natural(s: Support, z: f64) -> f64 {
     }
 }
 
-fn to_unconstrained(s: Support, v: f64) -> f64 {
+pub(crate) fn to_unconstrained(s: Support, v: f64) -> f64 {
     match s {
         Support::Real => v,
         Support::Positive => v.max(1e-12).ln(),
@@ -290,7 +289,7 @@ fn to_unconstrained(s: Support, v: f64) -> f64 {
 }
 
 /// Log Jacobian, d natural / d z, and d log Jacobian / d z of the transform of `support` at `z`.
-fn jacobian(s: Support, z: f64) -> (f64, f64, f64) {
+pub(crate) fn jacobian(s: Support, z: f64) -> (f64, f64, f64) {
     match s {
         Support::Real => (0.0, 1.0, 0.0),
         Support::Positive => {

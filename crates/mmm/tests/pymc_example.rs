@@ -1,0 +1,71 @@
+//! The fast fit on PyMC-Marketing's example data, whose generating parameters are known (data/mmm/README.md).
+
+use chrono::NaiveDate;
+use socialledger_mmm::fit::{map, SearchSettings};
+use socialledger_mmm::{
+    ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Model, ModelSpec, Panel, Priors,
+};
+use std::path::PathBuf;
+
+fn repo_file(rel: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+}
+
+pub fn example_panel() -> Panel {
+    let mut rdr = csv::Reader::from_path(repo_file("data/mmm/mmm_example.csv")).unwrap();
+    let headers = rdr.headers().unwrap().clone();
+    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (mut dates, mut y, mut x1, mut x2, mut e1, mut e2) = (vec![], vec![], vec![], vec![], vec![], vec![]);
+    for rec in rdr.records() {
+        let r = rec.unwrap();
+        dates.push(NaiveDate::parse_from_str(&r[col("date_week")], "%Y-%m-%d").unwrap());
+        let num = |c: &str| r[col(c)].parse::<f64>().unwrap();
+        y.push(num("y"));
+        x1.push(num("x1"));
+        x2.push(num("x2"));
+        e1.push(num("event_1"));
+        e2.push(num("event_2"));
+    }
+    let media = |key: &str, v: Vec<f64>| MediaSeries {
+        key: key.into(),
+        name: key.into(),
+        input: InputKind::Column,
+        group: ChannelGroup::Paid,
+        cost: v.clone(),
+        values: v,
+    };
+    Panel {
+        frequency: Frequency::Weekly,
+        dates,
+        target_name: "y".into(),
+        target: y,
+        currency: String::new(),
+        channels: vec![media("x1", x1), media("x2", x2)],
+        controls: vec![
+            ControlSeries { name: "event_1".into(), values: e1 },
+            ControlSeries { name: "event_2".into(), values: e2 },
+        ],
+    }
+}
+
+#[test]
+fn map_recovers_the_example_truth() {
+    let panel = example_panel();
+    let priors =
+        Priors::from_toml_str(&std::fs::read_to_string(repo_file("data/mmm/pymc_example_priors.toml")).unwrap())
+            .unwrap();
+    let model = Model::new(&panel, &ModelSpec::default_for(Frequency::Weekly), &priors).unwrap();
+    let mode = map(&model, &SearchSettings::default()).unwrap();
+    let p = &mode.params;
+    let contrib: Vec<f64> = (0..2)
+        .map(|m| {
+            model.channel_feature(m, &p.adstock[m], &p.saturation[m]).iter().sum::<f64>()
+                * p.beta[m]
+                * model.design.y_scale
+        })
+        .collect();
+    let total: f64 = contrib.iter().sum();
+    let shares: Vec<f64> = contrib.iter().map(|c| c / total).collect();
+    eprintln!("mode: {:?}\nshares {:?} starts {}/{}", p, shares, mode.starts_at_best, mode.starts);
+    assert!((shares[0] - 0.8066).abs() < 0.005, "x1 share {}", shares[0]);
+}
