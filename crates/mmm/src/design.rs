@@ -8,7 +8,7 @@
 use crate::panel::Panel;
 use crate::spec::ModelSpec;
 use crate::MmmError;
-use chrono::Datelike;
+use chrono::{Datelike, NaiveDate};
 use serde::Serialize;
 
 /// What a fixed column is.
@@ -26,6 +26,8 @@ pub enum FixedKind {
 pub struct FixedColumn {
     pub name: String,
     pub kind: FixedKind,
+    /// For Fourier terms: the order and whether it is the cosine.
+    pub fourier: Option<(usize, bool)>,
     pub values: Vec<f64>,
     /// The raw control is `values * scale` (1 for intercept, trend and Fourier terms).
     pub scale: f64,
@@ -35,6 +37,9 @@ pub struct FixedColumn {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Design {
     pub n: usize,
+    /// First day of the first period, and the period length in days (for the trend's clock).
+    pub start: NaiveDate,
+    pub period_days: i64,
     /// Target / `y_scale`.
     pub y: Vec<f64>,
     /// Largest absolute target value.
@@ -68,6 +73,7 @@ impl Design {
         let mut fixed = vec![FixedColumn {
             name: "intercept".into(),
             kind: FixedKind::Intercept,
+            fourier: None,
             values: vec![1.0; n],
             scale: 1.0,
         }];
@@ -76,18 +82,21 @@ impl Design {
             fixed.push(FixedColumn {
                 name: "trend".into(),
                 kind: FixedKind::Trend,
+                fourier: None,
                 values: (0..n).map(|t| t as f64 / d).collect(),
                 scale: 1.0,
             });
         }
         for k in 1..=spec.fourier_order {
-            for (trig, name) in [(f64::sin as fn(f64) -> f64, "sin"), (f64::cos as fn(f64) -> f64, "cos")] {
-                let values = panel
-                    .dates
-                    .iter()
-                    .map(|d| trig(2.0 * std::f64::consts::PI * k as f64 * d.ordinal0() as f64 / 365.25))
-                    .collect();
-                fixed.push(FixedColumn { name: format!("{name}_{k}"), kind: FixedKind::Fourier, values, scale: 1.0 });
+            for (cosine, name) in [(false, "sin"), (true, "cos")] {
+                let values = panel.dates.iter().map(|&d| fourier(k, cosine, d)).collect();
+                fixed.push(FixedColumn {
+                    name: format!("{name}_{k}"),
+                    kind: FixedKind::Fourier,
+                    fourier: Some((k, cosine)),
+                    values,
+                    scale: 1.0,
+                });
             }
         }
         for c in &panel.controls {
@@ -98,14 +107,26 @@ impl Design {
             fixed.push(FixedColumn {
                 name: c.name.clone(),
                 kind: FixedKind::Control,
+                fourier: None,
                 values: c.values.iter().map(|v| v / m).collect(),
                 scale: m,
             });
         }
-        Ok(Design { n, y, y_scale, x, x_scale, fixed })
+        Ok(Design { n, start: panel.dates[0], period_days: panel.frequency.days(), y, y_scale, x, x_scale, fixed })
     }
 
     pub fn n_channels(&self) -> usize {
         self.x.len()
+    }
+}
+
+/// The `k`-th yearly Fourier term (sine, or cosine when `cosine`) at `date`: period 365.25 days, phase from
+/// the day of the year counted from 1 (as pandas and PyMC-Marketing count it), so every fit and every forecast uses the same seasonal clock.
+pub fn fourier(k: usize, cosine: bool, date: NaiveDate) -> f64 {
+    let x = 2.0 * std::f64::consts::PI * k as f64 * date.ordinal() as f64 / 365.25;
+    if cosine {
+        x.cos()
+    } else {
+        x.sin()
     }
 }

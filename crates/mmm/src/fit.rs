@@ -232,6 +232,10 @@ impl<'a> Profile<'a> {
     pub fn search(&self, settings: &SearchSettings) -> Result<Mode, MmmError> {
         let m = self.model.n_channels();
         let dim = self.dim();
+        if dim == 0 {
+            let inner = self.inner(&[])?;
+            return Ok(Mode { params: inner.params, objective: inner.objective, starts: 1, starts_at_best: 1 });
+        }
         let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
         let center: Vec<f64> = (0..m)
             .flat_map(|k| self.shape_priors(k).map(|p| to_unconstrained(p.support(), p.mean())).collect::<Vec<_>>())

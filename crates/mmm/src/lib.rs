@@ -17,18 +17,31 @@
 //! Modules: [`panel`] (the data a fit reads), [`transform`] (adstock and saturation with their derivatives),
 //! [`priors`], [`spec`] (which transforms, how much seasonality), [`design`] (scaling and the fixed columns).
 
+// Numeric loops index several series by the same period; iterator chains over four zipped slices read worse.
+#![allow(clippy::needless_range_loop)]
+
+pub mod analyze;
+pub mod cv;
 pub mod design;
 pub mod error;
 pub mod fit;
+pub mod gate;
+pub mod laplace;
 pub mod model;
 pub mod panel;
+pub mod predict;
 pub mod priors;
 pub mod qp;
+pub mod reading;
+pub mod result;
 pub mod spec;
 pub mod transform;
+pub mod whatif;
 
+pub use analyze::{fit_fast, FitOptions};
 pub use error::MmmError;
 pub use model::{Model, Params};
 pub use panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
 pub use priors::{Prior, Priors};
+pub use result::{ChannelResult, MmmResult, Reason, ReasonCode};
 pub use spec::{AdstockKind, ModelSpec, SaturationKind};

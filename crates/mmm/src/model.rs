@@ -38,6 +38,14 @@ pub struct Params {
 
 impl Model {
     pub fn new(panel: &Panel, spec: &ModelSpec, priors: &Priors) -> Result<Model, MmmError> {
+        if panel.channels.is_empty() {
+            return Err(MmmError::Panel("the panel has no channel: name at least one media column".into()));
+        }
+        Model::with_channels_optional(panel, spec, priors)
+    }
+
+    /// Like [`Model::new`], but a panel without channels is allowed (the baseline of the cross-validation).
+    pub fn with_channels_optional(panel: &Panel, spec: &ModelSpec, priors: &Priors) -> Result<Model, MmmError> {
         priors.validate()?;
         let design = Design::new(panel, spec)?;
         let fixed_priors = design

@@ -162,9 +162,6 @@ impl Panel {
                 self.target_name
             )));
         }
-        if self.channels.is_empty() {
-            return Err(MmmError::Panel("the panel has no channel: name at least one media column".into()));
-        }
         for c in &self.channels {
             if c.values.len() != n || c.cost.len() != n {
                 return Err(MmmError::Panel(format!(

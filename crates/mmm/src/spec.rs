@@ -20,6 +20,13 @@ pub enum AdstockKind {
 }
 
 impl AdstockKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdstockKind::Geometric => "geometric",
+            AdstockKind::WeibullPdf => "weibull-pdf",
+            AdstockKind::WeibullCdf => "weibull-cdf",
+        }
+    }
     pub fn n_params(self) -> usize {
         match self {
             AdstockKind::Geometric => 1,
@@ -45,6 +52,12 @@ pub enum SaturationKind {
 }
 
 impl SaturationKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SaturationKind::Logistic => "logistic",
+            SaturationKind::Hill => "hill",
+        }
+    }
     pub fn n_params(self) -> usize {
         match self {
             SaturationKind::Logistic => 1,

@@ -69,3 +69,29 @@ fn map_recovers_the_example_truth() {
     eprintln!("mode: {:?}\nshares {:?} starts {}/{}", p, shares, mode.starts_at_best, mode.starts);
     assert!((shares[0] - 0.8066).abs() < 0.005, "x1 share {}", shares[0]);
 }
+
+#[test]
+fn fast_fit_reports_the_truth_inside_its_intervals() {
+    let panel = example_panel();
+    let priors =
+        Priors::from_toml_str(&std::fs::read_to_string(repo_file("data/mmm/pymc_example_priors.toml")).unwrap())
+            .unwrap();
+    let opts = socialledger_mmm::FitOptions { priors, ..socialledger_mmm::FitOptions::new(&panel) };
+    let r = socialledger_mmm::fit_fast(&panel, &opts).unwrap();
+    let json = serde_json::to_string_pretty(
+        &serde_json::json!({"channels": r.channels, "fit": r.fit, "diagnostics": r.diagnostics, "reading": r.reading}),
+    )
+    .unwrap();
+    eprintln!("{json}");
+    let x1 = &r.channels[0];
+    assert!((x1.contribution_share - 0.8066).abs() < 0.005, "x1 share {}", x1.contribution_share);
+    assert!(x1.share_low < 0.8066 && 0.8066 < x1.share_high);
+    let truth = [(0.4, 3.9866), (0.2, 2.9831)];
+    for (c, (alpha, lam)) in r.channels.iter().zip(truth) {
+        let a = &c.adstock.params[0];
+        let l = &c.saturation.params[0];
+        assert!(a.low < alpha && alpha < a.high, "{} alpha {a:?}", c.channel);
+        assert!(l.low < lam && lam < l.high, "{} lam {l:?}", c.channel);
+    }
+    assert!(r.diagnostics.passed, "{:?}", r.diagnostics.checks);
+}
