@@ -84,6 +84,15 @@ pub enum Command {
                       How an export finds its channel: docs/sources.md, \"Channel identity\"."
     )]
     Channels(ChannelsArgs),
+    /// The marketing mix model: what each channel causes over time, with intervals, and where the history
+    /// cannot tell.
+    #[command(
+        after_help = "Examples:\n  socialledger mmm fit --csv data/mmm/mmm_example.csv --date date_week --target y \
+                      --media x1,x2 --controls event_1,event_2\n  socialledger mmm fit --csv panel.csv --date week \
+                      --target pipeline --media linkedin,newsletter --json\n\nThe model, its priors and how to read \
+                      it: docs/mmm.md."
+    )]
+    Mmm(MmmArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
@@ -245,4 +254,138 @@ pub struct AttributionArgs {
     pub level: f64,
     #[command(flatten)]
     pub analysis: AnalysisArgs,
+}
+
+/// `socialledger mmm ...`
+#[derive(Debug, Args)]
+pub struct MmmArgs {
+    #[command(subcommand)]
+    pub action: MmmAction,
+}
+
+/// What to ask the mix model.
+#[derive(Debug, Subcommand)]
+pub enum MmmAction {
+    /// Fit the model: contribution, share, ROI and marginal ROI per channel with intervals, fit quality and the
+    /// checks that say whether the history can tell each channel's effect.
+    #[command(
+        after_help = "Examples:\n  socialledger mmm fit --csv data/mmm/mmm_example.csv --date date_week --target y \
+                            --media x1,x2 --controls event_1,event_2 --priors data/mmm/pymc_example_priors.toml\n  \
+                            socialledger mmm fit --csv panel.csv --date week --target pipeline --media a,b --json"
+    )]
+    Fit(MmmFitArgs),
+    /// What the last months would have lost without one channel, with its interval, beside the cost saved.
+    #[command(after_help = "Example:\n  socialledger mmm counterfactual --without x2 --csv data/mmm/mmm_example.csv \
+                            --target y --media x1,x2 --controls event_1,event_2 --json")]
+    Counterfactual(MmmCounterfactualArgs),
+    /// Plan the next quarter: money and staff hours across channels under a total and per-channel bounds,
+    /// carry-over included, each move explained.
+    #[command(
+        after_help = "Examples:\n  socialledger mmm allocate --budget 120000 --hours 900 --csv panel.csv --target \
+                            pipeline --media linkedin,ads\n  socialledger mmm allocate --max ads=50000 --min linkedin=200 \
+                            --csv panel.csv --target pipeline --media linkedin,ads --json"
+    )]
+    Allocate(MmmAllocateArgs),
+}
+
+/// `mmm counterfactual`
+#[derive(Debug, Args)]
+pub struct MmmCounterfactualArgs {
+    /// The channel switched off (its key).
+    #[arg(long, value_name = "CHANNEL")]
+    pub without: String,
+    /// How many of the last periods it is switched off in (default: a year).
+    #[arg(long, value_name = "N")]
+    pub periods: Option<usize>,
+    #[command(flatten)]
+    pub fit: MmmFitArgs,
+}
+
+/// `mmm allocate`
+#[derive(Debug, Args)]
+pub struct MmmAllocateArgs {
+    /// Money over the horizon for the channels that enter by spend (default: what they cost in the last
+    /// horizon).
+    #[arg(long, value_name = "AMOUNT")]
+    pub budget: Option<f64>,
+    /// Staff hours over the horizon for the channels that enter by hours (default: the last horizon's hours).
+    #[arg(long, value_name = "H")]
+    pub hours: Option<f64>,
+    /// The period planned: next-quarter (13 weeks or 91 days), next-month, next-half-year.
+    #[arg(long, default_value = "next-quarter")]
+    pub period: String,
+    /// A channel's minimum over the horizon, as KEY=AMOUNT (money or hours); repeat for several.
+    #[arg(long = "min", value_name = "KEY=AMOUNT")]
+    pub min: Vec<String>,
+    /// A channel's maximum over the horizon, as KEY=AMOUNT; repeat for several.
+    #[arg(long = "max", value_name = "KEY=AMOUNT")]
+    pub max: Vec<String>,
+    #[command(flatten)]
+    pub fit: MmmFitArgs,
+}
+
+/// Where the panel comes from and how the model is set up.
+#[derive(Debug, Args)]
+pub struct MmmFitArgs {
+    /// Read the panel from a CSV (or workbook) prepared elsewhere: one row per week or day.
+    #[arg(long, value_name = "FILE")]
+    pub csv: Option<PathBuf>,
+    /// The CSV's date column (first day of each period, YYYY-MM-DD).
+    #[arg(long, value_name = "COL", default_value = "date_week")]
+    pub date: String,
+    /// The outcome: a CSV column name.
+    #[arg(long, value_name = "COL")]
+    pub target: Option<String>,
+    /// The CSV's channel columns, comma-separated (their values are taken as spend).
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    pub media: Vec<String>,
+    /// The CSV's control columns (events, price changes), comma-separated.
+    #[arg(long, value_name = "COLS", value_delimiter = ',')]
+    pub controls: Vec<String>,
+    /// Priors in a TOML file (docs/mmm.md lists the keys and defaults).
+    #[arg(long, value_name = "FILE")]
+    pub priors: Option<PathBuf>,
+    /// Probability of every interval (0.9 = 90 %).
+    #[arg(long, default_value_t = 0.9)]
+    pub level: f64,
+    /// Carry-over: geometric (PyMC-Marketing's), weibull-pdf (delayed peak) or weibull-cdf.
+    #[arg(long, value_enum, default_value = "geometric")]
+    pub adstock: AdstockArg,
+    /// Longest carry-over in periods (default 8 weeks, 28 days).
+    #[arg(long, value_name = "N")]
+    pub l_max: Option<usize>,
+    /// Diminishing returns: logistic (PyMC-Marketing's) or hill.
+    #[arg(long, value_enum, default_value = "logistic")]
+    pub saturation: SaturationArg,
+    /// Pairs of yearly Fourier terms for seasonality (0 = none).
+    #[arg(long, default_value_t = 2)]
+    pub fourier: usize,
+    /// Leave out the linear trend.
+    #[arg(long)]
+    pub no_trend: bool,
+    /// Money value of one unit of the target, for ROI (1 for a CSV: the target is taken as money).
+    #[arg(long, value_name = "X", default_value_t = 1.0)]
+    pub value_per_unit: f64,
+    /// Draws behind the intervals of the fast fit.
+    #[arg(long, default_value_t = 1000)]
+    pub draws: usize,
+    /// Seed of the search and the draws: the same seed gives the same result.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
+    /// Skip the time-series cross-validation (faster; the out-of-sample check is then not made).
+    #[arg(long)]
+    pub no_cv: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum AdstockArg {
+    Geometric,
+    WeibullPdf,
+    WeibullCdf,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SaturationArg {
+    Logistic,
+    Hill,
 }

@@ -11,6 +11,7 @@ pub mod detect;
 pub mod error;
 pub mod formats;
 pub mod options;
+pub mod panel_csv;
 pub mod parse;
 pub mod paths;
 pub mod read;

@@ -54,8 +54,23 @@ pub fn inputs_of(panel: &Panel) -> Inputs {
     }
 }
 
+/// A fit with what produced its figures: the model, the point estimate and the draws behind the intervals
+/// (the counterfactual and the allocator ask the same draws their questions).
+#[derive(Clone, Debug)]
+pub struct Fitted {
+    pub model: Model,
+    pub point: Params,
+    pub draws: Draws,
+    pub result: MmmResult,
+}
+
 /// The fast fit: MAP, then Laplace draws with importance weights.
 pub fn fit_fast(panel: &Panel, opts: &FitOptions) -> Result<MmmResult, MmmError> {
+    fit_fast_full(panel, opts).map(|f| f.result)
+}
+
+/// [`fit_fast`], keeping the model and the draws.
+pub fn fit_fast_full(panel: &Panel, opts: &FitOptions) -> Result<Fitted, MmmError> {
     let started = Instant::now();
     let model = Model::new(panel, &opts.spec, &opts.priors)?;
     let mode = Profile::new(&model).search(&opts.search)?;
@@ -99,7 +114,8 @@ pub fn fit_fast(panel: &Panel, opts: &FitOptions) -> Result<MmmResult, MmmError>
             )
         },
     });
-    summarize(&model, panel, &mode.params, &draws, diag, opts, started)
+    let result = summarize(&model, panel, &mode.params, &draws, diag, opts, started)?;
+    Ok(Fitted { model, point: mode.params, draws, result })
 }
 
 /// Builds the result from a point estimate and weighted draws (shared by the fast fit and NUTS).

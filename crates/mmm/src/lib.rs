@@ -20,7 +20,9 @@
 // Numeric loops index several series by the same period; iterator chains over four zipped slices read worse.
 #![allow(clippy::needless_range_loop)]
 
+pub mod allocate;
 pub mod analyze;
+pub mod counterfactual;
 pub mod cv;
 pub mod design;
 pub mod error;
@@ -38,7 +40,7 @@ pub mod spec;
 pub mod transform;
 pub mod whatif;
 
-pub use analyze::{fit_fast, FitOptions};
+pub use analyze::{fit_fast, fit_fast_full, FitOptions, Fitted};
 pub use error::MmmError;
 pub use model::{Model, Params};
 pub use panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};

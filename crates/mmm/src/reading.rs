@@ -7,13 +7,13 @@ fn pct(v: f64) -> String {
     format!("{:.0} %", 100.0 * v)
 }
 
-/// ROI as a signed percentage below 10x and as a multiple of the cost from there on ("12.6x"), the rule the
-/// report's ROI table follows (crates/report/src/figures.rs).
+/// ROI as a signed percentage below 10 (1,000 %) and as a multiple from there on (ROI 12.6 -> "12.6x"), the
+/// rule the report's ROI table follows (crates/report/src/figures.rs).
 fn signed_pct(v: f64) -> String {
     if v.abs() < 10.0 {
         format!("{:+.0} %", 100.0 * v)
     } else {
-        format!("{:.1}x", 1.0 + v)
+        format!("{:.1}x", v)
     }
 }
 

@@ -95,3 +95,45 @@ fn fast_fit_reports_the_truth_inside_its_intervals() {
     }
     assert!(r.diagnostics.passed, "{:?}", r.diagnostics.checks);
 }
+
+#[test]
+fn the_allocator_keeps_the_budget_and_never_plans_worse_than_today() {
+    use socialledger_mmm::allocate::{allocate, AllocateRequest};
+    let panel = example_panel();
+    let priors =
+        Priors::from_toml_str(&std::fs::read_to_string(repo_file("data/mmm/pymc_example_priors.toml")).unwrap())
+            .unwrap();
+    let opts = socialledger_mmm::FitOptions {
+        priors,
+        cross_validate: false,
+        draws: 300,
+        ..socialledger_mmm::FitOptions::new(&panel)
+    };
+    let f = socialledger_mmm::fit_fast_full(&panel, &opts).unwrap();
+    let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
+    let a = allocate(&f.model, &panel, &f.point, &f.draws, 0.9, &req).unwrap();
+    let spent: f64 = a.channels.iter().map(|c| c.proposed).sum();
+    assert!((spent - a.budget).abs() < 1e-6 * a.budget, "{spent} vs {}", a.budget);
+    assert!(a.gain.value >= -1e-9, "{:?}", a.gain);
+    assert!(a.proposed_total.value >= a.current_total.value - 1e-9);
+    // At the optimum the marginal returns of channels strictly inside their bounds are equal (within a step).
+    let inside: Vec<_> = a.channels.iter().filter(|c| c.proposed > c.min + 1e-6 && c.proposed < c.max - 1e-6).collect();
+    if inside.len() == 2 {
+        let (x, y) = (inside[0].marginal_proposed, inside[1].marginal_proposed);
+        assert!((x - y).abs() < 0.05 * x.abs().max(y.abs()), "{x} vs {y}");
+    }
+    // Bounds hold.
+    let mut bounds = std::collections::BTreeMap::new();
+    bounds.insert("x2".to_string(), (Some(a.budget * 0.5), None));
+    let b = allocate(
+        &f.model,
+        &panel,
+        &f.point,
+        &f.draws,
+        0.9,
+        &AllocateRequest { horizon: 13, bounds, ..AllocateRequest::default() },
+    )
+    .unwrap();
+    assert!(b.channels[1].proposed >= a.budget * 0.5 - 1e-9);
+    eprintln!("{}", serde_json::to_string_pretty(&a).unwrap());
+}

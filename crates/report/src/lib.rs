@@ -16,6 +16,7 @@ pub mod error;
 pub mod figures;
 pub mod html;
 pub mod json;
+pub mod mmm_text;
 pub mod models;
 pub mod period;
 pub mod readings;

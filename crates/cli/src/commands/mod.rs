@@ -7,6 +7,7 @@ mod demo;
 mod formats;
 mod import;
 mod imports;
+mod mmm;
 mod report;
 
 use crate::args::{Cli, Command};
@@ -20,6 +21,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&cli, args).await,
         Command::Attribution(args) => attribution::run(&cli, args).await,
         Command::Channels(args) => channels::run(&cli, args).await,
+        Command::Mmm(args) => mmm::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

@@ -1,0 +1,159 @@
+//! `socialledger mmm`: the marketing mix model. The panel comes from a CSV prepared elsewhere (or, with `mmm
+//! panel`, from the database); the fit and every figure are computed in crates/mmm, the text in crates/report.
+
+use crate::args::{
+    AdstockArg, Cli, MmmAction, MmmAllocateArgs, MmmArgs, MmmCounterfactualArgs, MmmFitArgs, SaturationArg,
+};
+use crate::output;
+use anyhow::Context;
+use socialledger_mmm::allocate::{allocate, AllocateRequest};
+use socialledger_mmm::{
+    fit_fast, fit_fast_full, AdstockKind, FitOptions, Frequency, ModelSpec, Panel, Priors, SaturationKind,
+};
+use std::collections::BTreeMap;
+use std::process::ExitCode;
+
+pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
+    match &args.action {
+        MmmAction::Fit(fit) => run_fit(cli, fit).await,
+        MmmAction::Counterfactual(args) => run_counterfactual(cli, args).await,
+        MmmAction::Allocate(args) => run_allocate(cli, args).await,
+    }
+}
+
+async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::Result<ExitCode> {
+    let panel = load_panel(&args.fit)?;
+    let mut opts = options(&panel, &args.fit)?;
+    opts.cross_validate = false;
+    let fitted = fit_fast_full(&panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let periods = args.periods.unwrap_or(opts.counterfactual_periods);
+    let cf = socialledger_mmm::counterfactual::without(&fitted, &panel, &args.without, periods)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if cli.json {
+        output::print_json(&cf)?;
+    } else {
+        let lines = socialledger_report::mmm_text::counterfactual_text(&cf, &panel.currency, output::terminal_width());
+        output::print_text(&lines.join("\n"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitCode> {
+    let panel = load_panel(&args.fit)?;
+    let mut opts = options(&panel, &args.fit)?;
+    opts.cross_validate = false;
+    let per_week = match args.period.as_str() {
+        "next-quarter" => 13,
+        "next-month" => 4,
+        "next-half-year" => 26,
+        other => anyhow::bail!("--period {other}: use next-month, next-quarter or next-half-year"),
+    };
+    let horizon = if panel.frequency == Frequency::Weekly { per_week } else { per_week * 7 };
+    let mut bounds: BTreeMap<String, (Option<f64>, Option<f64>)> = BTreeMap::new();
+    for (list, is_min) in [(&args.min, true), (&args.max, false)] {
+        for item in list {
+            let (key, amount) = item
+                .split_once('=')
+                .with_context(|| format!("--{} {item}: write KEY=AMOUNT", if is_min { "min" } else { "max" }))?;
+            let amount: f64 =
+                amount.trim().parse().ok().filter(|v: &f64| v.is_finite() && *v >= 0.0).with_context(|| {
+                    format!("--{} {item}: {amount:?} is not an amount >= 0", if is_min { "min" } else { "max" })
+                })?;
+            let entry = bounds.entry(key.trim().to_string()).or_default();
+            if is_min {
+                entry.0 = Some(amount);
+            } else {
+                entry.1 = Some(amount);
+            }
+        }
+    }
+    for (flag, v) in [("--budget", args.budget), ("--hours", args.hours)] {
+        if let Some(v) = v {
+            if !(v.is_finite() && v >= 0.0) {
+                anyhow::bail!("{flag} must be an amount >= 0, not {v}");
+            }
+        }
+    }
+    let fitted = fit_fast_full(&panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let req = AllocateRequest { horizon, budget: args.budget, hours: args.hours, bounds };
+    let plan = allocate(&fitted.model, &panel, &fitted.point, &fitted.draws, opts.spec.level, &req)
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if cli.json {
+        output::print_json(&plan)?;
+    } else {
+        let lines = socialledger_report::mmm_text::allocation_text(&plan, &panel.currency, output::terminal_width());
+        output::print_text(&lines.join("\n"))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
+    let panel = load_panel(args)?;
+    let opts = options(&panel, args)?;
+    let result = fit_fast(&panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if cli.json {
+        output::print_json(&result)?;
+    } else {
+        let lines = socialledger_report::mmm_text::fit_text(&result, output::terminal_width());
+        output::print_text(&lines.join("\n"))?;
+    }
+    // A fit that failed its checks is not an answer: exit 1, as for "nothing found", so scripts notice.
+    Ok(if result.diagnostics.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn load_panel(args: &MmmFitArgs) -> anyhow::Result<Panel> {
+    let Some(path) = &args.csv else {
+        anyhow::bail!(
+            "name the panel with --csv FILE --date COL --target COL --media COLS (a panel from the database: \
+             `socialledger mmm panel --csv-out FILE` writes one)"
+        );
+    };
+    let target = args.target.clone().context("--csv needs --target COL: the column of the outcome")?;
+    if args.media.is_empty() {
+        anyhow::bail!("--csv needs --media COLS: the channel columns, comma-separated");
+    }
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let cols = socialledger_import::panel_csv::PanelColumns {
+        date: args.date.clone(),
+        target,
+        media: args.media.clone(),
+        controls: args.controls.clone(),
+    };
+    Ok(socialledger_import::panel_csv::read_panel(&path.display().to_string(), &bytes, &cols)?)
+}
+
+fn options(panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<FitOptions> {
+    let mut opts = FitOptions::new(panel);
+    if let Some(path) = &args.priors {
+        let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+        opts.priors = Priors::from_toml_str(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    }
+    let default = ModelSpec::default_for(panel.frequency);
+    opts.spec = ModelSpec {
+        adstock: match args.adstock {
+            AdstockArg::Geometric => AdstockKind::Geometric,
+            AdstockArg::WeibullPdf => AdstockKind::WeibullPdf,
+            AdstockArg::WeibullCdf => AdstockKind::WeibullCdf,
+        },
+        l_max: args.l_max.unwrap_or(default.l_max),
+        saturation: match args.saturation {
+            SaturationArg::Logistic => SaturationKind::Logistic,
+            SaturationArg::Hill => SaturationKind::Hill,
+        },
+        fourier_order: args.fourier,
+        trend: !args.no_trend,
+        level: args.level,
+    };
+    if !(args.value_per_unit.is_finite() && args.value_per_unit > 0.0) {
+        anyhow::bail!("--value-per-unit must be a positive number, not {}", args.value_per_unit);
+    }
+    if args.draws < 100 {
+        anyhow::bail!("--draws must be at least 100 for intervals worth reading, not {}", args.draws);
+    }
+    opts.value_per_unit = args.value_per_unit;
+    opts.draws = args.draws;
+    opts.seed = args.seed;
+    opts.search.seed = args.seed;
+    opts.cross_validate = !args.no_cv;
+    Ok(opts)
+}
