@@ -6,7 +6,7 @@
 //! Every problem is reported as `FILE:ROW:COLUMN: what is wrong; what to do`, all of them at once, and nothing
 //! is fitted unless the whole file is valid. Media columns are taken as spend: their cost is their value.
 
-use crate::error::{CellError, ErrorSink, ImportError};
+use crate::error::{CellError, ErrorSink};
 use crate::read::{normalize_header, read_tables};
 use chrono::NaiveDate;
 use socialledger_mmm::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
@@ -22,11 +22,32 @@ pub struct PanelColumns {
 
 const DATE_FORMATS: [&str; 4] = ["%Y-%m-%d", "%Y/%m/%d", "%d.%m.%Y", "%m/%d/%Y"];
 
+/// Why a panel file cannot be fitted.
+#[derive(Debug, thiserror::Error)]
+pub enum PanelError {
+    /// The file as a whole: unreadable, empty, a column missing.
+    #[error("{0}")]
+    File(String),
+    /// Cells that are wrong, every one of them.
+    #[error("{}", cells_text(errors, *more))]
+    Cells { errors: Vec<CellError>, more: usize },
+}
+
+fn cells_text(errors: &[CellError], more: usize) -> String {
+    let mut out: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+    if more > 0 {
+        out.push(format!("... and {more} more"));
+    }
+    out.push("nothing was fitted; fix the rows above and run again".into());
+    out.join("\n")
+}
+
 /// Reads the panel of `file` (its name as the user gave it) from `bytes`.
-pub fn read_panel(file: &str, bytes: &[u8], cols: &PanelColumns) -> Result<Panel, ImportError> {
-    let tables = read_tables(file, bytes).map_err(|reason| ImportError::Unreadable { file: file.into(), reason })?;
+pub fn read_panel(file: &str, bytes: &[u8], cols: &PanelColumns) -> Result<Panel, PanelError> {
+    let tables =
+        read_tables(file, bytes).map_err(|reason| PanelError::File(format!("{file}: cannot be read: {reason}")))?;
     let Some(table) = tables.into_iter().find(|t| t.rows.iter().any(|r| !r.is_blank())) else {
-        return Err(ImportError::Empty { file: file.into() });
+        return Err(PanelError::File(format!("{file}: the file is empty")));
     };
     let mut wanted: Vec<&str> = vec![cols.date.as_str(), cols.target.as_str()];
     wanted.extend(cols.media.iter().map(String::as_str));
@@ -38,15 +59,12 @@ pub fn read_panel(file: &str, bytes: &[u8], cols: &PanelColumns) -> Result<Panel
             .filter(|w| !seen.iter().any(|s| normalize_header(s) == normalize_header(w)))
             .copied()
             .collect();
-        return Err(ImportError::UnknownFormat {
-            file: file.into(),
-            headers_seen: seen,
-            hint: format!(
-                "no column named {}: name the columns with --date, --target, --media and --controls as the header \
-                 writes them",
-                missing.join(", ")
-            ),
-        });
+        return Err(PanelError::File(format!(
+            "{file}: no column named {} (columns: {}); name the columns with --date, --target, --media and \
+             --controls as the header writes them",
+            missing.join(", "),
+            seen.join(", ")
+        )));
     };
     let index = |name: &str| {
         head.headers.iter().position(|h| normalize_header(h) == normalize_header(name)).unwrap_or(usize::MAX)
@@ -69,18 +87,9 @@ pub fn read_panel(file: &str, bytes: &[u8], cols: &PanelColumns) -> Result<Panel
     let mut media: Vec<Vec<f64>> = vec![Vec::new(); media_i.len()];
     let mut controls: Vec<Vec<f64>> = vec![Vec::new(); control_i.len()];
     if let Some(line) = table.cut_at {
-        return Err(ImportError::Rejected {
-            file: file.into(),
-            errors: vec![CellError {
-                file: file.into(),
-                sheet: table.sheet.clone(),
-                row: line,
-                column: None,
-                message: format!("the file looks truncated at row {line}"),
-                hint: Some("download or export it again".into()),
-            }],
-            more: 0,
-        });
+        return Err(PanelError::File(format!(
+            "{file}:{line}: the file looks truncated at row {line}; write or download it again"
+        )));
     }
     let mut lines = Vec::new();
     for row in table.rows.iter().skip(head.header_row + 1) {
@@ -133,7 +142,7 @@ pub fn read_panel(file: &str, bytes: &[u8], cols: &PanelColumns) -> Result<Panel
         }
     }
     if dates.len() < 2 {
-        return Err(ImportError::Empty { file: file.into() });
+        return Err(PanelError::File(format!("{file}: fewer than two rows below the header: nothing to fit")));
     }
     // One period apart, in order, no gaps: weekly or daily, from the first step.
     let step = (dates[1] - dates[0]).num_days();
@@ -152,7 +161,7 @@ pub fn read_panel(file: &str, bytes: &[u8], cols: &PanelColumns) -> Result<Panel
         }
     }
     if !sink.is_empty() {
-        return Err(ImportError::Rejected { file: file.into(), errors: sink.errors().to_vec(), more: sink.more() });
+        return Err(PanelError::Cells { errors: sink.errors().to_vec(), more: sink.more() });
     }
     let channels = cols
         .media

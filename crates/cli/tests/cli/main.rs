@@ -8,6 +8,7 @@ mod demo;
 mod first_run;
 mod help;
 mod imports;
+mod mmm;
 mod postgres;
 mod robustness;
 mod support;
