@@ -137,3 +137,27 @@ fn the_allocator_keeps_the_budget_and_never_plans_worse_than_today() {
     assert!(b.channels[1].proposed >= a.budget * 0.5 - 1e-9);
     eprintln!("{}", serde_json::to_string_pretty(&a).unwrap());
 }
+
+/// PyMC-Marketing 1.3.0's posterior on the same data and priors (nutpie, 4 x 1000 + 1000, seed 327): 90 %
+/// equal-tailed intervals from benches/mmm/results/02-nutpie.json (`benches/mmm/run.sh` reproduces it).
+const PYMC_ETI90: [(&str, [f64; 2], [f64; 2], [f64; 2]); 2] = [
+    // channel, adstock_alpha, saturation_lam, saturation_beta
+    ("x1", [0.35120, 0.45359], [3.33861, 4.55784], [0.33125, 0.39742]),
+    ("x2", [0.11866, 0.25013], [1.58867, 5.10802], [0.20648, 0.38127]),
+];
+
+#[test]
+fn the_mode_lies_inside_pymc_marketings_own_intervals() {
+    let panel = example_panel();
+    let priors =
+        Priors::from_toml_str(&std::fs::read_to_string(repo_file("data/mmm/pymc_example_priors.toml")).unwrap())
+            .unwrap();
+    let model = Model::new(&panel, &ModelSpec::default_for(Frequency::Weekly), &priors).unwrap();
+    let p = map(&model, &SearchSettings::default()).unwrap().params;
+    for (m, (name, alpha, lam, beta)) in PYMC_ETI90.iter().enumerate() {
+        let inside = |v: f64, iv: &[f64; 2]| iv[0] < v && v < iv[1];
+        assert!(inside(p.adstock[m][0], alpha), "{name} alpha {}", p.adstock[m][0]);
+        assert!(inside(p.saturation[m][0], lam), "{name} lam {}", p.saturation[m][0]);
+        assert!(inside(p.beta[m], beta), "{name} beta {}", p.beta[m]);
+    }
+}
