@@ -11,6 +11,7 @@ use crate::priors::Priors;
 use crate::result::*;
 use crate::spec::ModelSpec;
 use crate::{cv, gate, reading, whatif, MmmError};
+use rayon::prelude::*;
 use std::time::Instant;
 
 /// Everything a fit needs besides the panel.
@@ -138,7 +139,7 @@ pub fn summarize(
     // Per draw and channel: contribution, marginal contribution, loss without.
     let per_draw: Vec<Vec<[f64; 3]>> = draws
         .params
-        .iter()
+        .par_iter()
         .map(|p| {
             (0..m_count)
                 .map(|m| {

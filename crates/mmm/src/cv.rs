@@ -7,6 +7,7 @@ use crate::fit::{Profile, SearchSettings};
 use crate::model::Model;
 use crate::panel::{Panel, MIN_PERIODS};
 use crate::predict::Inputs;
+use rayon::prelude::*;
 
 /// Folds of the cross-validation.
 pub const FOLDS: usize = 3;
@@ -32,21 +33,21 @@ pub fn mape(actual: &[f64], predicted: &[f64]) -> f64 {
 pub fn cross_validate(panel: &Panel, opts: &FitOptions) -> (Option<f64>, Option<f64>, usize) {
     let n = panel.len();
     let h = (n / 8).max(4);
-    let mut model_err = Vec::new();
-    let mut base_err = Vec::new();
-    for f in (1..=FOLDS).rev() {
-        let Some(train_n) = n.checked_sub(f * h) else { continue };
-        if train_n < MIN_PERIODS.max(4 * opts.spec.l_max) {
-            continue;
-        }
-        let actual = &panel.target[train_n..train_n + h];
-        if let Some(pred) = predict_fold(panel, train_n, h, opts, true) {
-            model_err.push(mape(actual, &pred));
-        }
-        if let Some(pred) = predict_fold(panel, train_n, h, opts, false) {
-            base_err.push(mape(actual, &pred));
-        }
-    }
+    let folds: Vec<usize> = (1..=FOLDS)
+        .rev()
+        .filter_map(|f| n.checked_sub(f * h))
+        .filter(|&train_n| train_n >= MIN_PERIODS.max(4 * opts.spec.l_max))
+        .collect();
+    // Each fold and each of its two models is an independent fit: run them in parallel, in a fixed order.
+    let jobs: Vec<(usize, bool)> = folds.iter().flat_map(|&t| [(t, true), (t, false)]).collect();
+    let errors: Vec<Option<f64>> = jobs
+        .par_iter()
+        .map(|&(train_n, with)| {
+            predict_fold(panel, train_n, h, opts, with).map(|pred| mape(&panel.target[train_n..train_n + h], &pred))
+        })
+        .collect();
+    let model_err: Vec<f64> = jobs.iter().zip(&errors).filter(|(j, _)| j.1).filter_map(|(_, e)| *e).collect();
+    let base_err: Vec<f64> = jobs.iter().zip(&errors).filter(|(j, _)| !j.1).filter_map(|(_, e)| *e).collect();
     let mean =
         |v: &[f64]| (!v.is_empty() && v.iter().all(|x| x.is_finite())).then(|| v.iter().sum::<f64>() / v.len() as f64);
     let folds = model_err.len().min(base_err.len());

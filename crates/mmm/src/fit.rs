@@ -21,6 +21,7 @@ use argmin::solver::quasinewton::LBFGS;
 use nalgebra::{DMatrix, DVector};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use rayon::prelude::*;
 
 /// How hard the search tries.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -244,12 +245,16 @@ impl<'a> Profile<'a> {
         for _ in 0..settings.starts_base + settings.starts_per_channel * m {
             starts.push(center.iter().map(|c| c + rng.gen_range(-1.5..1.5)).collect());
         }
-        let mut results: Vec<(f64, Vec<f64>)> = Vec::new();
-        for s in &starts {
-            let u = self.local(s.clone(), settings.max_iters);
-            let obj = self.inner(&u).map(|i| i.objective).unwrap_or(f64::INFINITY);
-            results.push((obj, u));
-        }
+        // Starts are independent; rayon keeps their order, and the sort below is stable, so the result does not
+        // depend on how many threads ran them.
+        let mut results: Vec<(f64, Vec<f64>)> = starts
+            .par_iter()
+            .map(|s| {
+                let u = self.local(s.clone(), settings.max_iters);
+                let obj = self.inner(&u).map(|i| i.objective).unwrap_or(f64::INFINITY);
+                (obj, u)
+            })
+            .collect();
         results.sort_by(|a, b| a.0.total_cmp(&b.0));
         let (best_obj, best_u) = results.first().cloned().unwrap_or((f64::INFINITY, vec![0.0; dim]));
         if !best_obj.is_finite() {

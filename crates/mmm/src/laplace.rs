@@ -15,6 +15,7 @@ use nalgebra::{DMatrix, DVector, SymmetricEigen};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 use rand_distr::{Distribution, StandardNormal};
+use rayon::prelude::*;
 
 /// Weighted draws of the parameters (weights sum to 1).
 #[derive(Clone, Debug)]
@@ -100,18 +101,19 @@ pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result
     let v = eig.eigenvectors;
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let lp_mode = model.logp(&mode);
-    let mut params = Vec::with_capacity(n_draws);
-    let mut logw = Vec::with_capacity(n_draws);
-    for _ in 0..n_draws {
-        let eps: Vec<f64> = (0..d).map(|_| StandardNormal.sample(&mut rng)).collect();
-        let scaled = DVector::from_iterator(d, eps.iter().zip(&scales).map(|(e, s)| e * s));
-        let dz = &v * scaled;
-        let z: Vec<f64> = mode.iter().zip(dz.iter()).map(|(a, b)| a + b).collect();
-        let lq = -0.5 * eps.iter().map(|e| e * e).sum::<f64>();
-        let lp = model.logp(&z) - lp_mode;
-        logw.push(if lp.is_finite() { lp - lq } else { f64::NEG_INFINITY });
-        params.push(model.params(&z));
-    }
+    // The normal draws come from one seeded stream in order; their densities are evaluated in parallel.
+    let eps: Vec<Vec<f64>> = (0..n_draws).map(|_| (0..d).map(|_| StandardNormal.sample(&mut rng)).collect()).collect();
+    let (params, logw): (Vec<Params>, Vec<f64>) = eps
+        .par_iter()
+        .map(|eps| {
+            let scaled = DVector::from_iterator(d, eps.iter().zip(&scales).map(|(e, s)| e * s));
+            let dz = &v * scaled;
+            let z: Vec<f64> = mode.iter().zip(dz.iter()).map(|(a, b)| a + b).collect();
+            let lq = -0.5 * eps.iter().map(|e| e * e).sum::<f64>();
+            let lp = model.logp(&z) - lp_mode;
+            (model.params(&z), if lp.is_finite() { lp - lq } else { f64::NEG_INFINITY })
+        })
+        .unzip();
     let max = logw.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
     if !max.is_finite() {
         return Err(MmmError::Numeric("no draw of the approximation had a finite posterior".into()));
