@@ -15,18 +15,25 @@
 //! Priors are stated in [`priors`] and docs/mmm.md.
 //!
 //! Modules: [`panel`] (the data a fit reads), [`transform`] (adstock and saturation with their derivatives),
-//! [`priors`], [`spec`] (which transforms, how much seasonality), [`design`] (scaling and the fixed columns).
+//! [`priors`], [`spec`] (which transforms, how much seasonality), [`design`] (scaling and the fixed columns),
+//! [`model`] (the log posterior), [`nuts`] (the full posterior by NUTS), [`diagnostics`] (R-hat and ESS),
+//! [`normal`] (the normal quantile function the diagnostics need).
 
 pub mod design;
+pub mod diagnostics;
 pub mod error;
 pub mod model;
+pub mod normal;
+pub mod nuts;
 pub mod panel;
 pub mod priors;
 pub mod spec;
 pub mod transform;
 
+pub use diagnostics::{Diagnostic, Summary};
 pub use error::MmmError;
 pub use model::{Model, Params};
+pub use nuts::{sample, LogDensity, NutsSettings, Posterior};
 pub use panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
 pub use priors::{Prior, Priors};
 pub use spec::{AdstockKind, ModelSpec, SaturationKind};
