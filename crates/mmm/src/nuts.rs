@@ -2,11 +2,11 @@
 //! the posterior (skewed betas, alpha against lambda trade-offs) rather than the Laplace approximation's
 //! ellipse around the MAP fit.
 //!
-//! Method: NUTS (M. D. Hoffman, A. Gelman (2014), "The No-U-Turn Sampler", *JMLR* 15, 1593-1623) with
-//! multinomial trajectory sampling as in Stan (M. Betancourt (2017), "A Conceptual Introduction to
-//! Hamiltonian Monte Carlo", arXiv:1701.02434), run by the `nuts-rs` crate, the sampler behind nutpie and so
-//! behind PyMC-Marketing's default `nuts_sampler="nutpie"` (nuts-rs 0.19, `DiagNutsSettings`: a diagonal mass
-//! matrix adapted from draws and gradients during warmup, step size by dual averaging to `target_accept`).
+//! Method: NUTS (M. D. Hoffman, A. Gelman (2014), "The No-U-Turn Sampler", *JMLR* 15, 1593-1623), as Stan
+//! and PyMC implement it (M. Betancourt (2017), "A Conceptual Introduction to Hamiltonian Monte Carlo",
+//! arXiv:1701.02434), run by the `nuts-rs` crate (0.19), the sampler inside nutpie, which PyMC-Marketing's
+//! quickstart samples with. Warmup adapts the step size by dual averaging to `target_accept` and a mass matrix
+//! ([`MassMatrix`]: diagonal, estimated from draws and gradients, or diagonal plus low rank).
 //!
 //! It samples `z`, the unconstrained vector of [`Model`], on [`Model::logp_grad`] (exact log posterior with
 //! Jacobian, exact gradient). Defaults are PyMC's: 4 chains, 1000 warmup ("tune") and 1000 kept draws per
@@ -23,7 +23,10 @@
 use crate::diagnostics::{self, Diagnostic, Summary};
 use crate::{MmmError, Model};
 use nuts_rs::rand::SeedableRng as _;
-use nuts_rs::{Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, Settings};
+use nuts_rs::{
+    Chain, CpuLogpFunc, CpuMath, CpuMathError, DiagNutsSettings, HasDims, LogpError, LowRankNutsSettings, Math,
+    SamplerStats, Settings,
+};
 use rand_chacha::rand_core::{RngCore, SeedableRng};
 use rand_chacha::ChaCha20Rng;
 use rayon::prelude::*;
@@ -65,11 +68,34 @@ pub struct NutsSettings {
     pub target_accept: f64,
     /// Maximum tree depth (10): at most 2^10 - 1 leapfrog steps per draw.
     pub max_tree_depth: u64,
+    pub mass_matrix: MassMatrix,
+}
+
+/// The metric NUTS adapts during warmup.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MassMatrix {
+    /// One scale per parameter, estimated from draws and gradients (nutpie's and PyMC's default).
+    Diagonal,
+    /// Diagonal plus a low-rank correction along the directions where draws and gradients show strong
+    /// correlation, chosen to minimise the Fisher divergence between the preconditioned posterior and a
+    /// standard normal (A. Seyboldt, E. Carlson, B. Carpenter; nutpie's `low_rank_modified_mass_matrix=True`).
+    /// Mix models correlate the intercept with the beta and saturation of an always-on channel, which a
+    /// diagonal cannot undo.
+    LowRank,
 }
 
 impl Default for NutsSettings {
     fn default() -> Self {
-        NutsSettings { chains: 4, warmup: 1000, draws: 1000, seed: 0, target_accept: 0.8, max_tree_depth: 10 }
+        NutsSettings {
+            chains: 4,
+            warmup: 1000,
+            draws: 1000,
+            seed: 0,
+            target_accept: 0.8,
+            max_tree_depth: 10,
+            mass_matrix: MassMatrix::Diagonal,
+        }
     }
 }
 
@@ -215,27 +241,52 @@ fn run_chain<D: LogDensity + ?Sized>(
     let fail = |message: String| MmmError::Sampler { chain, message };
     let mut rng = ChaCha20Rng::seed_from_u64(settings.seed);
     rng.set_stream(chain as u64);
-    let mut nuts = DiagNutsSettings {
-        num_tune: settings.warmup as u64,
-        num_draws: settings.draws as u64,
-        num_chains: settings.chains,
-        seed: settings.seed,
-        maxdepth: settings.max_tree_depth,
-        ..DiagNutsSettings::default()
-    };
-    nuts.adapt_options.step_size_settings.target_accept = settings.target_accept;
     let mut sampler_rng = nuts_rs::rand::rngs::ChaCha8Rng::seed_from_u64(rng.next_u64());
     let math = CpuMath::new(Density { density });
-    let mut sampler = nuts.new_chain(chain as u64, math, &mut sampler_rng).map_err(|e| fail(format!("{e:#}")))?;
+    // The two settings types differ only in their mass matrix; their chains are different types, hence the
+    // two calls. The closure reads tree depth from the concrete statistics type of each.
+    macro_rules! with {
+        ($ty:ty) => {{
+            let mut nuts = <$ty>::default();
+            nuts.num_tune = settings.warmup as u64;
+            nuts.num_draws = settings.draws as u64;
+            nuts.num_chains = settings.chains;
+            nuts.seed = settings.seed;
+            nuts.maxdepth = settings.max_tree_depth;
+            nuts.adapt_options.step_size_settings.target_accept = settings.target_accept;
+            let sampler = nuts.new_chain(chain as u64, math, &mut sampler_rng).map_err(|e| fail(format!("{e:#}")))?;
+            drive(sampler, density, z0, settings, &mut rng, |s| (s.depth, s.maxdepth_reached)).map_err(fail)
+        }};
+    }
+    match settings.mass_matrix {
+        MassMatrix::Diagonal => with!(DiagNutsSettings),
+        MassMatrix::LowRank => with!(LowRankNutsSettings),
+    }
+}
 
+/// Starts `sampler` and runs warmup and draws, keeping the draws and counting what the summary reports.
+fn drive<M, C, D, F>(
+    mut sampler: C,
+    density: &D,
+    z0: Option<&[f64]>,
+    settings: &NutsSettings,
+    rng: &mut ChaCha20Rng,
+    depth_of: F,
+) -> Result<ChainRun, String>
+where
+    M: Math,
+    C: Chain<M>,
+    D: LogDensity + ?Sized,
+    F: Fn(&<C as SamplerStats<M>>::Stats) -> (u64, bool),
+{
     let dim = density.dim();
     let mut grad = vec![0.0; dim];
     let mut started = false;
     let mut last_error = String::new();
     for _ in 0..START_TRIES {
         let z: Vec<f64> = match z0 {
-            Some(z0) => z0.iter().map(|&v| v + JITTER_NEAR_START * uniform_pm1(&mut rng)).collect(),
-            None => (0..dim).map(|_| JITTER_NO_START * uniform_pm1(&mut rng)).collect(),
+            Some(z0) => z0.iter().map(|&v| v + JITTER_NEAR_START * uniform_pm1(rng)).collect(),
+            None => (0..dim).map(|_| JITTER_NO_START * uniform_pm1(rng)).collect(),
         };
         if !finite_at(density, &z, &mut grad) {
             last_error = "the log density or its gradient is not finite there".into();
@@ -250,13 +301,12 @@ fn run_chain<D: LogDensity + ?Sized>(
         }
     }
     if !started {
-        return Err(fail(format!(
+        return Err(format!(
             "no starting point among {START_TRIES} near the {} gave a finite log density ({last_error}); \
              check the priors and the data",
             if z0.is_some() { "given start" } else { "origin" }
-        )));
+        ));
     }
-
     let mut run = ChainRun {
         draws: Vec::with_capacity(settings.draws),
         divergences: 0,
@@ -267,16 +317,17 @@ fn run_chain<D: LogDensity + ?Sized>(
         gradient_evals: 0,
     };
     for i in 0..settings.warmup + settings.draws {
-        let (position, _, stats, progress) = sampler.expanded_draw().map_err(|e| fail(format!("{e:#}")))?;
+        let (position, _, stats, progress) = sampler.expanded_draw().map_err(|e| format!("{e:#}"))?;
         run.gradient_evals += progress.num_gradients;
         if i < settings.warmup {
             run.warmup_divergences += usize::from(progress.diverging);
             continue;
         }
+        let (depth, hit) = depth_of(&stats);
         run.divergences += usize::from(progress.diverging);
         run.step_size = progress.step_size;
-        run.depth_sum += stats.depth;
-        run.max_depth_hits += usize::from(stats.maxdepth_reached);
+        run.depth_sum += depth;
+        run.max_depth_hits += usize::from(hit);
         run.draws.push(position.into_vec());
     }
     Ok(run)
@@ -338,5 +389,320 @@ impl<D: LogDensity + ?Sized> CpuLogpFunc for Density<'_, D> {
         array: &[f64],
     ) -> Result<Vec<f64>, CpuMathError> {
         Ok(array.to_vec())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::panel::{ChannelGroup, Frequency, InputKind, MediaSeries, Panel};
+    use crate::{ModelSpec, Params, Priors};
+    use chrono::NaiveDate;
+    use nalgebra::{DMatrix, DVector};
+    use rand::{Rng, SeedableRng};
+    use rand_distr::{Distribution, StandardNormal};
+
+    /// Bayesian linear regression with known noise: y = X b + e, e ~ N(0, s²), b ~ N(0, t² I). The posterior
+    /// of b is normal with precision XᵀX/s² + I/t² and mean (that precision)⁻¹ Xᵀy/s², in closed form.
+    struct Regression {
+        x: DMatrix<f64>,
+        y: DVector<f64>,
+        noise_sd: f64,
+        prior_sd: f64,
+    }
+
+    impl Regression {
+        fn new() -> Regression {
+            let mut rng = ChaCha20Rng::seed_from_u64(41);
+            let n = 30;
+            // Correlated columns, so the posterior is correlated and the mass matrix has work to do.
+            let x = DMatrix::from_fn(n, 3, |i, j| {
+                let t = i as f64 / n as f64;
+                match j {
+                    0 => 1.0,
+                    1 => t,
+                    _ => t * t + 0.1 * rng.gen::<f64>(),
+                }
+            });
+            let b = DVector::from_vec(vec![1.0, -2.0, 3.0]);
+            let e = DVector::from_fn(n, |_, _| {
+                let z: f64 = StandardNormal.sample(&mut rng);
+                0.3 * z
+            });
+            Regression { y: &x * b + e, x, noise_sd: 0.3, prior_sd: 10.0 }
+        }
+
+        fn posterior(&self) -> (DVector<f64>, DMatrix<f64>) {
+            let s2 = self.noise_sd * self.noise_sd;
+            let prec = self.x.transpose() * &self.x / s2 + DMatrix::identity(3, 3) / (self.prior_sd * self.prior_sd);
+            let cov = prec.try_inverse().unwrap();
+            let mean = &cov * self.x.transpose() * &self.y / s2;
+            (mean, cov)
+        }
+    }
+
+    impl LogDensity for Regression {
+        fn dim(&self) -> usize {
+            3
+        }
+        fn logp_grad(&self, z: &[f64], grad: &mut [f64]) -> f64 {
+            let b = DVector::from_column_slice(z);
+            let r = &self.y - &self.x * &b;
+            let s2 = self.noise_sd * self.noise_sd;
+            let t2 = self.prior_sd * self.prior_sd;
+            let g = self.x.transpose() * &r / s2 - &b / t2;
+            grad.copy_from_slice(g.as_slice());
+            -0.5 * r.norm_squared() / s2 - 0.5 * b.norm_squared() / t2
+        }
+    }
+
+    /// Poisson counts with a Gamma(a, rate c) prior on their rate λ: the posterior is Gamma(a + Σy, c + n).
+    /// Sampled on z = ln λ with the log Jacobian z, as the model samples its positive parameters.
+    struct PoissonGamma {
+        a: f64,
+        c: f64,
+        sum: f64,
+        n: f64,
+    }
+
+    impl LogDensity for PoissonGamma {
+        fn dim(&self) -> usize {
+            1
+        }
+        fn logp_grad(&self, z: &[f64], grad: &mut [f64]) -> f64 {
+            let lam = z[0].exp();
+            grad[0] = (self.a + self.sum) - (self.c + self.n) * lam;
+            (self.a + self.sum - 1.0) * z[0] - (self.c + self.n) * lam + z[0]
+        }
+    }
+
+    /// Draws of coordinate `k` per chain.
+    fn coord(post: &Posterior, k: usize) -> Vec<Vec<f64>> {
+        post.draws.iter().map(|c| c.iter().map(|z| z[k]).collect()).collect()
+    }
+
+    fn mean_sd(chains: &[Vec<f64>]) -> (f64, f64) {
+        let all: Vec<f64> = chains.iter().flatten().copied().collect();
+        let m = all.iter().sum::<f64>() / all.len() as f64;
+        let v = all.iter().map(|x| (x - m).powi(2)).sum::<f64>() / (all.len() - 1) as f64;
+        (m, v.sqrt())
+    }
+
+    fn quick() -> NutsSettings {
+        NutsSettings { warmup: 500, draws: 1000, seed: 7, ..NutsSettings::default() }
+    }
+
+    #[test]
+    fn conjugate_regression_posterior_is_recovered_within_monte_carlo_error() {
+        let reg = Regression::new();
+        let (mean, cov) = reg.posterior();
+        let post = sample(&reg, None, &quick()).unwrap();
+        assert_eq!(post.total_divergences(), 0);
+        for k in 0..3 {
+            let chains = coord(&post, k);
+            let (m, sd) = mean_sd(&chains);
+            let true_sd = cov[(k, k)].sqrt();
+            // Monte Carlo standard errors: of the mean sd/sqrt(ESS); of the sd about sd/sqrt(2 ESS). 4 of them
+            // is a test that fails once in about 15,000 runs of a correct sampler.
+            let ess = diagnostics::ess_mean(&chains);
+            assert!(ess > 400.0, "b{k}: ESS {ess}");
+            let se = true_sd / ess.sqrt();
+            assert!((m - mean[k]).abs() < 4.0 * se, "b{k}: mean {m} vs {} (MCSE {se})", mean[k]);
+            assert!((sd / true_sd - 1.0).abs() < 4.0 / (2.0 * ess).sqrt(), "b{k}: sd {sd} vs {true_sd}");
+            assert!(diagnostics::rhat(&chains) < 1.01);
+        }
+    }
+
+    #[test]
+    fn skewed_positive_posterior_through_the_log_transform_is_recovered() {
+        let pg = PoissonGamma { a: 2.0, c: 1.0, sum: 7.0, n: 4.0 };
+        let post = sample(&pg, None, &quick()).unwrap();
+        let lam: Vec<Vec<f64>> = post.draws.iter().map(|c| c.iter().map(|z| z[0].exp()).collect()).collect();
+        let (m, sd) = mean_sd(&lam);
+        // Gamma(9, 5): mean 1.8, sd 0.6, skewed to the right.
+        let (true_m, true_sd) = (9.0 / 5.0, 3.0 / 5.0);
+        let ess = diagnostics::ess_mean(&lam);
+        assert!((m - true_m).abs() < 4.0 * true_sd / ess.sqrt(), "mean {m} vs {true_m}, ESS {ess}");
+        assert!((sd / true_sd - 1.0).abs() < 0.08, "sd {sd} vs {true_sd}");
+        // P(λ < 1) of Gamma(9, 5) is 0.0681 (regularised incomplete gamma P(9, 5)).
+        let below = lam.iter().flatten().filter(|&&l| l < 1.0).count() as f64 / 4000.0;
+        assert!((below - 0.0681).abs() < 0.02, "P(λ < 1) {below}");
+    }
+
+    /// A standard normal in 2-D whose log density is NaN for z0 > 1 (as a model's can be where it overflows).
+    struct NanWall;
+
+    impl LogDensity for NanWall {
+        fn dim(&self) -> usize {
+            2
+        }
+        fn logp_grad(&self, z: &[f64], grad: &mut [f64]) -> f64 {
+            grad[0] = -z[0];
+            grad[1] = -z[1];
+            if z[0] > 1.0 {
+                f64::NAN
+            } else {
+                -0.5 * (z[0] * z[0] + z[1] * z[1])
+            }
+        }
+    }
+
+    #[test]
+    fn nan_log_density_is_a_divergence_not_a_panic() {
+        let post = sample(&NanWall, None, &quick()).unwrap();
+        assert!(post.draws.iter().flatten().all(|z| z[0] <= 1.0));
+        assert!(post.total_divergences() > 0, "hitting the wall is a divergence");
+        // The draws are the normal truncated at 1: mean -φ(1)/Φ(1) = -0.2876.
+        let (m, _) = mean_sd(&coord(&post, 0));
+        assert!((m - -0.2876).abs() < 0.05, "truncated mean {m}");
+    }
+
+    #[test]
+    fn a_density_that_is_nowhere_finite_is_an_error() {
+        struct Nowhere;
+        impl LogDensity for Nowhere {
+            fn dim(&self) -> usize {
+                2
+            }
+            fn logp_grad(&self, _: &[f64], _: &mut [f64]) -> f64 {
+                f64::NAN
+            }
+        }
+        let err = sample(&Nowhere, None, &NutsSettings { warmup: 10, draws: 10, ..quick() }).unwrap_err();
+        assert!(matches!(err, MmmError::Sampler { .. }), "{err}");
+        assert!(err.to_string().contains("starting point"), "{err}");
+        let err = sample(&NanWall, Some(&[0.0; 3]), &quick()).unwrap_err();
+        assert!(matches!(err, MmmError::Spec(_)), "{err}");
+        assert!(sample(&NanWall, None, &NutsSettings { target_accept: 1.0, ..quick() }).is_err());
+    }
+
+    #[test]
+    fn a_seed_gives_the_same_draws_and_another_seed_others() {
+        let s = NutsSettings { chains: 3, warmup: 50, draws: 20, ..quick() };
+        let a = sample(&NanWall, Some(&[0.2, 0.1]), &s).unwrap();
+        let b = sample(&NanWall, Some(&[0.2, 0.1]), &s).unwrap();
+        assert_eq!(a.draws, b.draws);
+        assert_ne!(a.draws[0], a.draws[1], "chains are independent");
+        let c = sample(&NanWall, Some(&[0.2, 0.1]), &NutsSettings { seed: 8, ..s }).unwrap();
+        assert_ne!(a.draws, c.draws);
+        assert_eq!((a.draws.len(), a.draws[0].len()), (3, 20));
+    }
+
+    /// A two-channel world with known parameters, 120 weeks, in the model's own scaled space.
+    struct World {
+        model: Model,
+        truth: Params,
+    }
+
+    fn world() -> World {
+        let n = 120;
+        let mut rng = ChaCha20Rng::seed_from_u64(2024);
+        let start = NaiveDate::from_ymd_opt(2022, 1, 3).unwrap();
+        let dates: Vec<NaiveDate> = (0..n).map(|t| start + chrono::Duration::days(7 * t as i64)).collect();
+        // One always-on channel over its whole range and one in bursts, so that both saturation curves are
+        // seen from low to high spend (a channel only ever run at low spend cannot tell beta from lam).
+        let mut x1: Vec<f64> = (0..n)
+            .map(|_| {
+                let u: f64 = rng.gen();
+                if u > 0.4 {
+                    u
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        let mut x2: Vec<f64> = (0..n)
+            .map(|_| {
+                let u: f64 = rng.gen();
+                if u > 0.6 {
+                    u
+                } else {
+                    0.0
+                }
+            })
+            .collect();
+        // Maxima of exactly 1, so the scaled inputs are the inputs.
+        x1[10] = 1.0;
+        x2[50] = 1.0;
+        let media = |key: &str, v: &[f64]| MediaSeries {
+            key: key.into(),
+            name: key.into(),
+            input: InputKind::Spend,
+            group: ChannelGroup::Paid,
+            cost: v.to_vec(),
+            values: v.to_vec(),
+        };
+        let mut panel = Panel {
+            frequency: Frequency::Weekly,
+            dates,
+            target_name: "sales".into(),
+            target: (0..n).map(|t| 1.0 + t as f64).collect(),
+            currency: String::new(),
+            channels: vec![media("x1", &x1), media("x2", &x2)],
+            controls: Vec::new(),
+        };
+        let spec = ModelSpec::default_for(Frequency::Weekly);
+        let priors = Priors::default();
+        let draft = Model::new(&panel, &spec, &priors).unwrap();
+        // intercept, trend, sin_1, cos_1, sin_2, cos_2 in units of the outcome before scaling.
+        let truth = Params {
+            fixed: vec![1.0, 0.3, 0.1, -0.05, 0.0, 0.0],
+            beta: vec![0.5, 0.3],
+            adstock: vec![vec![0.5], vec![0.2]],
+            saturation: vec![vec![3.0], vec![4.0]],
+            sigma: 0.02,
+        };
+        let mu = draft.mean(&truth);
+        panel.target = mu
+            .iter()
+            .map(|m| {
+                let e: f64 = StandardNormal.sample(&mut rng);
+                1000.0 * (m + truth.sigma * e)
+            })
+            .collect();
+        let model = Model::new(&panel, &spec, &priors).unwrap();
+        // The model divides the outcome by its maximum: intercept, trend, Fourier terms, betas and sigma scale
+        // with it; alpha and lam act on the inputs, whose maxima are 1.
+        let k = 1000.0 / model.design.y_scale;
+        let truth = Params {
+            fixed: truth.fixed.iter().map(|v| v * k).collect(),
+            beta: truth.beta.iter().map(|v| v * k).collect(),
+            sigma: truth.sigma * k,
+            ..truth
+        };
+        World { model, truth }
+    }
+
+    #[test]
+    fn two_channel_world_converges_and_recovers_the_channel_parameters() {
+        let w = world();
+        let settings = NutsSettings { chains: 4, warmup: 500, draws: 500, seed: 11, ..NutsSettings::default() };
+        let z0 = w.model.unconstrained(&w.truth);
+        let post = sample(&w.model, Some(&z0), &settings).unwrap();
+        let diags = post.diagnostics(&w.model);
+        let summary = post.summary(&diags);
+        for d in &diags {
+            eprintln!(
+                "{:10} mean {:8.4} sd {:7.4} rhat {:.4} bulk {:6.0} tail {:6.0}",
+                d.name, d.mean, d.sd, d.rhat, d.ess_bulk, d.ess_tail
+            );
+        }
+        eprintln!(
+            "{summary:?} depth {:?} hits {:?} steps {:?} elapsed {:?}",
+            post.mean_tree_depth, post.max_depth_hits, post.step_sizes, post.elapsed
+        );
+        let truth = w.model.natural_values(&w.model.unconstrained(&w.truth));
+        let names = w.model.param_names();
+        for (i, name) in names.iter().enumerate() {
+            let d = &diags[i];
+            assert_eq!(&d.name, name);
+            eprintln!(
+                "{name}: truth {:.4} mean {:.4} sd {:.4} z {:.2}",
+                truth[i],
+                d.mean,
+                d.sd,
+                (d.mean - truth[i]) / d.sd
+            );
+        }
     }
 }
