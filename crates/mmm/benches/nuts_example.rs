@@ -8,10 +8,9 @@
 
 use chrono::NaiveDate;
 use serde::Deserialize;
-use socialledger_mmm::nuts::MassMatrix;
 use socialledger_mmm::{
-    sample, ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Model, ModelSpec, NutsSettings, Panel,
-    Prior, Priors,
+    sample, ChannelGroup, ControlSeries, Frequency, InputKind, MassMatrix, MediaSeries, Model, ModelSpec, NutsSettings,
+    Panel, Prior, Priors,
 };
 
 #[derive(Deserialize)]

@@ -33,7 +33,8 @@ use serde::Serialize;
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Diagnostic {
     pub name: String,
-    /// Posterior mean and standard deviation over all chains (for orientation beside the diagnostics).
+    /// Posterior mean and standard deviation (n - 1 denominator) over all chains, for orientation beside the
+    /// diagnostics.
     pub mean: f64,
     pub sd: f64,
     pub rhat: f64,

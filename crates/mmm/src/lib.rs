@@ -33,7 +33,7 @@ pub mod transform;
 pub use diagnostics::{Diagnostic, Summary};
 pub use error::MmmError;
 pub use model::{Model, Params};
-pub use nuts::{sample, LogDensity, NutsSettings, Posterior};
+pub use nuts::{sample, LogDensity, MassMatrix, NutsSettings, Posterior};
 pub use panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
 pub use priors::{Prior, Priors};
 pub use spec::{AdstockKind, ModelSpec, SaturationKind};

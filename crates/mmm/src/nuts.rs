@@ -161,7 +161,7 @@ impl Posterior {
     }
 
     /// Every draw mapped by `f` (e.g. to natural parameters or contributions): `[chain][draw][k]`.
-    pub fn map<F: Fn(&[f64]) -> Vec<f64> + Sync>(&self, f: F) -> Vec<Vec<Vec<f64>>> {
+    pub fn map<F: Fn(&[f64]) -> Vec<f64>>(&self, f: F) -> Vec<Vec<Vec<f64>>> {
         self.draws.iter().map(|c| c.iter().map(|z| f(z)).collect()).collect()
     }
 
