@@ -13,4 +13,8 @@ pub enum MmmError {
     /// The numerics failed (a singular system that regularisation could not save).
     #[error("the fit failed: {0}")]
     Numeric(String),
+    /// The NUTS sampler could not start (no finite log density near the starting point) or stopped on an
+    /// internal error.
+    #[error("the sampler failed in chain {chain}: {message}")]
+    Sampler { chain: usize, message: String },
 }

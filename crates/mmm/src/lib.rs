@@ -15,7 +15,9 @@
 //! Priors are stated in [`priors`] and docs/mmm.md.
 //!
 //! Modules: [`panel`] (the data a fit reads), [`transform`] (adstock and saturation with their derivatives),
-//! [`priors`], [`spec`] (which transforms, how much seasonality), [`design`] (scaling and the fixed columns).
+//! [`priors`], [`spec`] (which transforms, how much seasonality), [`design`] (scaling and the fixed columns),
+//! [`model`] (the log posterior), [`nuts`] (the full posterior by NUTS), [`diagnostics`] (R-hat and ESS),
+//! [`normal`] (the normal quantile function the diagnostics need).
 
 // Numeric loops index several series by the same period; iterator chains over four zipped slices read worse.
 #![allow(clippy::needless_range_loop)]
@@ -25,11 +27,14 @@ pub mod analyze;
 pub mod counterfactual;
 pub mod cv;
 pub mod design;
+pub mod diagnostics;
 pub mod error;
 pub mod fit;
 pub mod gate;
 pub mod laplace;
 pub mod model;
+pub mod normal;
+pub mod nuts;
 pub mod panel;
 pub mod predict;
 pub mod priors;
@@ -41,8 +46,10 @@ pub mod transform;
 pub mod whatif;
 
 pub use analyze::{fit_fast, fit_fast_full, FitOptions, Fitted};
+pub use diagnostics::{Diagnostic, Summary};
 pub use error::MmmError;
 pub use model::{Model, Params};
+pub use nuts::{sample, LogDensity, MassMatrix, NutsSettings, Posterior};
 pub use panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
 pub use priors::{Prior, Priors};
 pub use result::{ChannelResult, MmmResult, Reason, ReasonCode};

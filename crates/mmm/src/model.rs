@@ -113,8 +113,8 @@ impl Model {
         let n = self.design.n;
         let mut mu = vec![0.0; n];
         for (c, &b) in self.design.fixed.iter().zip(&p.fixed) {
-            for t in 0..n {
-                mu[t] += b * c.values[t];
+            for (m, v) in mu.iter_mut().zip(&c.values) {
+                *m += b * v;
             }
         }
         for m in 0..self.n_channels() {
@@ -156,6 +156,36 @@ impl Model {
         p
     }
 
+    /// Names of the parameters in `z` order, in natural space: the fixed columns by their design names
+    /// (`intercept`, `trend`, `sin_1`, `cos_1`, ..., control names), then per channel `key.beta`, `key.alpha`
+    /// (or `key.shape`, `key.scale`), `key.lam` (or `key.k`, `key.s`), then `sigma`. Diagnostics and summaries
+    /// are labelled with them, as ArviZ labels PyMC's named variables.
+    pub fn param_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.design.fixed.iter().map(|c| c.name.clone()).collect();
+        for key in &self.keys {
+            names.push(format!("{key}.beta"));
+            for p in self.spec.adstock.param_names().iter().chain(self.spec.saturation.param_names()) {
+                names.push(format!("{key}.{p}"));
+            }
+        }
+        names.push("sigma".into());
+        names
+    }
+
+    /// The natural-space values of `z`, in [`Model::param_names`] order (beta, not ln beta; alpha, not its
+    /// logit): what a posterior is summarised and diagnosed on.
+    pub fn natural_values(&self, z: &[f64]) -> Vec<f64> {
+        let p = self.params(z);
+        let mut v = p.fixed;
+        for m in 0..self.n_channels() {
+            v.push(p.beta[m]);
+            v.extend(&p.adstock[m]);
+            v.extend(&p.saturation[m]);
+        }
+        v.push(p.sigma);
+        v
+    }
+
     /// `z` from natural parameters (betas of exactly 0 are moved to a tiny positive value: ln 0 is not a number).
     pub fn unconstrained(&self, p: &Params) -> Vec<f64> {
         let mut z = p.fixed.clone();
@@ -181,8 +211,8 @@ impl Model {
         // Mean and, per channel, what the gradient needs.
         let mut mu = vec![0.0; n];
         for (c, &b) in d.fixed.iter().zip(&p.fixed) {
-            for t in 0..n {
-                mu[t] += b * c.values[t];
+            for (m, v) in mu.iter_mut().zip(&c.values) {
+                *m += b * v;
             }
         }
         struct ChannelWork {
@@ -374,6 +404,38 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn names_and_natural_values_follow_z_order() {
+        let model = Model::new(&panel(), &ModelSpec::default_for(Frequency::Weekly), &Priors::default()).unwrap();
+        let names = model.param_names();
+        assert_eq!(names.len(), model.dim());
+        assert_eq!(
+            names,
+            [
+                "intercept",
+                "trend",
+                "sin_1",
+                "cos_1",
+                "sin_2",
+                "cos_2",
+                "ev",
+                "a.beta",
+                "a.alpha",
+                "a.lam",
+                "b.beta",
+                "b.alpha",
+                "b.lam",
+                "sigma"
+            ]
+        );
+        let z: Vec<f64> = (0..model.dim()).map(|i| (i as f64 - 4.0) / 5.0).collect();
+        let v = model.natural_values(&z);
+        assert_eq!(v[0], z[0]);
+        assert!((v[7] - z[7].exp()).abs() < 1e-15);
+        assert!((v[8] - 1.0 / (1.0 + (-z[8]).exp())).abs() < 1e-15);
+        assert!((v[13] - z[13].exp()).abs() < 1e-15);
     }
 
     #[test]
