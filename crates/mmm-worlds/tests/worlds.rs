@@ -243,8 +243,8 @@ proptest::proptest! {
         let w = World::generate(seed);
         proptest::prop_assert!(w.panel.validate().is_ok());
         let signal = w.truth.signal();
-        for t in 0..w.panel.len() {
-            proptest::prop_assert!((signal[t] + w.truth.noise[t] - w.panel.target[t]).abs() <= 1e-9 * w.truth.y_scale);
+        for ((s, e), y) in signal.iter().zip(&w.truth.noise).zip(&w.panel.target) {
+            proptest::prop_assert!((s + e - y).abs() <= 1e-9 * w.truth.y_scale);
         }
         for shares in [w.truth.shares(), oracle_shares(&w).unwrap()] {
             proptest::prop_assert!((shares.iter().sum::<f64>() - 1.0).abs() < 1e-9);
