@@ -1,6 +1,6 @@
 //! One simulated world: a weekly panel as the mix model reads it, and its [`Truth`].
 //!
-//! A world is drawn from its seed in this order (each step from its own random stream, see [`crate::rng`]):
+//! A world is drawn from its seed in this order (each step from its own random stream, see `src/rng.rs`):
 //! weeks and dates, which channels, their inputs and costs ([`crate::channels`]), the baseline
 //! ([`crate::baseline`]); the true transform parameters; media's part of the outcome, the channels' shares and
 //! the R^2; the noise. Media's effect is fixed through its total and the shares (rather than drawn betas), so

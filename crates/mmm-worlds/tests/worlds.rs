@@ -222,6 +222,19 @@ fn oracle_over_two_hundred_worlds() {
         all.iter().sum::<f64>() / all.len() as f64,
         all.len()
     );
+    for options in [
+        WorldOptions { adstock: AdstockKind::Geometric, saturation: SaturationKind::Hill },
+        WorldOptions { adstock: AdstockKind::WeibullPdf, saturation: SaturationKind::Logistic },
+        WorldOptions { adstock: AdstockKind::WeibullCdf, saturation: SaturationKind::Hill },
+    ] {
+        let mut errors = Vec::new();
+        for seed in 0..200 {
+            let w = World::generate_with(seed, options);
+            errors.extend(share_errors_pp(&w.truth, &oracle_shares(&w).unwrap()).unwrap());
+        }
+        let mean = errors.iter().sum::<f64>() / errors.len() as f64;
+        println!("oracle over 200 {:?}/{:?} worlds: {mean:.2} pp", options.adstock, options.saturation);
+    }
 }
 
 fn correlation(a: &[f64], b: &[f64]) -> f64 {
