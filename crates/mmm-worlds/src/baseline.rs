@@ -5,6 +5,7 @@
 use crate::ranges::{BASELINE_EUR, HOLIDAY_EFFECT, LAUNCHES, LAUNCH_EFFECT, SEASON_SD, TREND};
 use crate::rng::WorldRng;
 use chrono::{Datelike, NaiveDate};
+use socialledger_mmm::design::fourier;
 use socialledger_mmm::ControlSeries;
 
 /// Pairs of yearly Fourier terms in the truth, the model's default.
@@ -36,10 +37,10 @@ impl Baseline {
     }
 }
 
-/// `sin` and `cos` of the `k`-th yearly harmonic at `date`, as the design computes them (day of year / 365.25).
+/// `sin` and `cos` of the `k`-th yearly harmonic at `date`: the design's own terms
+/// (`socialledger_mmm::design::fourier`), so the truth and the model keep one seasonal clock.
 pub(crate) fn fourier_pair(date: NaiveDate, k: usize) -> (f64, f64) {
-    let a = 2.0 * std::f64::consts::PI * k as f64 * date.ordinal0() as f64 / 365.25;
-    (a.sin(), a.cos())
+    (fourier(k, false, date), fourier(k, true, date))
 }
 
 /// True for a week (starting on `monday`) that contains any day from 24 December to 1 January.
