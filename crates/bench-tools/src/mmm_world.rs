@@ -2,8 +2,10 @@
 //! JSON, so the PyMC-Marketing comparison fits exactly the panel the Rust tests score.
 //!
 //! `mmm_world_<seed>.csv` has the columns `date_week` (ISO date of the week's Monday), `y` (pipeline, EUR), one
-//! column per channel (its input: spend in EUR, staff hours or a volume, named by the channel's key) and one
-//! per control (0/1). Numbers print in Rust's shortest round-trip form, so a reader gets the very `f64`s the
+//! column per channel (its input: spend in EUR, staff hours or a volume, named by the channel's key), one per
+//! control (0/1), and `t` (the week's index from 0): PyMC-Marketing has no trend of its own and its example
+//! passes one as the control `t`, while our model builds it in, so a fit of the same model there lists
+//! `holiday,launch,t` as controls. Numbers print in Rust's shortest round-trip form, so a reader gets the very `f64`s the
 //! generator made. `mmm_world_<seed>_truth.json` is the world's `Truth` (docs/mmm-worlds.md lists its fields).
 
 use anyhow::{Context, Result};
@@ -29,13 +31,14 @@ pub fn write(world: &World, dir: &Path) -> Result<(PathBuf, PathBuf)> {
     Ok((csv_path, truth_path))
 }
 
-/// The CSV's header: `date_week`, `y`, the channel keys, the control names.
+/// The CSV's header: `date_week`, `y`, the channel keys, the control names, `t`.
 pub fn header(world: &World) -> Vec<String> {
     let p = &world.panel;
     ["date_week".to_string(), "y".to_string()]
         .into_iter()
         .chain(p.channels.iter().map(|c| c.key.clone()))
         .chain(p.controls.iter().map(|c| c.name.clone()))
+        .chain(["t".to_string()])
         .collect()
 }
 
@@ -48,6 +51,7 @@ pub fn write_csv_to(world: &World, w: &mut impl Write) -> Result<()> {
         let mut row = vec![date.to_string(), p.target[t].to_string()];
         row.extend(p.channels.iter().map(|c| c.values[t].to_string()));
         row.extend(p.controls.iter().map(|c| c.values[t].to_string()));
+        row.push(t.to_string());
         out.write_record(&row)?;
     }
     out.flush()?;
@@ -67,7 +71,7 @@ mod tests {
         let head: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
         assert_eq!(head, header(&world));
         assert_eq!(&head[..5], ["date_week", "y", "linkedin", "campaign", "paid_search"]);
-        assert_eq!(&head[head.len() - 2..], ["holiday", "launch"]);
+        assert_eq!(&head[head.len() - 3..], ["holiday", "launch", "t"]);
         let p = &world.panel;
         let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
         assert_eq!(rows.len(), p.len());
@@ -80,6 +84,7 @@ mod tests {
             for (j, c) in p.controls.iter().enumerate() {
                 assert_eq!(row[2 + p.channels.len() + j].parse::<f64>().unwrap(), c.values[t]);
             }
+            assert_eq!(row[row.len() - 1], t.to_string());
         }
         assert!(String::from_utf8(bytes).unwrap().starts_with("date_week,y,linkedin,campaign,paid_search,"));
     }
