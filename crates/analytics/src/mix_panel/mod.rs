@@ -717,8 +717,9 @@ fn major(minor: i64, currency: Currency) -> f64 {
     minor as f64 / 10f64.powi(currency.exponent() as i32)
 }
 
+/// Minutes as hours with at most one decimal, rounded half away from zero (`621.25` -> `621.3`).
 fn hours_text(minutes: i64) -> String {
-    let text = format!("{:.1}", minutes as f64 / 60.0);
+    let text = format!("{:.1}", (minutes as f64 / 6.0).round() / 10.0);
     text.strip_suffix(".0").map(str::to_string).unwrap_or(text)
 }
 

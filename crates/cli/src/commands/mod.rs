@@ -7,9 +7,10 @@ mod demo;
 mod formats;
 mod import;
 mod imports;
+mod mmm_panel;
 mod report;
 
-use crate::args::{Cli, Command};
+use crate::args::{Cli, Command, MmmCommand};
 use socialledger_store::{Backend, IfMissing, Store, StoreError};
 use std::process::ExitCode;
 
@@ -20,6 +21,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&cli, args).await,
         Command::Attribution(args) => attribution::run(&cli, args).await,
         Command::Channels(args) => channels::run(&cli, args).await,
+        Command::Mmm(MmmCommand::Panel(args)) => mmm_panel::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

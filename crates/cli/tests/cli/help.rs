@@ -17,7 +17,8 @@ fn help_shows_commands_and_examples() {
 #[test]
 fn every_subcommand_help_has_an_example_or_description() {
     let dir = tempfile::tempdir().unwrap();
-    for cmd in ["demo", "import", "report", "attribution", "channels", "channels rename", "channels merge"] {
+    for cmd in ["demo", "import", "report", "attribution", "channels", "channels rename", "channels merge", "mmm panel"]
+    {
         let out = bin(dir.path()).args(cmd.split(' ')).arg("--help").output().unwrap();
         assert!(out.status.success(), "{cmd} --help failed");
         let text = String::from_utf8(out.stdout).unwrap();

@@ -8,6 +8,7 @@ mod demo;
 mod first_run;
 mod help;
 mod imports;
+mod mmm_panel;
 mod postgres;
 mod robustness;
 mod support;
