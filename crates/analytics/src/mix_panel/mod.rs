@@ -39,6 +39,8 @@
 //! Money is summed exactly in integer minor units per period and converted to `f64` major units once.
 
 mod channels;
+#[cfg(test)]
+mod identify_tests;
 mod periods;
 pub mod stats;
 #[cfg(test)]
