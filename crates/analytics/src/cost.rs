@@ -17,7 +17,7 @@
 use crate::engagement::ChannelEngagement;
 use crate::{allocation, month_start, next_month, ratio, Settings};
 use serde::Serialize;
-use socialledger_domain::{Currency, Dataset, Date, Task};
+use socialledger_domain::{Currency, Dataset, Date, Person, Task, TimeEntry};
 use std::collections::BTreeMap;
 
 /// Tasks whose time creates value beyond sales (service, hiring, press, purchasing).
@@ -158,6 +158,46 @@ pub fn staff_cost_minor(minutes: i64, hourly_minor: i64) -> i64 {
     rounded.clamp(i64::MIN as i128, i64::MAX as i128) as i64
 }
 
+/// How one time entry is costed, by the rule every cost figure shares (the person's hourly cost, exactly, in
+/// the reporting currency; see [`staff_cost_minor`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryCost {
+    /// The staff cost of the entry in minor units of the reporting currency.
+    Costed(i64),
+    /// The person is paid in another currency: the entry counts in hours, not in cost (never converted).
+    OtherCurrency(Currency),
+    /// The person has no hourly cost.
+    NoHourlyCost,
+    /// No person record has the entry's person key.
+    UnknownPerson,
+}
+
+impl EntryCost {
+    /// The cost in minor units, `None` when the entry cannot be costed.
+    pub fn minor(self) -> Option<i64> {
+        match self {
+            EntryCost::Costed(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// People by key, for [`entry_cost`].
+pub fn people_by_key(dataset: &Dataset) -> BTreeMap<&str, &Person> {
+    dataset.people.iter().map(|p| (p.key.as_str(), p)).collect()
+}
+
+/// The staff cost of one time entry in `currency`: minutes x the person's hourly cost (the one rule of
+/// [`costs`], used by the mix panel too, so hours are never costed two ways).
+pub fn entry_cost(people: &BTreeMap<&str, &Person>, entry: &TimeEntry, currency: Currency) -> EntryCost {
+    match people.get(entry.person.as_str()).map(|p| p.hourly_cost) {
+        Some(Some(rate)) if rate.currency == currency => EntryCost::Costed(staff_cost_minor(entry.minutes, rate.minor)),
+        Some(Some(rate)) => EntryCost::OtherCurrency(rate.currency),
+        Some(None) => EntryCost::NoHourlyCost,
+        None => EntryCost::UnknownPerson,
+    }
+}
+
 /// Spreads `amount` minor units over the calendar months from `start` to `end` (inclusive; an `end` before
 /// `start` is read as `start`) in proportion to the days of each month, by largest remainder: the parts add up
 /// exactly to `amount`. Returns `(first day of month, part)` in month order.
@@ -178,6 +218,17 @@ pub fn spread_by_days(start: Date, end: Date, amount: i64) -> Vec<(Date, i64)> {
     }
     let parts = allocation::by_integer_shares(amount, &days);
     months.into_iter().zip(parts).collect()
+}
+
+/// Spreads `amount` (minor units, or any integer quantity) evenly over the days from `start` to `end`
+/// (inclusive; an `end` before `start` is read as `start`), by largest remainder: the parts add up exactly to
+/// `amount`, earlier days take the leftover units. Returns `(day, part)` in day order. The daily counterpart of
+/// [`spread_by_days`]: summed over a month it gives that month's share up to the largest-remainder unit.
+pub fn spread_daily(start: Date, end: Date, amount: i64) -> Vec<(Date, i64)> {
+    let end = end.max(start);
+    let days = (end - start).num_days() as usize + 1;
+    let parts = allocation::by_integer_shares(amount, &vec![1; days]);
+    start.iter_days().zip(parts).collect()
 }
 
 /// Rounded `num / den` for minor units, half away from zero; `None` when `den` is zero.
@@ -208,25 +259,24 @@ pub fn costs(dataset: &Dataset, settings: &Settings, engagement: &[ChannelEngage
     let mut rows: BTreeMap<Option<String>, ChannelCost> = BTreeMap::new();
     let mut uncosted: BTreeMap<(String, &'static str), i64> = BTreeMap::new();
     let mut exclusions: BTreeMap<(&'static str, Currency), (u64, i64, i64)> = BTreeMap::new();
-    let people: BTreeMap<&str, &socialledger_domain::Person> =
-        dataset.people.iter().map(|p| (p.key.as_str(), p)).collect();
+    let people = people_by_key(dataset);
 
     for e in dataset.time_entries.iter().filter(|e| settings.contains(e.date)) {
         let row = rows.entry(e.channel.clone()).or_insert_with(|| ChannelCost::empty(e.channel.clone()));
-        let cost = match people.get(e.person.as_str()).map(|p| p.hourly_cost) {
-            Some(Some(rate)) if rate.currency == currency => Some(staff_cost_minor(e.minutes, rate.minor)),
-            Some(Some(rate)) => {
-                let x = exclusions.entry(("hourly_cost", rate.currency)).or_default();
+        let cost = match entry_cost(&people, e, currency) {
+            EntryCost::Costed(c) => Some(c),
+            EntryCost::OtherCurrency(other) => {
+                let x = exclusions.entry(("hourly_cost", other)).or_default();
                 x.0 += 1;
                 x.2 = x.2.saturating_add(e.minutes);
                 None
             }
-            Some(None) => {
+            EntryCost::NoHourlyCost => {
                 let v = uncosted.entry((e.person.clone(), "no_hourly_cost")).or_default();
                 *v = v.saturating_add(e.minutes);
                 None
             }
-            None => {
+            EntryCost::UnknownPerson => {
                 let v = uncosted.entry((e.person.clone(), "unknown_person")).or_default();
                 *v = v.saturating_add(e.minutes);
                 None

@@ -44,4 +44,15 @@ pub enum AnalyticsError {
     NoConversions { model: &'static str },
     #[error("invalid Markov chain: {detail}")]
     InvalidChain { detail: String },
+    #[error(
+        "there is nothing to build a mix panel from: no deals, time entries, posts, channel days, cost items or \
+         activities with a date; import data first"
+    )]
+    NoPanelData,
+    #[error(
+        "the period {from} to {to} holds no whole {frequency}; a mix panel needs whole periods: widen --from/--to"
+    )]
+    PanelTooShort { from: Date, to: Date, frequency: &'static str },
+    #[error("the panel has no series {key:?}; the data have: {known}")]
+    UnknownPanelChannel { key: String, known: String },
 }

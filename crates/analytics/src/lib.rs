@@ -9,6 +9,7 @@ pub mod attribution;
 pub mod cost;
 pub mod engagement;
 pub mod error;
+pub mod mix_panel;
 pub mod notes;
 pub mod roi;
 pub mod settings;
@@ -23,6 +24,7 @@ pub use attribution::{
 pub use cost::{ChannelCost, CostReport, MonthlyCost, TaskTime};
 pub use engagement::{ChannelEngagement, EngagementSource, FollowerGrowth, MonthlyEngagement, PostEngagement};
 pub use error::AnalyticsError;
+pub use mix_panel::{build_panel, BuiltPanel, OrganicInput, PanelNote, PanelNoteCode, PanelOptions, Target};
 pub use notes::{Note, Severity};
 pub use roi::{ChannelRoi, ModelRoi, RoiReport};
 pub use settings::{JourneyEnd, Settings};

@@ -10,6 +10,7 @@ Examples:
   socialledger report                        cost, engagement, attributed revenue and ROI per channel
   socialledger report --format html --out report.html
   socialledger attribution --model w-shaped --json
+  socialledger mmm panel                     weekly input and cost of every channel, for the mix model
   socialledger --db postgres://user@host/db channels
 
 Exit codes: 0 success, 1 nothing found, 2 error.";
@@ -130,6 +131,73 @@ pub enum ChannelsAction {
         /// The channel that keeps everything.
         into: String,
     },
+}
+
+/// What the outcome of a mix panel is.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum TargetArg {
+    /// Amount of the deals created each week, by created date.
+    Pipeline,
+    /// Amount of the deals won each week, by close date.
+    Revenue,
+    /// Number of deals created each week.
+    Deals,
+}
+
+/// What an organic social channel's input measures.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum OrganicInputArg {
+    /// Staff hours from time entries (what the channel consumes; cost = hours x hourly cost).
+    Hours,
+    /// Posts published.
+    Posts,
+    /// Impressions (channel days, else post metrics).
+    Impressions,
+}
+
+/// Length of a panel period.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum FrequencyArg {
+    /// Monday-to-Sunday weeks.
+    Weekly,
+    /// Days.
+    Daily,
+}
+
+/// How to build a mix panel from the database (shared by the `mmm` subcommands that read the database).
+#[derive(Debug, Args)]
+pub struct PanelArgs {
+    /// The outcome: pipeline created, revenue won, or the number of deals created.
+    #[arg(long, value_enum, default_value_t = TargetArg::Pipeline)]
+    pub target: TargetArg,
+    /// What organic social channels enter by.
+    #[arg(long, value_enum, default_value_t = OrganicInputArg::Hours)]
+    pub organic_input: OrganicInputArg,
+    /// Weekly (Monday to Sunday) or daily periods.
+    #[arg(long, value_enum, default_value_t = FrequencyArg::Weekly)]
+    pub frequency: FrequencyArg,
+    /// Only these series (comma-separated channel keys, or `campaigns`).
+    #[arg(long, value_delimiter = ',', value_name = "KEYS")]
+    pub channels: Vec<String>,
+    /// First day of the panel (YYYY-MM-DD); cut to the first whole week.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the panel (YYYY-MM-DD); cut to the last whole week.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Currency of the panel's money; amounts in other currencies are left out and noted.
+    #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
+    pub currency: String,
+}
+
+#[derive(Debug, Args)]
+pub struct MmmPanelArgs {
+    #[command(flatten)]
+    pub panel: PanelArgs,
+    /// Also write the panel as CSV to FILE: date_week (or date), the target, one column per channel, the
+    /// controls; `mmm fit --csv` reads it back.
+    #[arg(long, value_name = "FILE")]
+    pub csv_out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -266,6 +334,17 @@ pub struct MmmArgs {
 /// What to ask the mix model.
 #[derive(Debug, Subcommand)]
 pub enum MmmAction {
+    /// The panel a mix model reads, built from the database: per week (or day) the outcome and every channel's
+    /// input (spend, staff hours, posts, impressions or activity volume) with its full cost.
+    #[command(
+        after_help = "Examples:\n  socialledger mmm panel\n  socialledger mmm panel --organic-input posts --json\n  \
+                            socialledger mmm panel --target revenue --csv-out panel.csv\n  socialledger mmm panel \
+                            --frequency daily --from 2025-01-01 --to 2025-06-30\n\nWeeks run Monday to Sunday; \
+                            only whole weeks are kept. Organic social channels enter by staff hours unless \
+                            --organic-input says otherwise; their cost is hours x each person's hourly cost. \
+                            What was left out or assumed is listed under the table (and in `notes` with --json)."
+    )]
+    Panel(MmmPanelArgs),
     /// Fit the model: contribution, share, ROI and marginal ROI per channel with intervals, fit quality and the
     /// checks that say whether the history can tell each channel's effect.
     #[command(

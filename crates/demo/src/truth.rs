@@ -37,6 +37,9 @@ pub struct Truth {
     pub baseline: Expected,
     /// Share of expected revenue that is baseline (the channels' Shapley revenue shares add up to 1 minus this).
     pub baseline_revenue_share: f64,
+    /// Expected pipeline per calendar week and what each channel truly contributes to it, to check a mix
+    /// model's decomposition against.
+    pub weekly_pipeline: WeeklyPipeline,
     /// Totals of the written records, to check a CSV import against.
     pub totals: Totals,
     /// Full cost per channel (time at hourly cost, cost items, activity spend), in the order of `channels.csv`.
@@ -75,12 +78,14 @@ pub struct Parameters {
     pub memorability: &'static [(&'static str, f64)],
 }
 
-/// Expected deals created, deals won and won revenue.
+/// Expected deals created, deals won, won revenue and pipeline (amount of the deals created, won or not).
 #[derive(Debug, Clone, Copy, Default, Serialize)]
 pub struct Expected {
     pub deals: f64,
     pub won: f64,
     pub revenue_eur: f64,
+    /// Σ over triggers of `P_create · amount`: the expected amount of the deals created (EUR).
+    pub pipeline_eur: f64,
 }
 
 /// What one channel truly caused.
@@ -103,6 +108,54 @@ pub struct EffectTruth {
     pub pipeline_share: f64,
     /// `shapley_expected.revenue_eur / expected.revenue_eur`: the channel's true share of revenue.
     pub revenue_share: f64,
+}
+
+/// The true expected pipeline per calendar week (Monday to Sunday) of deal creation, and each channel's part of
+/// it. Amounts in EUR, rounded to the cent; the week a deal counts in is the week of its trigger (its created
+/// date). Expectations are over the deal coin flips only, given the drawn touches, amounts and cycles, as for
+/// [`Truth::expected`].
+///
+/// Removal effects do not add up to `expected_eur - baseline_eur`: the creation probability `1 - exp(-H)` is
+/// concave in the summed hazard, so removing one channel from a trigger where others also act loses less than
+/// the channel would add alone, and the removals of all channels sum to less than the total effect. The Shapley
+/// values split each trigger's effect exactly (players: the channels with a non-zero hazard there), so
+/// `baseline_eur + Σ shapley_eur = expected_eur` in every week (up to the rounding to cents).
+#[derive(Debug, Clone, Serialize)]
+pub struct WeeklyPipeline {
+    pub note: &'static str,
+    /// Monday of every calendar week holding a simulated day; the first and last weeks may be partial (`days`).
+    pub weeks: Vec<Date>,
+    /// Simulated days in each week (7, except possibly the first and the last).
+    pub days: Vec<u8>,
+    /// Expected pipeline with every effect on.
+    pub expected_eur: Vec<f64>,
+    /// Expected pipeline with every effect off (intent and fit alone).
+    pub baseline_eur: Vec<f64>,
+    /// Every channel with a creation effect (`create > 0`), in the order of `config.effects`. Channels that only
+    /// raise the win hazard add nothing to pipeline and are not listed.
+    pub channels: Vec<WeeklyChannel>,
+}
+
+/// One channel's true weekly contribution to pipeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct WeeklyChannel {
+    pub channel: String,
+    /// Expected pipeline that disappears in each week when only this channel's effect is switched off; sums to
+    /// `effects[].removal_expected.pipeline_eur`.
+    pub removal_eur: Vec<f64>,
+    /// The channel's Shapley value of expected pipeline in each week; sums to
+    /// `effects[].shapley_expected.pipeline_eur`.
+    pub shapley_eur: Vec<f64>,
+}
+
+const WEEKLY_NOTE: &str = "expected pipeline (EUR of deals created) per Monday-start week of the deal's creation; \
+    removal_eur: what disappears when only that channel's effect is off (removals do not add up to the total \
+    effect: the creation probability is concave in the hazards); shapley_eur: an exact split, so baseline_eur plus \
+    every channel's shapley_eur equals expected_eur";
+
+/// Rounds euros to the cent (keeps truth.json readable and small).
+fn cent(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
 }
 
 /// Counted outcomes (a realisation, not an expectation).
@@ -180,7 +233,9 @@ impl Truth {
         work: &Work,
         crm: &Crm,
     ) -> Truth {
-        let (expected, baseline, shapley) = expectations(cal, crm, cfg.effects.len());
+        let weeks = Weeks::of(cal);
+        let (expected, baseline, shapley, mut weekly) = expectations(cal, crm, cfg, &weeks);
+        let mut removal_weekly: Vec<Vec<f64>> = vec![vec![0.0; weeks.n]; cfg.effects.len()];
         let effects = cfg
             .effects
             .iter()
@@ -194,10 +249,12 @@ impl Truth {
                     let value = |on: &dyn Fn(usize) -> bool| -> Expected {
                         let (pc, pw) = hz.probabilities(on);
                         let closes = if deals::closes_in_period(tr, cal.days) { 1.0 } else { 0.0 };
+                        let amount = tr.amount_minor as f64 / 100.0;
                         Expected {
                             deals: pc,
                             won: pc * pw * closes,
-                            revenue_eur: pc * pw * closes * tr.amount_minor as f64 / 100.0,
+                            revenue_eur: pc * pw * closes * amount,
+                            pipeline_eur: pc * amount,
                         }
                     };
                     let full = value(&|_| true);
@@ -205,6 +262,8 @@ impl Truth {
                     removal.deals += full.deals - without.deals;
                     removal.won += full.won - without.won;
                     removal.revenue_eur += full.revenue_eur - without.revenue_eur;
+                    removal.pipeline_eur += full.pipeline_eur - without.pipeline_eur;
+                    removal_weekly[e][weeks.of_day(tr.day)] += full.pipeline_eur - without.pipeline_eur;
                     let factual = crm.outcomes[i];
                     let counter = deals::resolve(tr, hz, cal.days, on_without);
                     realized.deals += i64::from(factual.created()) - i64::from(counter.created());
@@ -276,6 +335,16 @@ impl Truth {
             expected,
             baseline,
             baseline_revenue_share: ratio(baseline.revenue_eur, expected.revenue_eur),
+            weekly_pipeline: {
+                for (c, removal) in weekly
+                    .channels
+                    .iter_mut()
+                    .zip(cfg.effects.iter().zip(removal_weekly).filter(|(e, _)| e.create > 0.0).map(|(_, r)| r))
+                {
+                    c.removal_eur = removal.into_iter().map(cent).collect();
+                }
+                weekly
+            },
             totals: totals(content, plan, work, crm),
             costs,
             general_cost,
@@ -304,27 +373,97 @@ fn ratio(a: f64, b: f64) -> f64 {
     }
 }
 
-/// Expected outcomes with all effects, with none, and each effect's Shapley value, summed over triggers.
-fn expectations(cal: &Calendar, crm: &Crm, n_effects: usize) -> (Expected, Expected, Vec<Expected>) {
+/// Calendar weeks (Monday to Sunday) over the simulated days.
+struct Weeks {
+    /// Weekday of the first simulated day, 0 = Monday.
+    offset: usize,
+    n: usize,
+    first_monday: Date,
+    days: usize,
+}
+
+impl Weeks {
+    fn of(cal: &Calendar) -> Weeks {
+        let offset = cal.weekday(0) as usize;
+        Weeks {
+            offset,
+            n: (cal.days + offset).div_ceil(7),
+            first_monday: cal.start - chrono::Days::new(offset as u64),
+            days: cal.days,
+        }
+    }
+
+    fn of_day(&self, d: usize) -> usize {
+        (d + self.offset) / 7
+    }
+
+    fn mondays(&self) -> Vec<Date> {
+        (0..self.n).map(|w| self.first_monday + chrono::Days::new(7 * w as u64)).collect()
+    }
+
+    /// Simulated days in week `w`.
+    fn days_in(&self, w: usize) -> u8 {
+        let first = (7 * w).max(self.offset);
+        let end = (7 * w + 7).min(self.days + self.offset);
+        end.saturating_sub(first) as u8
+    }
+}
+
+/// Expected outcomes with all effects, with none, and each effect's Shapley value, summed over triggers; and
+/// the weekly pipeline (removals are filled in by the caller).
+fn expectations(
+    cal: &Calendar,
+    crm: &Crm,
+    cfg: &DemoConfig,
+    weeks: &Weeks,
+) -> (Expected, Expected, Vec<Expected>, WeeklyPipeline) {
+    let n_effects = cfg.effects.len();
     let mut full = Expected::default();
     let mut none = Expected::default();
     let mut shapley = vec![Expected::default(); n_effects];
+    let mut expected_w = vec![0.0; weeks.n];
+    let mut baseline_w = vec![0.0; weeks.n];
+    let mut shapley_w = vec![vec![0.0; weeks.n]; n_effects];
     for (tr, hz) in crm.triggers.iter().zip(&crm.hazards) {
         let closes = deals::closes_in_period(tr, cal.days);
         let t = trigger_values(hz, closes, tr.amount_minor as f64 / 100.0);
+        let w = weeks.of_day(tr.day);
+        expected_w[w] += t.full.pipeline_eur;
+        baseline_w[w] += t.none.pipeline_eur;
         add(&mut full, t.full);
         add(&mut none, t.none);
-        for (acc, v) in shapley.iter_mut().zip(t.shapley) {
+        for (e, (acc, v)) in shapley.iter_mut().zip(t.shapley).enumerate() {
+            shapley_w[e][w] += v.pipeline_eur;
             add(acc, v);
         }
     }
-    (full, none, shapley)
+    let channels = cfg
+        .effects
+        .iter()
+        .zip(shapley_w)
+        .filter(|(e, _)| e.create > 0.0)
+        .map(|(e, sh)| WeeklyChannel {
+            channel: e.channel.clone(),
+            removal_eur: Vec::new(),
+            shapley_eur: sh.into_iter().map(cent).collect(),
+        })
+        .collect();
+    let weekly = WeeklyPipeline {
+        note: WEEKLY_NOTE,
+        weeks: weeks.mondays(),
+        days: (0..weeks.n).map(|w| weeks.days_in(w)).collect(),
+        expected_eur: expected_w.into_iter().map(cent).collect(),
+        baseline_eur: baseline_w.into_iter().map(cent).collect(),
+        channels,
+    };
+    (full, none, shapley, weekly)
 }
 
 fn add(acc: &mut Expected, v: Expected) {
     acc.deals += v.deals;
     acc.won += v.won;
     acc.revenue_eur += v.revenue_eur;
+    acc.pipeline_eur += v.pipeline_eur;
 }
 
 /// One trigger's expected outcomes with all effects, with none, and each effect's Shapley value.
@@ -358,7 +497,7 @@ fn trigger_values(hz: &Hazards, closes: bool, amount: f64) -> TriggerValues {
             (pc, pc * pw * closes)
         })
         .collect();
-    let value = |(d, won): (f64, f64)| Expected { deals: d, won, revenue_eur: won * amount };
+    let value = |(d, won): (f64, f64)| Expected { deals: d, won, revenue_eur: won * amount, pipeline_eur: d * amount };
     // coef[s] = s! (n - 1 - s)! / n!, the weight of a coalition of size s not containing the player.
     let coef: Vec<f64> = (0..n).map(|s| factorial(s) * factorial(n - 1 - s) / factorial(n)).collect();
     let mut shapley = vec![Expected::default(); n_effects];

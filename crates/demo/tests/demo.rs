@@ -571,3 +571,118 @@ mod truth {
         assert!(off.truth().expected.revenue_eur < base.expected.revenue_eur);
     }
 }
+
+/// The weekly pipeline truth (`truth.json` -> `weekly_pipeline`), which a mix model's decomposition is checked
+/// against, and the 36-month world a mix model needs.
+mod weekly {
+    use super::*;
+    use chrono::{Datelike, Weekday};
+    use socialledger_demo::truth::WeeklyPipeline;
+
+    /// Sums of cent-rounded weekly values differ from the exact totals by at most half a cent per week.
+    fn close(a: f64, b: f64, weeks: usize) -> bool {
+        (a - b).abs() <= 0.005 * weeks as f64 + 1e-9 * b.abs()
+    }
+
+    fn check(sim: &Simulation) -> &WeeklyPipeline {
+        let t = sim.truth();
+        let w = &t.weekly_pipeline;
+        let n = w.weeks.len();
+        assert!(w.weeks.iter().all(|d| d.weekday() == Weekday::Mon));
+        assert!(w.weeks.windows(2).all(|p| (p[1] - p[0]).num_days() == 7));
+        assert_eq!(w.days.iter().map(|&d| usize::from(d)).sum::<usize>(), t.period.days);
+        assert!(w.weeks[0] <= t.period.start && t.period.last < w.weeks[n - 1] + chrono::Days::new(7));
+        for series in [&w.expected_eur, &w.baseline_eur] {
+            assert_eq!(series.len(), n);
+        }
+        assert!(close(w.expected_eur.iter().sum(), t.expected.pipeline_eur, n));
+        assert!(close(w.baseline_eur.iter().sum(), t.baseline.pipeline_eur, n));
+        let with_creation: Vec<&str> =
+            t.effects.iter().filter(|e| e.create > 0.0).map(|e| e.channel.as_str()).collect();
+        let listed: Vec<&str> = w.channels.iter().map(|c| c.channel.as_str()).collect();
+        assert_eq!(listed, with_creation);
+        for c in &w.channels {
+            let e = t.effects.iter().find(|e| e.channel == c.channel).unwrap();
+            let removal: f64 = c.removal_eur.iter().sum();
+            assert!(
+                close(removal, e.removal_expected.pipeline_eur, n),
+                "{}: weekly removals sum to {removal}, removal_expected says {}",
+                c.channel,
+                e.removal_expected.pipeline_eur
+            );
+            assert!(close(c.shapley_eur.iter().sum(), e.shapley_expected.pipeline_eur, n), "{}", c.channel);
+            assert!(c.removal_eur.iter().all(|&v| v >= 0.0) && c.shapley_eur.iter().all(|&v| v >= 0.0));
+        }
+        for i in 0..n {
+            let shapley: f64 = w.channels.iter().map(|c| c.shapley_eur[i]).sum();
+            let removal: f64 = w.channels.iter().map(|c| c.removal_eur[i]).sum();
+            let effect = w.expected_eur[i] - w.baseline_eur[i];
+            // Shapley values split the effect exactly; removals add up to less (the creation probability is
+            // concave in the hazards), as the doc comment says.
+            assert!((w.baseline_eur[i] + shapley - w.expected_eur[i]).abs() <= 0.005 * (w.channels.len() + 2) as f64);
+            assert!(removal <= effect + 0.005 * (w.channels.len() + 2) as f64, "week {i}: {removal} > {effect}");
+        }
+        w
+    }
+
+    #[test]
+    fn weekly_removals_sum_to_the_removal_totals() {
+        let w = check(&world().sim);
+        assert_eq!((w.weeks[0], w.weeks.len()), (chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(), 105));
+        // The last week holds 29 to 31 December 2025 only.
+        assert_eq!(w.days[104], 3);
+        // truth.json carries it, and stays a reasonable size.
+        let weekly = &world().truth["weekly_pipeline"];
+        assert_eq!(weekly["channels"].as_array().unwrap().len(), 10);
+        let size = std::fs::metadata(world().dir.join(TRUTH_FILE)).unwrap().len();
+        assert!(size < 400_000, "truth.json has {size} bytes");
+        // Removing a channel loses less than it adds on its own, and less than its Shapley value in total.
+        let removal_total: f64 = w.channels.iter().map(|c| c.removal_eur.iter().sum::<f64>()).sum();
+        let effect: f64 = world().sim.truth().expected.pipeline_eur - world().sim.truth().baseline.pipeline_eur;
+        assert!(removal_total < effect, "{removal_total} {effect}");
+    }
+
+    /// A start that is not a Monday: the first week begins before it and is partial.
+    #[test]
+    fn weeks_of_a_world_starting_midweek() {
+        let start = chrono::NaiveDate::from_ymd_opt(2025, 3, 13).unwrap();
+        let sim = simulate(&DemoConfig { accounts: 60, months: 3, start, ..DemoConfig::default() });
+        let w = check(&sim);
+        assert_eq!(w.weeks[0], chrono::NaiveDate::from_ymd_opt(2025, 3, 10).unwrap());
+        assert_eq!(w.days[0], 4);
+    }
+
+    /// `socialledger demo --months 36`: three years simulate, write and keep their truth consistent; the
+    /// plan repeats every year (campaigns, fairs, webinars).
+    #[test]
+    fn a_36_month_world_simulates_end_to_end() {
+        let started = std::time::Instant::now();
+        let sim = simulate(&DemoConfig { months: 36, ..DemoConfig::default() });
+        let t = sim.truth();
+        assert_eq!((t.period.days, t.period.last), (1096, chrono::NaiveDate::from_ymd_opt(2026, 12, 31).unwrap()));
+        let w = check(&sim);
+        assert_eq!(w.weeks.len(), 157);
+        let ds = sim.dataset();
+        for year in [2024, 2025, 2026] {
+            let of = |kind: socialledger_domain::ActivityKind| {
+                ds.activities.iter().filter(|a| a.kind == kind && a.start.year() == year).count()
+            };
+            assert!(of(socialledger_domain::ActivityKind::Event) >= 3, "{year}: fairs");
+            assert!(of(socialledger_domain::ActivityKind::Webinar) == 6, "{year}: webinars");
+            assert!(of(socialledger_domain::ActivityKind::Newsletter) == 12, "{year}: newsletters");
+            assert!(ds.activities.iter().any(|a| a.key.starts_with(&format!("cmp-{year}"))), "{year}: campaigns");
+        }
+        assert!(t.totals.deals > 500, "{} deals in three years", t.totals.deals);
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-36-months");
+        assert_eq!(sim.write_csv(&dir).unwrap().len(), 12);
+        let bytes: u64 = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
+        eprintln!(
+            "36 months: {} deals, {} touchpoints, {} files, {:.1} MB, {:.2} s (simulate and write, this build)",
+            t.totals.deals,
+            t.totals.touchpoints,
+            13,
+            bytes as f64 / 1e6,
+            started.elapsed().as_secs_f64()
+        );
+    }
+}

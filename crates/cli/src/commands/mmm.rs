@@ -15,6 +15,7 @@ use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
     match &args.action {
+        MmmAction::Panel(args) => super::mmm_panel::run(cli, args).await,
         MmmAction::Fit(fit) => run_fit(cli, fit).await,
         MmmAction::Counterfactual(args) => run_counterfactual(cli, args).await,
         MmmAction::Allocate(args) => run_allocate(cli, args).await,

@@ -8,6 +8,7 @@ mod formats;
 mod import;
 mod imports;
 mod mmm;
+mod mmm_panel;
 mod report;
 
 use crate::args::{Cli, Command};

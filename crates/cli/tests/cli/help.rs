@@ -28,6 +28,7 @@ fn every_subcommand_help_has_an_example_or_description() {
         "mmm fit",
         "mmm counterfactual",
         "mmm allocate",
+        "mmm panel",
     ] {
         let out = bin(dir.path()).args(cmd.split(' ')).arg("--help").output().unwrap();
         assert!(out.status.success(), "{cmd} --help failed");
