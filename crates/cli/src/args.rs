@@ -406,15 +406,38 @@ pub struct MmmAllocateArgs {
 /// Where the panel comes from and how the model is set up.
 #[derive(Debug, Args)]
 pub struct MmmFitArgs {
-    /// Read the panel from a CSV (or workbook) prepared elsewhere: one row per week or day.
+    /// Read the panel from a CSV (or workbook) prepared elsewhere: one row per week or day. Without it the
+    /// panel is built from the database, as `mmm panel` shows it.
     #[arg(long, value_name = "FILE")]
     pub csv: Option<PathBuf>,
     /// The CSV's date column (first day of each period, YYYY-MM-DD).
     #[arg(long, value_name = "COL", default_value = "date_week")]
     pub date: String,
-    /// The outcome: a CSV column name.
+    /// The outcome: a CSV column name; from the database pipeline (default), revenue or deals.
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
+    /// From the database: what organic social channels enter by.
+    #[arg(long, value_enum, default_value_t = OrganicInputArg::Hours)]
+    pub organic_input: OrganicInputArg,
+    /// From the database: weekly (Monday to Sunday) or daily periods.
+    #[arg(long, value_enum, default_value_t = FrequencyArg::Weekly)]
+    pub frequency: FrequencyArg,
+    /// From the database: only these series (comma-separated channel keys, or `campaigns`).
+    #[arg(long, value_delimiter = ',', value_name = "KEYS")]
+    pub channels: Vec<String>,
+    /// From the database: first day of the panel (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// From the database: last day of the panel (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// From the database: currency of the panel's money.
+    #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
+    pub currency: String,
+    /// fast: the posterior mode with Laplace intervals (seconds); nuts: the full posterior by NUTS, 4 chains x
+    /// 1000 warm-up + 1000 draws, with R-hat, ESS and divergences (slower, the reference).
+    #[arg(long, value_enum, default_value_t = SamplerArg::Fast)]
+    pub sampler: SamplerArg,
     /// The CSV's channel columns, comma-separated (their values are taken as spend).
     #[arg(long, value_name = "COLS", value_delimiter = ',')]
     pub media: Vec<String>,
@@ -442,7 +465,8 @@ pub struct MmmFitArgs {
     /// Leave out the linear trend.
     #[arg(long)]
     pub no_trend: bool,
-    /// Money value of one unit of the target, for ROI (1 for a CSV: the target is taken as money).
+    /// Money value of one unit of the target, for ROI (default 1: ROI on the target itself, e.g. on pipeline;
+    /// pass win rate x gross margin to value pipeline as profit).
     #[arg(long, value_name = "X", default_value_t = 1.0)]
     pub value_per_unit: f64,
     /// Draws behind the intervals of the fast fit.
@@ -454,6 +478,12 @@ pub struct MmmFitArgs {
     /// Skip the time-series cross-validation (faster; the out-of-sample check is then not made).
     #[arg(long)]
     pub no_cv: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum SamplerArg {
+    Fast,
+    Nuts,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -5,6 +5,7 @@
 use crate::fit::{Profile, SearchSettings};
 use crate::laplace::{self, weighted_quantile, Draws};
 use crate::model::{Model, Params};
+use crate::nuts::{self, NutsSettings};
 use crate::panel::Panel;
 use crate::predict::Inputs;
 use crate::priors::Priors;
@@ -119,8 +120,96 @@ pub fn fit_fast_full(panel: &Panel, opts: &FitOptions) -> Result<Fitted, MmmErro
     Ok(Fitted { model, point: mode.params, draws, result })
 }
 
-/// Builds the result from a point estimate and weighted draws (shared by the fast fit and NUTS).
+/// The full posterior: the MAP as the start, then NUTS (4 chains x 1000 warm-up + 1000 draws by default), its
+/// R-hat, ESS and divergences as checks. Channel figures are posterior means with equal-tailed intervals.
+pub fn fit_nuts(panel: &Panel, opts: &FitOptions, settings: &NutsSettings) -> Result<Fitted, MmmError> {
+    let started = Instant::now();
+    let model = Model::new(panel, &opts.spec, &opts.priors)?;
+    let mode = Profile::new(&model).search(&opts.search)?;
+    let z0 = laplace::z_mode(&model, &mode.params);
+    let posterior = nuts::sample(&model, Some(&z0), settings)?;
+    let diagnostics = posterior.diagnostics(&model);
+    let summary = posterior.summary(&diagnostics);
+    let params: Vec<Params> = posterior.draws.iter().flatten().map(|z| model.params(z)).collect();
+    let k = params.len().max(1);
+    let draws = Draws { params, weights: vec![1.0 / k as f64; k] };
+    let mut diag = Diagnostics {
+        sampler: "nuts".into(),
+        passed: true,
+        checks: Vec::new(),
+        starts: mode.starts,
+        starts_at_best: mode.starts_at_best,
+        weight_ess_fraction: None,
+        max_rhat: Some(summary.max_rhat),
+        min_ess_bulk: Some(summary.min_ess_bulk),
+        min_ess_tail: Some(summary.min_ess_tail),
+        divergences: Some(summary.divergences),
+        seconds: 0.0,
+    };
+    let worst = |pick: &dyn Fn(&crate::diagnostics::Diagnostic) -> f64, max: bool| {
+        diagnostics
+            .iter()
+            .filter(|d| pick(d).is_finite())
+            .max_by(|a, b| if max { pick(a).total_cmp(&pick(b)) } else { pick(b).total_cmp(&pick(a)) })
+            .map(|d| d.name.clone())
+            .unwrap_or_default()
+    };
+    diag.checks.push(Check {
+        check: "rhat".into(),
+        passed: summary.max_rhat <= 1.01,
+        value: summary.max_rhat,
+        threshold: 1.01,
+        message: format!("largest R-hat {:.3} ({})", summary.max_rhat, worst(&|d| d.rhat, true)),
+    });
+    let min_ess = summary.min_ess_bulk.min(summary.min_ess_tail);
+    diag.checks.push(Check {
+        check: "ess".into(),
+        passed: min_ess >= 400.0,
+        value: min_ess,
+        threshold: 400.0,
+        message: format!(
+            "smallest effective sample size {:.0} ({}): {}",
+            min_ess,
+            worst(&|d| d.ess_bulk.min(d.ess_tail), false),
+            if min_ess >= 400.0 { "enough for 90 % intervals" } else { "too few: run more draws" }
+        ),
+    });
+    diag.checks.push(Check {
+        check: "divergences".into(),
+        passed: summary.divergences == 0,
+        value: summary.divergences as f64,
+        threshold: 0.0,
+        message: format!(
+            "{} divergent transitions{}",
+            summary.divergences,
+            if summary.divergences == 0 {
+                ""
+            } else {
+                ": parts of the posterior were not explored; raise target_accept"
+            }
+        ),
+    });
+    let result = summarize_with(&model, panel, &mode.params, &draws, diag, opts, started, true)?;
+    Ok(Fitted { model, point: mode.params, draws, result })
+}
+
+/// Builds the result from a point estimate and weighted draws (the fast fit: figures at the mode).
 pub fn summarize(
+    model: &Model,
+    panel: &Panel,
+    point: &Params,
+    draws: &Draws,
+    diag: Diagnostics,
+    opts: &FitOptions,
+    started: Instant,
+) -> Result<MmmResult, MmmError> {
+    summarize_with(model, panel, point, draws, diag, opts, started, false)
+}
+
+/// [`summarize`]; with `posterior_means` every channel figure is the weighted mean of its draws (the NUTS
+/// posterior) instead of its value at `point`.
+#[allow(clippy::too_many_arguments)]
+pub fn summarize_with(
     model: &Model,
     panel: &Panel,
     point: &Params,
@@ -128,6 +217,7 @@ pub fn summarize(
     mut diag: Diagnostics,
     opts: &FitOptions,
     started: Instant,
+    posterior_means: bool,
 ) -> Result<MmmResult, MmmError> {
     let inputs = inputs_of(panel);
     let m_count = model.n_channels();
@@ -154,17 +244,37 @@ pub fn summarize(
         .collect();
     let w = &draws.weights;
     let q = |vals: &[f64]| (weighted_quantile(vals, w, ql), weighted_quantile(vals, w, qh));
-    let point_vals: Vec<[f64; 3]> = (0..m_count)
-        .map(|m| {
-            [
-                whatif::contribution(model, point, &inputs, m),
-                whatif::marginal_contribution(model, point, &inputs, m),
-                whatif::loss_without(model, point, &inputs, m, cf),
-            ]
-        })
-        .collect();
+    let point_vals: Vec<[f64; 3]> = if posterior_means {
+        (0..m_count)
+            .map(|m| {
+                let mean = |i: usize| per_draw.iter().zip(&draws.weights).map(|(d, w)| w * d[m][i]).sum::<f64>();
+                [mean(0), mean(1), mean(2)]
+            })
+            .collect()
+    } else {
+        (0..m_count)
+            .map(|m| {
+                [
+                    whatif::contribution(model, point, &inputs, m),
+                    whatif::marginal_contribution(model, point, &inputs, m),
+                    whatif::loss_without(model, point, &inputs, m, cf),
+                ]
+            })
+            .collect()
+    };
     let point_total: f64 = point_vals.iter().map(|v| v[0]).sum();
     let draw_totals: Vec<f64> = per_draw.iter().map(|d| d.iter().map(|v| v[0]).sum()).collect();
+    // Posterior-mean shares are the mean of each draw's share (they still sum to 1), as PyMC-Marketing reports.
+    let mean_shares: Vec<f64> = (0..m_count)
+        .map(|m| {
+            per_draw
+                .iter()
+                .zip(&draw_totals)
+                .zip(&draws.weights)
+                .map(|((d, t), w)| if *t > 0.0 { w * d[m][0] / t } else { 0.0 })
+                .sum()
+        })
+        .collect();
     let value = opts.value_per_unit;
     let roi_of = |contrib: f64, cost: f64| (cost > 0.0).then(|| (contrib * value - cost) / cost);
     let mut channels = Vec::with_capacity(m_count);
@@ -184,7 +294,13 @@ pub fn summarize(
         // `marg` is the derivative of the contribution along today's plan (all periods raised together), and the
         // cost grows along it by `cost`, so the next unit of cost returns marg x value / cost.
         let mroi = |marg: f64| (cost_per_input > 0.0).then(|| marg * value / cost - 1.0);
-        let point_share = if point_total > 0.0 { point_vals[m][0] / point_total } else { 0.0 };
+        let point_share = if posterior_means {
+            mean_shares[m]
+        } else if point_total > 0.0 {
+            point_vals[m][0] / point_total
+        } else {
+            0.0
+        };
         let betas: Vec<f64> = draws.params.iter().map(|p| p.beta[m]).collect();
         let prior_ratio = weighted_sd(&betas, w) / model.channel_priors[m].beta.sd();
         let shape = |kind: String, names: &[&str], pick: &dyn Fn(&Params) -> Vec<f64>| Shape {

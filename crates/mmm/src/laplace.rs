@@ -2,15 +2,12 @@
 //! mode, corrected by importance weights.
 //!
 //! The mode of the density in `z` (log effects, logit alphas, log lams, log sigma; Jacobian included) is
-//! found by L-BFGS from the MAP; the Hessian there is the finite difference of the exact gradient. Draws from
+//! found by damped Newton steps from the MAP; the Hessian there is the finite difference of the exact gradient. Draws from
 //! that normal are then weighted by `p(z) / q(z)`, truncated at `mean x sqrt(S)` (Ionides 2008) so one draw
 //! cannot dominate; the effective sample size of the weights says how good the normal was.
 
 use crate::model::{Model, Params};
 use crate::MmmError;
-use argmin::core::{CostFunction, Executor, Gradient, State};
-use argmin::solver::linesearch::MoreThuenteLineSearch;
-use argmin::solver::quasinewton::LBFGS;
 use nalgebra::{DMatrix, DVector, SymmetricEigen};
 use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
@@ -24,6 +21,9 @@ pub struct Draws {
     pub weights: Vec<f64>,
 }
 
+/// Degrees of freedom of the Student-t proposal.
+pub const T_DOF: f64 = 4.0;
+
 /// What the approximation looked like.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
 pub struct LaplaceInfo {
@@ -34,51 +34,67 @@ pub struct LaplaceInfo {
     pub hessian_repaired: bool,
 }
 
-struct Neg<'a>(&'a Model);
-
-impl CostFunction for Neg<'_> {
-    type Param = Vec<f64>;
-    type Output = f64;
-    fn cost(&self, z: &Vec<f64>) -> Result<f64, argmin::core::Error> {
-        let v = -self.0.logp(z);
-        Ok(if v.is_finite() { v } else { f64::INFINITY })
-    }
-}
-
-impl Gradient for Neg<'_> {
-    type Param = Vec<f64>;
-    type Gradient = Vec<f64>;
-    fn gradient(&self, z: &Vec<f64>) -> Result<Vec<f64>, argmin::core::Error> {
-        let mut g = vec![0.0; z.len()];
-        self.0.logp_grad(z, &mut g);
-        Ok(g.into_iter().map(|v| -v).collect())
-    }
-}
-
-/// The mode of the unconstrained density, from a start (the MAP).
+/// The mode of the unconstrained density, from a start (the MAP), by damped Newton steps on the exact gradient
+/// with the finite-difference Hessian made positive definite (eigenvalues mirrored and floored). Quasi-Newton
+/// methods stall here: a small effect's log sits far out on a nearly flat slope while the intercept is sharply
+/// determined, a condition number no line search copes with.
 pub fn z_mode(model: &Model, start: &Params) -> Vec<f64> {
-    let z0 = model.unconstrained(start);
-    let Ok(solver) = LBFGS::new(MoreThuenteLineSearch::new(), 10).with_tolerance_cost(1e-14) else {
-        return z0;
-    };
-    match Executor::new(Neg(model), solver).configure(|s| s.param(z0.clone()).max_iters(500)).run() {
-        Ok(res) => res.state().get_best_param().cloned().unwrap_or(z0),
-        Err(_) => z0,
+    let mut z = model.unconstrained(start);
+    // A MAP effect of exactly zero has no logarithm; start it where its prior still has mass.
+    for m in 0..model.n_channels() {
+        let o = model.channel_offset(m);
+        let floor = (0.01 * model.channel_priors[m].beta.sd()).max(1e-6).ln();
+        z[o] = z[o].max(floor);
     }
+    let d = z.len();
+    let mut g = vec![0.0; d];
+    let mut lp = model.logp_grad(&z, &mut g);
+    for _ in 0..100 {
+        if g.iter().all(|v| v.abs() < 1e-7) {
+            break;
+        }
+        let h = neg_hessian(model, &z);
+        let eig = SymmetricEigen::new(h);
+        let max_ev = eig.eigenvalues.iter().map(|v| v.abs()).fold(0.0_f64, f64::max).max(1e-12);
+        let gv = eig.eigenvectors.transpose() * DVector::from_column_slice(&g);
+        let step_e = DVector::from_iterator(
+            d,
+            gv.iter().zip(eig.eigenvalues.iter()).map(|(gi, &ev)| gi / ev.abs().max(max_ev * 1e-8)),
+        );
+        let step = &eig.eigenvectors * step_e;
+        // Backtracking: the full Newton step first, halved until the density rises.
+        let mut t = 1.0;
+        let mut moved = false;
+        let mut g_new = vec![0.0; d];
+        for _ in 0..40 {
+            let cand: Vec<f64> = z.iter().zip(step.iter()).map(|(a, b)| a + t * b.clamp(-5.0, 5.0)).collect();
+            let lp_new = model.logp_grad(&cand, &mut g_new);
+            if lp_new.is_finite() && lp_new >= lp {
+                moved = lp_new > lp;
+                z = cand;
+                lp = lp_new;
+                std::mem::swap(&mut g, &mut g_new);
+                break;
+            }
+            t *= 0.5;
+        }
+        if !moved {
+            break;
+        }
+    }
+    z
 }
 
-/// Draws from the importance-weighted Laplace approximation around the mode of `model` near `start`.
-pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result<(Draws, LaplaceInfo), MmmError> {
-    let mode = z_mode(model, start);
-    let d = mode.len();
-    // Hessian of -logp by central differences of the exact gradient.
+/// Hessian of `-logp` at `z` by central differences of the exact gradient, symmetrised.
+fn neg_hessian(model: &Model, z: &[f64]) -> DMatrix<f64> {
+    let d = z.len();
     let mut h = DMatrix::zeros(d, d);
     let mut gp = vec![0.0; d];
     let mut gm = vec![0.0; d];
     for i in 0..d {
-        let step = 1e-5 * (1.0 + mode[i].abs());
-        let mut up = mode.clone();
-        let mut dn = mode.clone();
+        let step = 1e-5 * (1.0 + z[i].abs());
+        let mut up = z.to_vec();
+        let mut dn = z.to_vec();
         up[i] += step;
         dn[i] -= step;
         model.logp_grad(&up, &mut gp);
@@ -87,7 +103,14 @@ pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result
             h[(j, i)] = -(gp[j] - gm[j]) / (2.0 * step);
         }
     }
-    let h = (&h + h.transpose()) * 0.5;
+    (&h + h.transpose()) * 0.5
+}
+
+/// Draws from the importance-weighted Laplace approximation around the mode of `model` near `start`.
+pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result<(Draws, LaplaceInfo), MmmError> {
+    let mode = z_mode(model, start);
+    let d = mode.len();
+    let h = neg_hessian(model, &mode);
     if h.iter().any(|v| !v.is_finite()) {
         return Err(MmmError::Numeric("the posterior's curvature is not finite at its mode".into()));
     }
@@ -102,14 +125,26 @@ pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result
     let mut rng = ChaCha8Rng::seed_from_u64(seed);
     let lp_mode = model.logp(&mode);
     // The normal draws come from one seeded stream in order; their densities are evaluated in parallel.
-    let eps: Vec<Vec<f64>> = (0..n_draws).map(|_| (0..d).map(|_| StandardNormal.sample(&mut rng)).collect()).collect();
+    // Proposal: a multivariate Student t with `T_DOF` degrees of freedom around the mode, shaped by the Hessian.
+    // Its tails are heavier than the posterior's in every direction the normal would get wrong (a small effect's
+    // log has a long left tail), so the importance weights stay bounded instead of a few draws taking all.
+    let gamma = rand_distr::Gamma::new(T_DOF / 2.0, 2.0 / T_DOF)
+        .map_err(|e| MmmError::Numeric(format!("the proposal cannot be set up: {e}")))?;
+    let eps: Vec<(Vec<f64>, f64)> = (0..n_draws)
+        .map(|_| {
+            let e: Vec<f64> = (0..d).map(|_| StandardNormal.sample(&mut rng)).collect();
+            let g: f64 = gamma.sample(&mut rng);
+            (e, 1.0 / g.max(1e-12).sqrt())
+        })
+        .collect();
     let (params, logw): (Vec<Params>, Vec<f64>) = eps
         .par_iter()
-        .map(|eps| {
-            let scaled = DVector::from_iterator(d, eps.iter().zip(&scales).map(|(e, s)| e * s));
+        .map(|(eps, k)| {
+            let scaled = DVector::from_iterator(d, eps.iter().zip(&scales).map(|(e, s)| k * e * s));
             let dz = &v * scaled;
             let z: Vec<f64> = mode.iter().zip(dz.iter()).map(|(a, b)| a + b).collect();
-            let lq = -0.5 * eps.iter().map(|e| e * e).sum::<f64>();
+            let uu = k * k * eps.iter().map(|e| e * e).sum::<f64>();
+            let lq = -0.5 * (T_DOF + d as f64) * (1.0 + uu / T_DOF).ln();
             let lp = model.logp(&z) - lp_mode;
             (model.params(&z), if lp.is_finite() { lp - lq } else { f64::NEG_INFINITY })
         })

@@ -45,7 +45,7 @@ pub mod spec;
 pub mod transform;
 pub mod whatif;
 
-pub use analyze::{fit_fast, fit_fast_full, FitOptions, Fitted};
+pub use analyze::{fit_fast, fit_fast_full, fit_nuts, FitOptions, Fitted};
 pub use diagnostics::{Diagnostic, Summary};
 pub use error::MmmError;
 pub use model::{Model, Params};

@@ -50,6 +50,13 @@ pub fn read(r: &MmmResult) -> Vec<String> {
         ));
     }
     let level = pct(r.level);
+    if !r.diagnostics.passed {
+        out.push(
+            "The channel figures below are shown so the fit can be inspected; they are not estimates to act on."
+                .to_string(),
+        );
+        return out;
+    }
     for c in &r.channels {
         if !c.identifiable {
             out.push(format!(

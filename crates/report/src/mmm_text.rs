@@ -66,6 +66,9 @@ pub fn fit_text(r: &MmmResult, width: usize) -> Vec<String> {
             if c.identifiable { "yes".into() } else { "no".into() },
         ]);
     }
+    if !r.diagnostics.passed {
+        lines.push("NOT AN ANSWER: this fit failed its checks (see below); the figures are for inspection only.".into());
+    }
     lines.extend(t.render(width));
     let untold: Vec<_> = r.channels.iter().filter(|c| !c.identifiable || !c.reasons.is_empty()).collect();
     if !untold.is_empty() {

@@ -1,14 +1,16 @@
-//! `socialledger mmm`: the marketing mix model. The panel comes from a CSV prepared elsewhere (or, with `mmm
-//! panel`, from the database); the fit and every figure are computed in crates/mmm, the text in crates/report.
+//! `socialledger mmm`: the marketing mix model. The panel comes from the database (as `mmm panel` builds it) or
+//! from a CSV prepared elsewhere; the fit and every figure are computed in crates/mmm, the text in crates/report.
 
 use crate::args::{
-    AdstockArg, Cli, MmmAction, MmmAllocateArgs, MmmArgs, MmmCounterfactualArgs, MmmFitArgs, SaturationArg,
+    AdstockArg, Cli, MmmAction, MmmAllocateArgs, MmmArgs, MmmCounterfactualArgs, MmmFitArgs, PanelArgs, SamplerArg,
+    SaturationArg, TargetArg,
 };
 use crate::output;
 use anyhow::Context;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
 use socialledger_mmm::{
-    fit_fast, fit_fast_full, AdstockKind, FitOptions, Frequency, ModelSpec, Panel, Priors, SaturationKind,
+    fit_fast_full, fit_nuts, AdstockKind, FitOptions, Fitted, Frequency, ModelSpec, NutsSettings, Panel, Priors,
+    SaturationKind,
 };
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -23,10 +25,10 @@ pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::Result<ExitCode> {
-    let panel = load_panel(&args.fit)?;
+    let panel = load_panel(cli, &args.fit).await?;
     let mut opts = options(&panel, &args.fit)?;
     opts.cross_validate = false;
-    let fitted = fit_fast_full(&panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let fitted = fit(&panel, &opts, &args.fit)?;
     let periods = args.periods.unwrap_or(opts.counterfactual_periods);
     let cf = socialledger_mmm::counterfactual::without(&fitted, &panel, &args.without, periods)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -40,7 +42,7 @@ async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::
 }
 
 async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitCode> {
-    let panel = load_panel(&args.fit)?;
+    let panel = load_panel(cli, &args.fit).await?;
     let mut opts = options(&panel, &args.fit)?;
     opts.cross_validate = false;
     let per_week = match args.period.as_str() {
@@ -75,7 +77,7 @@ async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitC
             }
         }
     }
-    let fitted = fit_fast_full(&panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let fitted = fit(&panel, &opts, &args.fit)?;
     let req = AllocateRequest { horizon, budget: args.budget, hours: args.hours, bounds };
     let plan = allocate(&fitted.model, &panel, &fitted.point, &fitted.draws, opts.spec.level, &req)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -88,10 +90,19 @@ async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
+/// Fits with the sampler the flags ask for.
+fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs) -> anyhow::Result<Fitted> {
+    let fitted = match args.sampler {
+        SamplerArg::Fast => fit_fast_full(panel, opts),
+        SamplerArg::Nuts => fit_nuts(panel, opts, &NutsSettings { seed: args.seed, ..NutsSettings::default() }),
+    };
+    fitted.map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
-    let panel = load_panel(args)?;
+    let panel = load_panel(cli, args).await?;
     let opts = options(&panel, args)?;
-    let result = fit_fast(&panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let result = fit(&panel, &opts, args)?.result;
     if cli.json {
         output::print_json(&result)?;
     } else {
@@ -102,12 +113,34 @@ async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
     Ok(if result.diagnostics.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn load_panel(args: &MmmFitArgs) -> anyhow::Result<Panel> {
+/// The panel: from `--csv`, else from the database (as `mmm panel` builds it; its notes go to stderr).
+async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<Panel> {
     let Some(path) = &args.csv else {
-        anyhow::bail!(
-            "name the panel with --csv FILE --date COL --target COL --media COLS (a panel from the database: \
-             `socialledger mmm panel --csv-out FILE` writes one)"
-        );
+        let target = match args.target.as_deref().unwrap_or("pipeline") {
+            "pipeline" => TargetArg::Pipeline,
+            "revenue" => TargetArg::Revenue,
+            "deals" => TargetArg::Deals,
+            other => anyhow::bail!("--target {other}: from the database the target is pipeline, revenue or deals"),
+        };
+        let built = super::mmm_panel::load_panel(
+            cli,
+            &PanelArgs {
+                target,
+                organic_input: args.organic_input,
+                frequency: args.frequency,
+                channels: args.channels.clone(),
+                from: args.from,
+                to: args.to,
+                currency: args.currency.clone(),
+            },
+        )
+        .await?;
+        if !cli.quiet {
+            for note in &built.notes {
+                eprintln!("note: {}", note.text);
+            }
+        }
+        return Ok(built.panel);
     };
     let target = args.target.clone().context("--csv needs --target COL: the column of the outcome")?;
     if args.media.is_empty() {
