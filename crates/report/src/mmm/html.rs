@@ -36,17 +36,28 @@ pub fn section(s: &MmmSection) -> Markup {
     let per = period_word(r);
     let level = figures::percent(r.level, 0);
     let decomposition = charts::decomposition(r);
+    let mut kinds: Vec<&str> = Vec::new();
+    for c in &r.channels {
+        if !kinds.contains(&c.input.as_str()) {
+            kinds.push(c.input.as_str());
+        }
+    }
+    let inputs = match kinds.as_slice() {
+        [] => "none".to_string(),
+        [one] => one.to_string(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    };
     html! {
         section id="mmm" {
             h2 { "Mix model: what each channel causes over time" }
             @if !r.diagnostics.passed { (not_an_answer(r)) }
-            p { "The mix model reads every " (per) "'s " (r.target) " against every channel's input (staff hours for organic channels, spend for paid ones) beside baseline, trend, seasonality and controls, from "
+            p { "The mix model reads every " (per) "'s " (r.target) " against every channel's input (" (inputs) ") beside baseline, trend, seasonality and controls, from "
                 (r.start) " to " (r.end) " (" (r.periods) " " (per) "s). Each channel's effect carries over into later " (per)
                 "s and flattens as it grows. Intervals are " (level) "; " (r.diagnostics.sampler) " fit." }
             // On a phone the chart keeps a readable type size and scrolls sideways in its own box.
             div.chart-scroll { (crate::html::chart(&decomposition.to_svg(), &format!(
                 "Areas: what the baseline, trend and seasonality{}, and each {} add to {} each {per}; parts that lower it hang below zero. Solid line: the actual {}; dashed line: the model's total (the areas above zero minus those below).",
-                if decomposition.layers.iter().any(|l| l.name == "Controls") { ", controls" } else { "" },
+                if r.decomposition.iter().any(|p| p.controls != 0.0) { ", controls" } else { "" },
                 if r.channels.len() <= charts::MAX_CHANNEL_AREAS { "channel" } else { "group of channels" },
                 r.target, r.target))) }
             (channel_table(r))
