@@ -135,7 +135,12 @@ fn channel_table(r: &MmmResult) -> Markup {
                     @for c in rows {
                         tr {
                             td { (c.name) }
-                            td { (amount(c.input_total, input_unit(r, c.input))) " " span.interval { (c.input.as_str()) } }
+                            @let in_unit = input_unit(r, c.input);
+                            td {
+                                (amount(c.input_total, in_unit))
+                                // Hours say what they are; money and counts get the input's kind beneath.
+                                @if in_unit != Unit::Hours { " " span.interval { (c.input.as_str()) } }
+                            }
                             td { (with_interval(count(c.contribution), count(c.contribution_low), count(c.contribution_high), &interval)) }
                             td { (with_interval(figures::percent(c.contribution_share, 1), figures::percent(c.share_low, 0), figures::percent(c.share_high, 0), &interval)) }
                             (roi_cell(c.roi, c.roi_low, c.roi_high))
