@@ -28,11 +28,13 @@ pub fn period_word(r: &MmmResult) -> &'static str {
     }
 }
 
-/// The unit of the outcome: money when the result names a currency and one unit of the target is worth one
-/// unit of money (`value_per_unit` 1: pipeline, revenue); otherwise a count (deals, a CSV column).
+/// The unit of the outcome: money when the result names a currency (pipeline and revenue from the database, in
+/// major units, whatever `value_per_unit` says they are worth), otherwise a count (a CSV column, which names no
+/// currency). Deals are a count whatever the currency: the database panel names the costs' currency for every
+/// target, and the result says what the target is only by its name.
 pub fn target_unit(r: &MmmResult) -> Unit {
     match Currency::parse(&r.currency) {
-        Ok(c) if r.value_per_unit == 1.0 => Unit::Money(c),
+        Ok(c) if r.target != "deals" => Unit::Money(c),
         _ => Unit::Count,
     }
 }
@@ -104,6 +106,19 @@ pub fn group_label(g: ChannelGroup) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_target_is_money_when_the_result_names_a_currency_and_deals_are_counted() {
+        let mut r = testing::result(Vec::new(), true);
+        assert_eq!(target_unit(&r), Unit::Money(Currency::EUR));
+        r.value_per_unit = 0.25;
+        assert_eq!(target_unit(&r), Unit::Money(Currency::EUR), "pipeline valued at a win rate is still EUR");
+        r.target = "deals".into();
+        assert_eq!(target_unit(&r), Unit::Count);
+        r.target = "y".into();
+        r.currency = String::new();
+        assert_eq!((target_unit(&r), money_unit(&r)), (Unit::Count, Unit::Count));
+    }
 
     #[test]
     fn amounts_keep_the_decimals_they_need() {
