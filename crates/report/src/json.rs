@@ -11,6 +11,8 @@ use serde::Serialize;
 use socialledger_analytics::attribution::comparison::ModelComparison;
 use socialledger_analytics::{AttributionReport, MonthlyEngagement, Note, Settings};
 use socialledger_domain::{ActivityKind, Currency, Date, Task};
+use socialledger_mmm::allocate::Allocation;
+use socialledger_mmm::MmmResult;
 
 /// Version of this JSON layout; raised when a field is renamed or removed (adding fields keeps it).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -36,6 +38,16 @@ struct Document<'a> {
     model_comparison: Option<&'a ModelComparison>,
     readings: &'a Readings,
     notes: &'a [Note],
+    /// The mix model's result (the same fields as `socialledger mmm fit --json`) with the allocator's plan in
+    /// `allocation` (or `null`); `null` when the report has no mix model.
+    mmm: Option<MmmJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct MmmJson<'a> {
+    #[serde(flatten)]
+    result: &'a MmmResult,
+    allocation: Option<&'a Allocation>,
 }
 
 #[derive(Serialize)]
@@ -163,6 +175,7 @@ pub fn render(contents: &Contents<'_>) -> Result<String, ReportError> {
         model_comparison: contents.input.comparison,
         readings: &contents.readings,
         notes: &analysis.notes,
+        mmm: contents.input.mmm.map(|m| MmmJson { result: &m.result, allocation: m.allocation.as_ref() }),
     };
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');

@@ -4,7 +4,8 @@
 //! ([`table::ChannelRow`]); the HTML report adds five charts (the fifth compares the attribution models,
 //! data-driven ones included, when [`ReportInput::comparison`] is given), each with a plain-language reading
 //! generated from the numbers ([`readings`]), and the data notes. The only thing that differs between two renders of the same
-//! analysis is `generated_at`.
+//! analysis is `generated_at`. When [`ReportInput::mmm`] is given, the mix model's fit gets a section of its own
+//! ([`mmm`]), a paragraph in the terminal report and the `mmm` field of the JSON.
 //!
 //! Layout: [`contents`] computes what a report shows once; [`terminal`], [`json`], [`csv`] and [`html`] write
 //! it; [`charts`] turns it into chart data that [`svg`] draws; [`figures`] writes numbers for people.
@@ -16,6 +17,7 @@ pub mod error;
 pub mod figures;
 pub mod html;
 pub mod json;
+pub mod mmm;
 pub mod mmm_text;
 pub mod models;
 pub mod period;
@@ -29,6 +31,7 @@ pub mod text_table;
 
 pub use contents::Contents;
 pub use error::ReportError;
+pub use mmm::MmmSection;
 
 use socialledger_analytics::attribution::comparison::ModelComparison;
 use socialledger_analytics::{Analysis, Settings};
@@ -51,6 +54,9 @@ pub struct ReportInput<'a> {
     /// (`socialledger_analytics::attribution::comparison::compare_models_for_report`); `None` leaves the
     /// data-driven models out and the comparison section says so.
     pub comparison: Option<&'a ModelComparison>,
+    /// The mix model's fit (and the allocator's plan from it), shown as its own section of the HTML report, a
+    /// paragraph of the terminal report and the `mmm` field of the JSON; `None` leaves all three out.
+    pub mmm: Option<&'a MmmSection>,
 }
 
 /// The output format of a report.

@@ -141,6 +141,25 @@ pub fn render(contents: &Contents<'_>, width: usize) -> String {
     }
     lines.push(String::new());
 
+    if let Some(mmm) = contents.input.mmm {
+        let r = &mmm.result;
+        say(&mut lines, format!("Mix model of {} from {} to {}: {}", r.target, r.start, r.end, r.reading.join(" ")));
+        if let Some(a) = &mmm.allocation {
+            say(
+                &mut lines,
+                format!(
+                    "Its plan for {} to {} gains {} ({} to {}) over today's split.",
+                    a.start,
+                    a.end,
+                    figures::decimal(a.gain.value, 0),
+                    figures::decimal(a.gain.low, 0),
+                    figures::decimal(a.gain.high, 0)
+                ),
+            );
+        }
+        lines.push(String::new());
+    }
+
     if analysis.notes.is_empty() {
         lines.push("Notes: none.".to_string());
     } else {

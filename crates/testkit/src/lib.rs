@@ -6,7 +6,11 @@
 //! they run in CI"), so a skipped test never passes for one that ran. Under CI ([`ci`]) nothing may be missing:
 //! the same call panics with what to install or where to put the files.
 //!
+//! [`process`] runs an external program (Chromium) with a deadline, killing it and its helpers when it hangs.
+//!
 //! Not shipped (`publish = false`); only test code depends on it.
+
+pub mod process;
 
 use std::fmt;
 use std::io::Write;
@@ -86,6 +90,18 @@ pub fn skip(need: Need<'_>, why: impl fmt::Display) {
             panic!("cannot record the skip in {} ({SKIP_LOG}): {e}", Path::new(&log).display());
         }
     }
+}
+
+/// Headless Chromium for the tests that render the HTML report: `/usr/bin/chromium`, else `chromium` on
+/// `PATH`. `None` after recording a skip when neither is there (see [`skip`]; under CI that panics).
+pub fn chromium() -> Option<PathBuf> {
+    let on_path =
+        || std::env::split_paths(&std::env::var_os("PATH")?).map(|dir| dir.join("chromium")).find(|p| p.is_file());
+    let exe = Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()).or_else(on_path);
+    if exe.is_none() {
+        skip(Need::Chromium, "no /usr/bin/chromium and no chromium on PATH");
+    }
+    exe
 }
 
 /// `../shared/data` beside the repository: the real platform exports and other files we may not redistribute.

@@ -78,6 +78,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         generated_at: chrono::Utc::now(),
         title: Some(format!("Demo company (seed {})", args.seed)),
         comparison: Some(&comparison),
+        mmm: None,
     };
     let report_path = out.join("report.html");
     std::fs::write(&report_path, render(&input, Format::Html)?)

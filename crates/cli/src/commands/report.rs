@@ -23,6 +23,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             generated_at: chrono::Utc::now(),
             title: args.title.clone(),
             comparison: comparison.as_ref(),
+            mmm: None,
         },
         match format {
             ReportFormat::Terminal => Format::Terminal,

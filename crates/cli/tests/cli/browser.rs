@@ -6,11 +6,11 @@
 //! failure (see `socialledger_testkit::skip`).
 
 use crate::support::bin;
+use socialledger_testkit::process::run_with_timeout;
 use std::ffi::OsString;
-use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 /// Chromium is killed (with its whole process group) after this long.
 const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(60);
@@ -127,17 +127,7 @@ struct Run {
 impl Chromium {
     /// `/usr/bin/chromium`, else `chromium` on PATH. Missing: `None` after recording a skip, or a panic under CI.
     fn find() -> Option<Chromium> {
-        let exe = Some(PathBuf::from("/usr/bin/chromium")).filter(|p| p.is_file()).or_else(|| on_path("chromium"));
-        match exe {
-            Some(exe) => Some(Chromium { exe }),
-            None => {
-                socialledger_testkit::skip(
-                    socialledger_testkit::Need::Chromium,
-                    "no /usr/bin/chromium and no chromium on PATH",
-                );
-                None
-            }
-        }
+        socialledger_testkit::chromium().map(|exe| Chromium { exe })
     }
 
     /// Runs headless Chromium with a fresh profile, no name resolution and a net log, then `args`; panics when it
@@ -160,10 +150,7 @@ impl Chromium {
         ])
         .arg(arg("--user-data-dir=", &scratch.path().join("profile")))
         .arg(arg("--log-net-log=", &net_log))
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .args(args);
         let (status, stdout, stderr) = run_with_timeout(cmd, CHROMIUM_TIMEOUT);
         assert!(status.success(), "chromium {args:?} failed ({status}):\n{stderr}");
         Run { stdout, stderr, net_log, _scratch: scratch }
@@ -209,44 +196,6 @@ fn page_requests(log: &str) -> Result<Vec<String>, String> {
         }
     }
     Ok(urls)
-}
-
-/// Runs `cmd` in its own process group, reading its output; kills the group after `timeout` and panics.
-fn run_with_timeout(mut cmd: Command, timeout: Duration) -> (std::process::ExitStatus, String, String) {
-    use std::os::unix::process::CommandExt;
-    let mut child = cmd.process_group(0).spawn().unwrap_or_else(|e| panic!("cannot start {cmd:?}: {e}"));
-    let reader = |mut pipe: Box<dyn Read + Send>| {
-        std::thread::spawn(move || {
-            let mut buf = Vec::new();
-            let _ = pipe.read_to_end(&mut buf);
-            String::from_utf8_lossy(&buf).into_owned()
-        })
-    };
-    let stdout = reader(Box::new(child.stdout.take().unwrap()));
-    let stderr = reader(Box::new(child.stderr.take().unwrap()));
-    let (pid, started) = (child.id(), Instant::now());
-    let mut finished = false;
-    while !finished && started.elapsed() < timeout {
-        std::thread::sleep(Duration::from_millis(50));
-        finished = exited(&mut child);
-    }
-    // The helpers Chromium started (zygote, renderers) share its process group: end them too, so that no stray
-    // process holds the output pipes open. The group id cannot have been reused: its leader is not yet reaped.
-    let _ = Command::new("kill").args(["-KILL", "--", &format!("-{pid}")]).stderr(Stdio::null()).status();
-    let status = child.wait().unwrap();
-    let (stdout, stderr) = (stdout.join().unwrap(), stderr.join().unwrap());
-    assert!(finished, "{cmd:?} did not finish within {timeout:?}; killed. stderr:\n{stderr}");
-    (status, stdout, stderr)
-}
-
-/// Whether `child` has exited, without reaping it (a zombie in `/proc/<pid>/stat`), so that its process group id
-/// stays reserved. Where there is no `/proc`, falls back to reaping it.
-fn exited(child: &mut std::process::Child) -> bool {
-    match std::fs::read_to_string(format!("/proc/{}/stat", child.id())) {
-        // The state follows the parenthesised command name, which may itself contain ')'.
-        Ok(stat) => stat.rsplit_once(')').is_some_and(|(_, rest)| rest.trim_start().starts_with(['Z', 'X'])),
-        Err(_) => child.try_wait().unwrap().is_some(),
-    }
 }
 
 /// Page count: `pdfinfo` (poppler-utils) when on PATH, else the number of `/Type /Page` objects.
@@ -309,15 +258,6 @@ fn file_url(path: &Path) -> OsString {
     let mut url = OsString::from("file://");
     url.push(path.canonicalize().unwrap().as_os_str());
     url
-}
-
-/// A hung browser is killed with its helpers: the background `sleep` would otherwise hold the output pipe open.
-#[test]
-#[should_panic(expected = "did not finish within")]
-fn a_hung_browser_is_killed_after_the_timeout() {
-    let mut cmd = Command::new("sh");
-    cmd.args(["-c", "sleep 30 & sleep 30"]).stdout(Stdio::piped()).stderr(Stdio::piped());
-    run_with_timeout(cmd, Duration::from_millis(300));
 }
 
 #[test]

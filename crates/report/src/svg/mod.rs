@@ -5,17 +5,21 @@
 //! palette, and never tells series apart by colour alone: every bar, line and span also carries a text label,
 //! a marker shape or a pattern, and a `<title>` that screen readers and hover tooltips show.
 
+pub mod area;
 pub mod axis;
 pub mod bars;
 pub mod canvas;
+pub mod curve;
 pub mod lines;
 pub mod palette;
 pub mod stacked;
 pub mod timeline;
 
+pub use area::{AreaLayer, OverlayLine, StackedAreaChart};
 pub use axis::{nice_ticks, LinearScale};
 pub use bars::{Bar, BarGroup, GroupedBarChart};
 pub use canvas::escape;
+pub use curve::CurveChart;
 pub use lines::{LineChart, LineSeries};
 pub use stacked::{StackedBar, StackedBarChart, StackedSegment};
 pub use timeline::{KeyEntry, Span, SpanRow, Tick, TickRow, Timeline};

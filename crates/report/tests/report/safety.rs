@@ -42,6 +42,7 @@ fn every_format_of_an_empty_dataset_renders_cleanly() {
         generated_at: crate::fixture::generated_at(),
         title: None,
         comparison: None,
+        mmm: None,
     };
     for format in Format::ALL {
         let text = render(&input, format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
@@ -64,6 +65,7 @@ fn settings_that_differ_from_the_analysis_are_refused() {
         generated_at: crate::fixture::generated_at(),
         title: None,
         comparison: None,
+        mmm: None,
     };
     assert!(matches!(render(&input, Format::Html), Err(ReportError::SettingsMismatch)));
 }
@@ -104,6 +106,7 @@ fn the_model_comparison_renders_and_escapes_hostile_channel_keys_and_answers() {
         generated_at: crate::fixture::generated_at(),
         title: None,
         comparison: Some(&comparison),
+        mmm: None,
     };
     let html = render(&input, Format::Html).unwrap();
     let section = &html[html.find("id=\"model-comparison\"").expect("the section is there")..];
@@ -135,6 +138,7 @@ fn without_the_data_driven_models_the_section_says_so() {
         generated_at: crate::fixture::generated_at(),
         title: None,
         comparison: None,
+        mmm: None,
     };
     let html = render(&input, Format::Html).unwrap();
     assert!(html.contains("were not run for this report"), "the section explains the missing models");
