@@ -140,7 +140,10 @@ fn the_allocator_keeps_the_budget_and_never_plans_worse_than_today() {
 
 /// PyMC-Marketing 1.3.0's posterior on the same data and priors (nutpie, 4 x 1000 + 1000, seed 327): 90 %
 /// equal-tailed intervals from benches/mmm/results/02-nutpie.json (`benches/mmm/run.sh` reproduces it).
-const PYMC_ETI90: [(&str, [f64; 2], [f64; 2], [f64; 2]); 2] = [
+/// channel, adstock_alpha, saturation_lam, saturation_beta intervals.
+type Intervals = (&'static str, [f64; 2], [f64; 2], [f64; 2]);
+
+const PYMC_ETI90: [Intervals; 2] = [
     // channel, adstock_alpha, saturation_lam, saturation_beta
     ("x1", [0.35120, 0.45359], [3.33861, 4.55784], [0.33125, 0.39742]),
     ("x2", [0.11866, 0.25013], [1.58867, 5.10802], [0.20648, 0.38127]),

@@ -67,7 +67,8 @@ pub fn fit_text(r: &MmmResult, width: usize) -> Vec<String> {
         ]);
     }
     if !r.diagnostics.passed {
-        lines.push("NOT AN ANSWER: this fit failed its checks (see below); the figures are for inspection only.".into());
+        lines
+            .push("NOT AN ANSWER: this fit failed its checks (see below); the figures are for inspection only.".into());
     }
     lines.extend(t.render(width));
     let untold: Vec<_> = r.channels.iter().filter(|c| !c.identifiable || !c.reasons.is_empty()).collect();
