@@ -85,7 +85,7 @@ pub enum MassMatrix {
     /// Mix models correlate the intercept with the beta and saturation of an always-on channel, which a
     /// diagonal cannot undo: on the two-channel test world it gives four times the ESS per draw. It is not
     /// the default because on PyMC-Marketing's example, whose slowest parameters are a bursty channel's
-    /// curved (banana-shaped) lam and beta, the diagonal mixes better (docs/mmm-nuts.md).
+    /// curved (banana-shaped) lam and beta, the diagonal mixes better (docs/mmm.md, "The full posterior").
     LowRank,
 }
 
