@@ -278,6 +278,10 @@ pub struct ReportArgs {
     /// Write to this file instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Also fit the mix model on the weekly pipeline panel (as `mmm fit` does) and add its section: the
+    /// decomposition, response curves, the channel table and next quarter's plan. Takes seconds.
+    #[arg(long)]
+    pub mmm: bool,
     /// Title shown at the top of the HTML report.
     #[arg(long)]
     pub title: Option<String>,

@@ -4,7 +4,12 @@ use crate::args::{Cli, ReportArgs, ReportFormat};
 use crate::output;
 use anyhow::Context;
 use socialledger_analytics::attribution::comparison::compare_models_for_report;
-use socialledger_report::{render_for_width, Format, ReportInput};
+use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
+use socialledger_analytics::Settings;
+use socialledger_domain::Dataset;
+use socialledger_mmm::allocate::{allocate, AllocateRequest};
+use socialledger_mmm::{fit_fast_full, FitOptions};
+use socialledger_report::{render_for_width, Format, MmmSection, ReportInput};
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
@@ -15,6 +20,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let comparison = matches!(format_of(cli, args), ReportFormat::Html | ReportFormat::Json)
         .then(|| compare_models_for_report(&dataset, &settings, &analysis.attribution));
     let format = format_of(cli, args);
+    let mmm = if args.mmm { mix_model(cli, &dataset, &settings) } else { None };
     let text = render_for_width(
         &ReportInput {
             analysis: &analysis,
@@ -23,7 +29,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             generated_at: chrono::Utc::now(),
             title: args.title.clone(),
             comparison: comparison.as_ref(),
-            mmm: None,
+            mmm: mmm.as_ref(),
         },
         match format {
             ReportFormat::Terminal => Format::Terminal,
@@ -50,5 +56,28 @@ fn format_of(cli: &Cli, args: &ReportArgs) -> ReportFormat {
         ReportFormat::Json
     } else {
         args.format
+    }
+}
+
+/// The mix model's section: the default weekly pipeline panel, the fast fit and next quarter's plan. A dataset
+/// that makes no panel (too short, no inputs) leaves the section out with a line on stderr: the rest of the
+/// report stands on its own.
+fn mix_model(cli: &Cli, dataset: &Dataset, settings: &Settings) -> Option<MmmSection> {
+    let run = || -> anyhow::Result<MmmSection> {
+        let built = build_panel(dataset, settings, &PanelOptions::default())?;
+        let opts = FitOptions::new(&built.panel);
+        let f = fit_fast_full(&built.panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
+        let allocation = allocate(&f.model, &built.panel, &f.point, &f.draws, opts.spec.level, &req).ok();
+        Ok(MmmSection { result: f.result, allocation })
+    };
+    match run() {
+        Ok(section) => Some(section),
+        Err(e) => {
+            if !cli.quiet {
+                eprintln!("socialledger: the mix model is left out of the report: {e}");
+            }
+            None
+        }
     }
 }

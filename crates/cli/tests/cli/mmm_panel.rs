@@ -175,3 +175,36 @@ fn without_a_database_or_without_data() {
     let out = bin(dir.path()).args(["mmm", "panel", "--target", "profit"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn mmm_fit_on_the_database_and_its_gate() {
+    let d = demo();
+    let out = bin(&d.dir).args(["--db", &d.db, "--json", "mmm", "fit", "--no-cv"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let passed = v["diagnostics"]["passed"].as_bool().unwrap();
+    // Exit 0 only for a fit that passed every check; 1 marks "not an answer".
+    assert_eq!(out.status.code(), Some(if passed { 0 } else { 1 }), "{}", String::from_utf8_lossy(&out.stderr));
+    let panel = panel_json(&[]);
+    let keys: Vec<&str> =
+        panel["panel"]["channels"].as_array().unwrap().iter().map(|c| c["key"].as_str().unwrap()).collect();
+    let fitted: Vec<&str> = v["channels"].as_array().unwrap().iter().map(|c| c["channel"].as_str().unwrap()).collect();
+    assert_eq!(keys, fitted);
+    let shares: f64 = v["channels"].as_array().unwrap().iter().map(|c| c["contribution_share"].as_f64().unwrap()).sum();
+    assert!((shares - 1.0).abs() < 1e-9);
+    assert_eq!(v["target"], "pipeline");
+    let text = bin(&d.dir).args(["--db", &d.db, "mmm", "fit", "--no-cv"]).output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert_eq!(!passed, text.contains("NOT AN ANSWER"), "{text}");
+}
+
+#[test]
+fn report_with_the_mix_model_section() {
+    let d = demo();
+    let out = bin(&d.dir).args(["--db", &d.db, "--json", "report", "--mmm"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["mmm"]["channels"].as_array().is_some_and(|c| !c.is_empty()), "{}", v["mmm"]);
+    let out = bin(&d.dir).args(["--db", &d.db, "--json", "report"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v["mmm"].is_null());
+}
