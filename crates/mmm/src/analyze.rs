@@ -30,6 +30,9 @@ pub struct FitOptions {
     pub counterfactual_periods: usize,
     /// Run the time-series cross-validation (refits the model a few times).
     pub cross_validate: bool,
+    /// Report the fast fit's figures as weighted posterior means of the draws instead of their values at
+    /// the mode.
+    pub posterior_means: bool,
 }
 
 impl FitOptions {
@@ -43,6 +46,7 @@ impl FitOptions {
             value_per_unit: 1.0,
             counterfactual_periods: (panel.frequency.periods_per_year().round() as usize).min(panel.len()),
             cross_validate: true,
+            posterior_means: false,
         }
     }
 }
@@ -116,7 +120,7 @@ pub fn fit_fast_full(panel: &Panel, opts: &FitOptions) -> Result<Fitted, MmmErro
             )
         },
     });
-    let result = summarize(&model, panel, &mode.params, &draws, diag, opts, started)?;
+    let result = summarize_with(&model, panel, &mode.params, &draws, diag, opts, started, opts.posterior_means)?;
     Ok(Fitted { model, point: mode.params, draws, result })
 }
 

@@ -16,6 +16,10 @@ fn shares_and_their_intervals_over_the_benchmark_worlds() {
     for seed in BENCH_SEEDS {
         let world = World::generate(seed);
         let mut opts = FitOptions { spec: world.spec(), cross_validate: false, ..FitOptions::new(&world.panel) };
+        if let Ok(m) = std::env::var("SL_DRAWS") {
+            opts.draws = m.parse().unwrap();
+        }
+        opts.posterior_means = std::env::var("SL_MEANS").is_ok();
         if let Ok(m) = std::env::var("SL_BETA_MULT") {
             opts.priors.beta_cost_share_multiplier = m.parse().unwrap();
         }
