@@ -167,9 +167,6 @@ pub enum FrequencyArg {
 /// How to build a mix panel from the database (shared by the `mmm` subcommands that read the database).
 #[derive(Debug, Args)]
 pub struct PanelArgs {
-    /// The outcome: pipeline created, revenue won, or the number of deals created.
-    #[arg(long, value_enum, default_value_t = TargetArg::Pipeline)]
-    pub target: TargetArg,
     /// What organic social channels enter by.
     #[arg(long, value_enum, default_value_t = OrganicInputArg::Hours)]
     pub organic_input: OrganicInputArg,
@@ -192,6 +189,9 @@ pub struct PanelArgs {
 
 #[derive(Debug, Args)]
 pub struct MmmPanelArgs {
+    /// The outcome: pipeline created, revenue won, or the number of deals created.
+    #[arg(long, value_enum, default_value_t = TargetArg::Pipeline)]
+    pub target: TargetArg,
     #[command(flatten)]
     pub panel: PanelArgs,
     /// Also write the panel as CSV to FILE: date_week (or date), the target, one column per channel, the
@@ -420,24 +420,9 @@ pub struct MmmFitArgs {
     /// The outcome: a CSV column name; from the database pipeline (default), revenue or deals.
     #[arg(long, value_name = "COL")]
     pub target: Option<String>,
-    /// From the database: what organic social channels enter by.
-    #[arg(long, value_enum, default_value_t = OrganicInputArg::Hours)]
-    pub organic_input: OrganicInputArg,
-    /// From the database: weekly (Monday to Sunday) or daily periods.
-    #[arg(long, value_enum, default_value_t = FrequencyArg::Weekly)]
-    pub frequency: FrequencyArg,
-    /// From the database: only these series (comma-separated channel keys, or `campaigns`).
-    #[arg(long, value_delimiter = ',', value_name = "KEYS")]
-    pub channels: Vec<String>,
-    /// From the database: first day of the panel (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub from: Option<chrono::NaiveDate>,
-    /// From the database: last day of the panel (YYYY-MM-DD).
-    #[arg(long, value_name = "DATE")]
-    pub to: Option<chrono::NaiveDate>,
-    /// From the database: currency of the panel's money.
-    #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
-    pub currency: String,
+    /// How the panel is built from the database (without --csv).
+    #[command(flatten)]
+    pub panel: PanelArgs,
     /// fast: the posterior mode with Laplace intervals (seconds); nuts: the full posterior by NUTS, 4 chains x
     /// 1000 warm-up + 1000 draws, with R-hat, ESS and divergences (slower, the reference).
     #[arg(long, value_enum, default_value_t = SamplerArg::Fast)]

@@ -6,22 +6,8 @@
 //! Run: `cargo bench -p socialledger-mmm --bench nuts_example` (release build). Arguments: `diagonal` or
 //! `low-rank` (mass matrix; both when none is given), `seed=N`, `target_accept=X`, `draws=N`, `warmup=N`.
 
-use chrono::NaiveDate;
-use serde::Deserialize;
-use socialledger_mmm::{
-    sample, ChannelGroup, ControlSeries, Frequency, InputKind, MassMatrix, MediaSeries, Model, ModelSpec, NutsSettings,
-    Panel, Prior, Priors,
-};
-
-#[derive(Deserialize)]
-struct Row {
-    date_week: String,
-    y: f64,
-    x1: f64,
-    x2: f64,
-    event_1: f64,
-    event_2: f64,
-}
+use socialledger_import::panel_csv::{read_panel, PanelColumns};
+use socialledger_mmm::{sample, Frequency, MassMatrix, Model, ModelSpec, NutsSettings, Panel, Priors};
 
 /// True values in the model's scaled space (y / max y, x / max x), from data/mmm/README.md.
 const TRUTH: [(&str, f64); 6] = [
@@ -36,41 +22,22 @@ const TRUE_SHARE_X1: f64 = 0.8066;
 
 fn panel() -> Panel {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/mmm/mmm_example.csv");
-    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let rows: Vec<Row> = reader.deserialize().collect::<Result<_, _>>().unwrap_or_else(|e| panic!("{path}: {e}"));
-    let col = |f: fn(&Row) -> f64| rows.iter().map(f).collect::<Vec<f64>>();
-    let media = |key: &str, v: Vec<f64>| MediaSeries {
-        key: key.into(),
-        name: key.into(),
-        input: InputKind::Spend,
-        group: ChannelGroup::Paid,
-        cost: v.clone(),
-        values: v,
+    let cols = PanelColumns {
+        date: "date_week".into(),
+        target: "y".into(),
+        media: vec!["x1".into(), "x2".into()],
+        controls: vec!["event_1".into(), "event_2".into()],
     };
-    Panel {
-        frequency: Frequency::Weekly,
-        dates: rows.iter().map(|r| NaiveDate::parse_from_str(&r.date_week, "%Y-%m-%d").unwrap()).collect(),
-        target_name: "y".into(),
-        target: col(|r| r.y),
-        currency: String::new(),
-        channels: vec![media("x1", col(|r| r.x1)), media("x2", col(|r| r.x2))],
-        controls: vec![
-            ControlSeries { name: "event_1".into(), values: col(|r| r.event_1) },
-            ControlSeries { name: "event_2".into(), values: col(|r| r.event_2) },
-        ],
-    }
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    read_panel("mmm_example.csv", &bytes, &cols).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// PyMC-Marketing's example priors; trend (a column PyMC-Marketing's example does not have) keeps our default,
 /// beta keeps our default rule HalfNormal(2 x spend share), which is theirs.
 fn priors() -> Priors {
-    Priors {
-        intercept: Prior::Normal { mu: 0.5, sigma: 0.2 },
-        control: Prior::Normal { mu: 0.0, sigma: 0.05 },
-        fourier: Prior::Laplace { mu: 0.0, b: 0.2 },
-        sigma: Prior::HalfNormal { sigma: 6.0 },
-        ..Priors::default()
-    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/mmm/pymc_example_priors.toml");
+    let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    Priors::from_toml_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 fn quantile(sorted: &[f64], p: f64) -> f64 {

@@ -1,51 +1,25 @@
 //! The fast fit on PyMC-Marketing's example data, whose generating parameters are known (data/mmm/README.md).
 
-use chrono::NaiveDate;
+use socialledger_import::panel_csv::{read_panel, PanelColumns};
 use socialledger_mmm::fit::{map, SearchSettings};
-use socialledger_mmm::{
-    ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Model, ModelSpec, Panel, Priors,
-};
+use socialledger_mmm::{Frequency, Model, ModelSpec, Panel, Priors};
 use std::path::PathBuf;
 
 fn repo_file(rel: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
 }
 
+/// The example, read by the product's own panel reader (crates/import/src/panel_csv.rs) as `mmm fit --csv`
+/// reads it.
 pub fn example_panel() -> Panel {
-    let mut rdr = csv::Reader::from_path(repo_file("data/mmm/mmm_example.csv")).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (mut dates, mut y, mut x1, mut x2, mut e1, mut e2) = (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for rec in rdr.records() {
-        let r = rec.unwrap();
-        dates.push(NaiveDate::parse_from_str(&r[col("date_week")], "%Y-%m-%d").unwrap());
-        let num = |c: &str| r[col(c)].parse::<f64>().unwrap();
-        y.push(num("y"));
-        x1.push(num("x1"));
-        x2.push(num("x2"));
-        e1.push(num("event_1"));
-        e2.push(num("event_2"));
-    }
-    let media = |key: &str, v: Vec<f64>| MediaSeries {
-        key: key.into(),
-        name: key.into(),
-        input: InputKind::Column,
-        group: ChannelGroup::Paid,
-        cost: v.clone(),
-        values: v,
+    let cols = PanelColumns {
+        date: "date_week".into(),
+        target: "y".into(),
+        media: vec!["x1".into(), "x2".into()],
+        controls: vec!["event_1".into(), "event_2".into()],
     };
-    Panel {
-        frequency: Frequency::Weekly,
-        dates,
-        target_name: "y".into(),
-        target: y,
-        currency: String::new(),
-        channels: vec![media("x1", x1), media("x2", x2)],
-        controls: vec![
-            ControlSeries { name: "event_1".into(), values: e1 },
-            ControlSeries { name: "event_2".into(), values: e2 },
-        ],
-    }
+    let path = repo_file("data/mmm/mmm_example.csv");
+    read_panel("mmm_example.csv", &std::fs::read(path).unwrap(), &cols).unwrap()
 }
 
 #[test]

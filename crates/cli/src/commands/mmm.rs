@@ -2,8 +2,8 @@
 //! from a CSV prepared elsewhere; the fit and every figure are computed in crates/mmm, the text in crates/report.
 
 use crate::args::{
-    AdstockArg, Cli, MmmAction, MmmAllocateArgs, MmmArgs, MmmCounterfactualArgs, MmmFitArgs, PanelArgs, SamplerArg,
-    SaturationArg, TargetArg,
+    AdstockArg, Cli, MmmAction, MmmAllocateArgs, MmmArgs, MmmCounterfactualArgs, MmmFitArgs, SamplerArg, SaturationArg,
+    TargetArg,
 };
 use crate::output;
 use anyhow::Context;
@@ -122,19 +122,7 @@ async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<Panel> {
             "deals" => TargetArg::Deals,
             other => anyhow::bail!("--target {other}: from the database the target is pipeline, revenue or deals"),
         };
-        let built = super::mmm_panel::load_panel(
-            cli,
-            &PanelArgs {
-                target,
-                organic_input: args.organic_input,
-                frequency: args.frequency,
-                channels: args.channels.clone(),
-                from: args.from,
-                to: args.to,
-                currency: args.currency.clone(),
-            },
-        )
-        .await?;
+        let built = super::mmm_panel::load_panel(cli, &args.panel, target).await?;
         if !cli.quiet {
             for note in &built.notes {
                 eprintln!("note: {}", note.text);

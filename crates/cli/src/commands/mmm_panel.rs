@@ -26,7 +26,7 @@ struct PanelOutput<'a> {
 }
 
 pub async fn run(cli: &Cli, args: &MmmPanelArgs) -> anyhow::Result<ExitCode> {
-    let built = match load_panel(cli, &args.panel).await {
+    let built = match load_panel(cli, &args.panel, args.target).await {
         Ok(built) => built,
         Err(err) if matches!(err.downcast_ref::<AnalyticsError>(), Some(AnalyticsError::NoPanelData)) => {
             eprintln!("socialledger: {err}");
@@ -51,15 +51,15 @@ pub async fn run(cli: &Cli, args: &MmmPanelArgs) -> anyhow::Result<ExitCode> {
 
 /// Loads the database named by `--db` (which must exist) and builds the panel the flags ask for. Shared with
 /// the other `mmm` subcommands that read the database.
-pub async fn load_panel(cli: &Cli, args: &PanelArgs) -> anyhow::Result<BuiltPanel> {
-    let (settings, opts) = options(args)?;
+pub async fn load_panel(cli: &Cli, args: &PanelArgs, target: TargetArg) -> anyhow::Result<BuiltPanel> {
+    let (settings, opts) = options(args, target)?;
     let store = super::open_existing_store(&cli.db_or_default()).await?;
     let dataset = store.load().await?;
     Ok(build_panel(&dataset, &settings, &opts)?)
 }
 
 /// Settings and panel options from the flags.
-pub fn options(args: &PanelArgs) -> anyhow::Result<(Settings, PanelOptions)> {
+pub fn options(args: &PanelArgs, target: TargetArg) -> anyhow::Result<(Settings, PanelOptions)> {
     let period = match (args.from, args.to) {
         (None, None) => None,
         (from, to) => {
@@ -77,7 +77,7 @@ pub fn options(args: &PanelArgs) -> anyhow::Result<(Settings, PanelOptions)> {
             FrequencyArg::Weekly => Frequency::Weekly,
             FrequencyArg::Daily => Frequency::Daily,
         },
-        target: match args.target {
+        target: match target {
             TargetArg::Pipeline => Target::Pipeline,
             TargetArg::Revenue => Target::Revenue,
             TargetArg::Deals => Target::Deals,

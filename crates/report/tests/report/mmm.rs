@@ -5,10 +5,10 @@
 
 use crate::fixture::HOSTILE;
 use crate::{rendered, rendered_with};
-use chrono::NaiveDate;
+use socialledger_import::panel_csv::{read_panel, PanelColumns};
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
 use socialledger_mmm::result::Check;
-use socialledger_mmm::{ChannelGroup, ControlSeries, FitOptions, Frequency, InputKind, MediaSeries, Panel, Priors};
+use socialledger_mmm::{ChannelGroup, FitOptions, InputKind, Panel, Priors};
 use socialledger_report::mmm::charts;
 use socialledger_report::{Format, MmmSection};
 use std::path::PathBuf;
@@ -18,45 +18,26 @@ fn repo_file(rel: &str) -> PathBuf {
     socialledger_testkit::repository().join(rel)
 }
 
-/// The example panel, read as crates/mmm/tests/pymc_example.rs reads it; `x2` renamed to the hostile name.
+/// The example panel, read by the product's own reader (`mmm fit --csv`); `x2` renamed to the hostile name.
 fn example_panel() -> Panel {
-    let mut rdr = csv::Reader::from_path(repo_file("data/mmm/mmm_example.csv")).unwrap();
-    let headers = rdr.headers().unwrap().clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).unwrap();
-    let (mut dates, mut y, mut x1, mut x2, mut e1, mut e2) = (vec![], vec![], vec![], vec![], vec![], vec![]);
-    for rec in rdr.records() {
-        let r = rec.unwrap();
-        dates.push(NaiveDate::parse_from_str(&r[col("date_week")], "%Y-%m-%d").unwrap());
-        let num = |c: &str| r[col(c)].parse::<f64>().unwrap();
-        y.push(num("y"));
-        x1.push(num("x1"));
-        x2.push(num("x2"));
-        e1.push(num("event_1"));
-        e2.push(num("event_2"));
-    }
-    let media = |key: &str, name: &str, group: ChannelGroup, v: Vec<f64>| MediaSeries {
-        key: key.into(),
-        name: name.into(),
-        input: InputKind::Spend,
-        group,
-        cost: v.clone(),
-        values: v,
+    let cols = PanelColumns {
+        date: "date_week".into(),
+        target: "y".into(),
+        media: vec!["x1".into(), "x2".into()],
+        controls: vec!["event_1".into(), "event_2".into()],
     };
-    Panel {
-        frequency: Frequency::Weekly,
-        dates,
-        target_name: "sales".into(),
-        target: y,
-        currency: "EUR".into(),
-        channels: vec![
-            media("x1", "Paid search", ChannelGroup::Paid, x1),
-            media("x2", HOSTILE, ChannelGroup::Event, x2),
-        ],
-        controls: vec![
-            ControlSeries { name: "event_1".into(), values: e1 },
-            ControlSeries { name: "event_2".into(), values: e2 },
-        ],
+    let bytes = std::fs::read(repo_file("data/mmm/mmm_example.csv")).unwrap();
+    let mut panel = read_panel("mmm_example.csv", &bytes, &cols).unwrap();
+    panel.target_name = "sales".into();
+    panel.currency = "EUR".into();
+    for (c, (name, group)) in
+        panel.channels.iter_mut().zip([("Paid search", ChannelGroup::Paid), (HOSTILE, ChannelGroup::Event)])
+    {
+        c.name = name.into();
+        c.group = group;
+        c.input = InputKind::Spend;
     }
+    panel
 }
 
 /// The fit and the plan for the next 13 weeks, made once for every test of the binary.
