@@ -13,17 +13,7 @@ pub fn settings(args: &AnalysisArgs) -> anyhow::Result<Settings> {
     if args.half_life_days <= 0.0 || !args.half_life_days.is_finite() {
         anyhow::bail!("--half-life-days must be a positive number of days, not {}", args.half_life_days);
     }
-    let period = match (args.from, args.to) {
-        (None, None) => None,
-        (from, to) => {
-            let from = from.unwrap_or(chrono::NaiveDate::MIN);
-            let to = to.unwrap_or(chrono::NaiveDate::MAX);
-            if from > to {
-                anyhow::bail!("--from {from} is after --to {to}");
-            }
-            Some((from, to))
-        }
-    };
+    let period = period(args.from, args.to)?;
     Ok(Settings {
         period,
         currency: Currency::parse(&args.currency)?,
@@ -39,4 +29,20 @@ pub async fn load_and_analyze(store: &Store, settings: &Settings) -> anyhow::Res
     let dataset = store.load().await?;
     let analysis = analyze(&dataset, settings);
     Ok((dataset, analysis))
+}
+
+/// The period of `--from`/`--to`: `None` without either; an open end runs to the data's edge.
+pub fn period(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+) -> anyhow::Result<Option<(chrono::NaiveDate, chrono::NaiveDate)>> {
+    if from.is_none() && to.is_none() {
+        return Ok(None);
+    }
+    let from = from.unwrap_or(chrono::NaiveDate::MIN);
+    let to = to.unwrap_or(chrono::NaiveDate::MAX);
+    if from > to {
+        anyhow::bail!("--from {from} is after --to {to}");
+    }
+    Ok(Some((from, to)))
 }

@@ -60,17 +60,7 @@ pub async fn load_panel(cli: &Cli, args: &PanelArgs, target: TargetArg) -> anyho
 
 /// Settings and panel options from the flags.
 pub fn options(args: &PanelArgs, target: TargetArg) -> anyhow::Result<(Settings, PanelOptions)> {
-    let period = match (args.from, args.to) {
-        (None, None) => None,
-        (from, to) => {
-            let from = from.unwrap_or(chrono::NaiveDate::MIN);
-            let to = to.unwrap_or(chrono::NaiveDate::MAX);
-            if from > to {
-                anyhow::bail!("--from {from} is after --to {to}");
-            }
-            Some((from, to))
-        }
-    };
+    let period = super::analysis::period(args.from, args.to)?;
     let settings = Settings { currency: Currency::parse(&args.currency)?, ..Settings::default() };
     let opts = PanelOptions {
         frequency: match args.frequency {
