@@ -111,47 +111,33 @@ fn bad_panels_are_refused_with_file_row_and_column() {
     text = lines.join("\n") + "\n";
     let file = dir.path().join("panel.csv");
     std::fs::write(&file, &text).unwrap();
-    let out = bin(dir.path())
-        .args(["mmm", "fit", "--csv", "panel.csv", "--target", "y", "--media", "x1,x2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    // `mmm fit` on panel.csv with these media columns: its exit code and stderr.
+    let fit = |media: &str| {
+        let out = bin(dir.path())
+            .args(["mmm", "fit", "--csv", "panel.csv", "--target", "y", "--media", media])
+            .output()
+            .unwrap();
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, err) = fit("x1,x2");
+    assert_eq!(code, Some(2));
     assert!(err.contains("panel.csv:6:x1: \"lots\" is not a number"), "{err}");
 
     lines.remove(40);
     std::fs::write(&file, lines.join("\n") + "\n").unwrap();
-    let err = String::from_utf8_lossy(
-        &bin(dir.path())
-            .args(["mmm", "fit", "--csv", "panel.csv", "--target", "y", "--media", "x1,x2"])
-            .output()
-            .unwrap()
-            .stderr,
-    )
-    .to_string();
+    let (_, err) = fit("x1,x2");
     assert!(err.contains("panel.csv:6:x1"), "{err}");
 
-    let out = bin(dir.path())
-        .args(["mmm", "fit", "--csv", "panel.csv", "--target", "y", "--media", "x1,x3"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        String::from_utf8_lossy(&out.stderr).contains("no column named x3"),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (code, err) = fit("x1,x3");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("no column named x3"), "{err}");
 
     // A gap in the weeks, with every number valid.
     let mut good: Vec<String> = std::fs::read_to_string(example()).unwrap().lines().map(str::to_string).collect();
     good.remove(40);
     std::fs::write(&file, good.join("\n") + "\n").unwrap();
-    let out = bin(dir.path())
-        .args(["mmm", "fit", "--csv", "panel.csv", "--target", "y", "--media", "x1,x2"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (code, err) = fit("x1,x2");
+    assert_eq!(code, Some(2));
     assert!(err.contains("panel.csv:41:date_week:") && err.contains("14 days later"), "{err}");
 }
 
