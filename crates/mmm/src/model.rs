@@ -9,9 +9,11 @@
 use crate::design::{Design, FixedKind};
 use crate::panel::Panel;
 use crate::priors::{ChannelPriors, Prior, Priors, Support};
+use crate::spec::AdstockKind;
 use crate::spec::ModelSpec;
-use crate::transform::{adstock_weights, convolve, saturation};
+use crate::transform::{adstock, adstock_weights, convolve, geometric_adstock_dalpha, saturation};
 use crate::MmmError;
+use std::cell::RefCell;
 
 /// A fit's model: the scaled design, the structure and the resolved priors.
 #[derive(Clone, Debug)]
@@ -101,10 +103,9 @@ impl Model {
     }
 
     /// Saturated adstock of channel `m` (before beta), per period.
-    pub fn channel_feature(&self, m: usize, adstock: &[f64], sat: &[f64]) -> Vec<f64> {
-        let w = adstock_weights(self.spec.adstock, adstock, self.spec.l_max);
+    pub fn channel_feature(&self, m: usize, params: &[f64], sat: &[f64]) -> Vec<f64> {
         let mut a = vec![0.0; self.design.n];
-        convolve(&self.design.x[m], &w.w, &mut a);
+        adstock(self.spec.adstock, params, self.spec.l_max, &self.design.x[m], &mut a);
         a.iter().map(|&v| saturation(self.spec.saturation, sat, v).f).collect()
     }
 
@@ -202,109 +203,164 @@ impl Model {
 
     /// Log posterior density at `z` (up to a constant, Jacobian included) and its gradient into `grad`.
     pub fn logp_grad(&self, z: &[f64], grad: &mut [f64]) -> f64 {
+        self.eval(z, Some(grad))
+    }
+
+    /// Log posterior without the gradient (the importance weights of the fast fit's draws need only this, so
+    /// the derivative series are not formed).
+    pub fn logp(&self, z: &[f64]) -> f64 {
+        self.eval(z, None)
+    }
+
+    /// The log posterior and, if asked, its gradient. The sampler and the fit call this many thousand times
+    /// on series of a few hundred periods, so it works in per-thread scratch space instead of allocating, and
+    /// the geometric adstock and its derivative come from their O(n) recursion.
+    fn eval(&self, z: &[f64], grad: Option<&mut [f64]>) -> f64 {
+        SCRATCH.with(|cell| self.eval_in(z, grad, &mut cell.borrow_mut()))
+    }
+
+    fn eval_in(&self, z: &[f64], mut grad: Option<&mut [f64]>, sc: &mut Scratch) -> f64 {
         let d = &self.design;
         let n = d.n;
+        let nf = self.n_fixed();
         let na = self.spec.adstock.n_params();
         let ns = self.spec.saturation.n_params();
-        grad.iter_mut().for_each(|g| *g = 0.0);
-        let p = self.params(z);
-        // Mean and, per channel, what the gradient needs.
-        let mut mu = vec![0.0; n];
-        for (c, &b) in d.fixed.iter().zip(&p.fixed) {
+        let n_ch = self.n_channels();
+        let with_grad = grad.is_some();
+        if let Some(g) = grad.as_deref_mut() {
+            g.iter_mut().for_each(|v| *v = 0.0);
+        }
+        // Per channel, `block` series: the feature f, then (gradient only) df/dz x da/dp per adstock parameter
+        // and df/dp per saturation parameter.
+        let block = if with_grad { 1 + na + ns } else { 1 };
+        sc.fit(n, na, n_ch * block * n);
+        let Scratch { mu, r, a, da, ch } = sc;
+        mu.iter_mut().for_each(|v| *v = 0.0);
+        for (c, &b) in d.fixed.iter().zip(&z[..nf]) {
             for (m, v) in mu.iter_mut().zip(&c.values) {
                 *m += b * v;
             }
         }
-        struct ChannelWork {
-            f: Vec<f64>,
-            df_dz: Vec<f64>,
-            df_dp: Vec<[f64; 2]>,
-            da: Vec<Vec<f64>>,
-        }
-        let mut work = Vec::with_capacity(self.n_channels());
-        for m in 0..self.n_channels() {
-            let w = adstock_weights(self.spec.adstock, &p.adstock[m], self.spec.l_max);
-            let mut a = vec![0.0; n];
-            convolve(&d.x[m], &w.w, &mut a);
-            let da: Vec<Vec<f64>> =
-                w.dw.iter()
-                    .map(|dw| {
-                        let mut out = vec![0.0; n];
-                        convolve(&d.x[m], dw, &mut out);
-                        out
-                    })
-                    .collect();
-            let mut f = Vec::with_capacity(n);
-            let mut df_dz = Vec::with_capacity(n);
-            let mut df_dp = Vec::with_capacity(n);
-            for &v in &a {
-                let s = saturation(self.spec.saturation, &p.saturation[m], v);
-                f.push(s.f);
-                df_dz.push(s.df_dz);
-                df_dp.push(s.df_dp);
+        let mut ad = [0.0; 2];
+        let mut sat = [0.0; 2];
+        for m in 0..n_ch {
+            let o = self.channel_offset(m);
+            let beta = z[o].exp();
+            let cp = &self.channel_priors[m];
+            for (k, pr) in cp.adstock.iter().enumerate() {
+                ad[k] = to_natural(pr.support(), z[o + 1 + k]);
             }
+            for (k, pr) in cp.saturation.iter().enumerate() {
+                sat[k] = to_natural(pr.support(), z[o + 1 + na + k]);
+            }
+            let x = &d.x[m];
+            match (self.spec.adstock, with_grad) {
+                (AdstockKind::Geometric, true) => {
+                    geometric_adstock_dalpha(x, ad[0], self.spec.l_max, a, &mut da[..n]);
+                }
+                (kind, true) => {
+                    let w = adstock_weights(kind, &ad[..na], self.spec.l_max);
+                    convolve(x, &w.w, a);
+                    for (k, dw) in w.dw.iter().enumerate() {
+                        convolve(x, dw, &mut da[k * n..(k + 1) * n]);
+                    }
+                }
+                (kind, false) => adstock(kind, &ad[..na], self.spec.l_max, x, a),
+            }
+            let out = &mut ch[m * block * n..(m + 1) * block * n];
             for t in 0..n {
-                mu[t] += p.beta[m] * f[t];
+                let s = saturation(self.spec.saturation, &sat[..ns], a[t]);
+                out[t] = s.f;
+                mu[t] += beta * s.f;
+                if with_grad {
+                    for k in 0..na {
+                        out[(1 + k) * n + t] = s.df_dz * da[k * n + t];
+                    }
+                    for k in 0..ns {
+                        out[(1 + na + k) * n + t] = s.df_dp[k];
+                    }
+                }
             }
-            work.push(ChannelWork { f, df_dz, df_dp, da });
         }
-        let s2 = p.sigma * p.sigma;
+        let sigma = z[self.dim() - 1].exp();
+        let s2 = sigma * sigma;
         let mut sse = 0.0;
-        let r: Vec<f64> = (0..n)
-            .map(|t| {
-                let r = d.y[t] - mu[t];
-                sse += r * r;
-                r / s2
-            })
-            .collect();
-        let mut lp = -(n as f64) * p.sigma.ln() - 0.5 * sse / s2;
+        for t in 0..n {
+            let res = d.y[t] - mu[t];
+            sse += res * res;
+            r[t] = res / s2;
+        }
+        let dot = |u: &[f64], v: &[f64]| -> f64 { u.iter().zip(v).map(|(a, b)| a * b).sum() };
+        let mut lp = -(n as f64) * sigma.ln() - 0.5 * sse / s2;
         // Fixed coefficients.
         for (j, c) in d.fixed.iter().enumerate() {
-            let g: f64 = c.values.iter().zip(&r).map(|(a, b)| a * b).sum();
-            lp += self.fixed_priors[j].logpdf(p.fixed[j]);
-            grad[j] = g + self.fixed_priors[j].dlogpdf(p.fixed[j]);
+            let pr = &self.fixed_priors[j];
+            lp += pr.logpdf(z[j]);
+            if let Some(g) = grad.as_deref_mut() {
+                g[j] = dot(&c.values, r) + pr.dlogpdf(z[j]);
+            }
         }
         // Channels.
-        for (m, wk) in work.iter().enumerate() {
+        for m in 0..n_ch {
             let o = self.channel_offset(m);
-            let beta = p.beta[m];
+            let beta = z[o].exp();
             let cp = &self.channel_priors[m];
+            let series = |i: usize| &ch[(m * block + i) * n..(m * block + i + 1) * n];
             // ln beta: d/dz = beta * dL/dbeta + 1 (Jacobian).
-            let dl_dbeta: f64 = wk.f.iter().zip(&r).map(|(a, b)| a * b).sum();
             lp += cp.beta.logpdf(beta) + z[o];
-            grad[o] = beta * (dl_dbeta + cp.beta.dlogpdf(beta)) + 1.0;
-            for k in 0..na {
-                let dl: f64 = (0..n).map(|t| r[t] * beta * wk.df_dz[t] * wk.da[k][t]).sum();
-                let (v, pr) = (p.adstock[m][k], &cp.adstock[k]);
-                let (lj, dv_dz, dlj) = jacobian(pr.support(), z[o + 1 + k]);
-                lp += pr.logpdf(v) + lj;
-                grad[o + 1 + k] = (dl + pr.dlogpdf(v)) * dv_dz + dlj;
+            if let Some(g) = grad.as_deref_mut() {
+                g[o] = beta * (dot(series(0), r) + cp.beta.dlogpdf(beta)) + 1.0;
             }
-            for k in 0..ns {
-                let dl: f64 = (0..n).map(|t| r[t] * beta * wk.df_dp[t][k]).sum();
-                let (v, pr) = (p.saturation[m][k], &cp.saturation[k]);
-                let i = o + 1 + na + k;
+            for (k, pr) in cp.adstock.iter().chain(&cp.saturation).enumerate() {
+                let i = o + 1 + k;
                 let (lj, dv_dz, dlj) = jacobian(pr.support(), z[i]);
+                let v = to_natural(pr.support(), z[i]);
                 lp += pr.logpdf(v) + lj;
-                grad[i] = (dl + pr.dlogpdf(v)) * dv_dz + dlj;
+                if let Some(g) = grad.as_deref_mut() {
+                    let dl = beta * dot(series(1 + k), r);
+                    g[i] = (dl + pr.dlogpdf(v)) * dv_dz + dlj;
+                }
             }
         }
         // ln sigma.
         let last = self.dim() - 1;
-        lp += self.sigma_prior.logpdf(p.sigma) + z[last];
-        grad[last] = -(n as f64) + sse / s2 + self.sigma_prior.dlogpdf(p.sigma) * p.sigma + 1.0;
+        lp += self.sigma_prior.logpdf(sigma) + z[last];
+        if let Some(g) = grad {
+            g[last] = -(n as f64) + sse / s2 + self.sigma_prior.dlogpdf(sigma) * sigma + 1.0;
+        }
         if lp.is_finite() {
             lp
         } else {
             f64::NEG_INFINITY
         }
     }
+}
 
-    /// Log posterior without the gradient.
-    pub fn logp(&self, z: &[f64]) -> f64 {
-        let mut g = vec![0.0; z.len()];
-        self.logp_grad(z, &mut g)
+/// Working space of [`Model::logp_grad`], one per thread, grown to the largest model it has seen.
+#[derive(Default)]
+struct Scratch {
+    mu: Vec<f64>,
+    /// Residuals over sigma^2.
+    r: Vec<f64>,
+    /// One channel's adstock and its derivatives by each adstock parameter.
+    a: Vec<f64>,
+    da: Vec<f64>,
+    /// Every channel's feature series and derivative series.
+    ch: Vec<f64>,
+}
+
+impl Scratch {
+    fn fit(&mut self, n: usize, na: usize, ch: usize) {
+        for (v, len) in
+            [(&mut self.mu, n), (&mut self.r, n), (&mut self.a, n), (&mut self.da, na * n), (&mut self.ch, ch)]
+        {
+            v.resize(len, 0.0);
+        }
     }
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
 pub(crate) fn to_natural(s: Support, z: f64) -> f64 {

@@ -4,7 +4,7 @@
 
 use crate::design::{fourier, FixedKind};
 use crate::model::{Model, Params};
-use crate::transform::{adstock_weights, convolve, saturate};
+use crate::transform::{adstock, saturate};
 use chrono::NaiveDate;
 
 /// Raw (unscaled) inputs over some periods: the fitted ones, changed ones, or future ones.
@@ -44,9 +44,8 @@ impl Model {
     pub fn channel_contribution(&self, p: &Params, m: usize, raw: &[f64]) -> Vec<f64> {
         let scale = self.design.x_scale[m];
         let x: Vec<f64> = raw.iter().map(|v| v / scale).collect();
-        let w = adstock_weights(self.spec.adstock, &p.adstock[m], self.spec.l_max);
         let mut a = vec![0.0; x.len()];
-        convolve(&x, &w.w, &mut a);
+        adstock(self.spec.adstock, &p.adstock[m], self.spec.l_max, &x, &mut a);
         let k = p.beta[m] * self.design.y_scale;
         saturate(self.spec.saturation, &p.saturation[m], &a).into_iter().map(|f| k * f).collect()
     }
