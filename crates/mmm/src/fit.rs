@@ -22,6 +22,7 @@ use nalgebra::{DMatrix, DVector};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use rayon::prelude::*;
+use std::cell::RefCell;
 
 /// How hard the search tries.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -141,6 +142,12 @@ impl<'a> Profile<'a> {
 
     /// Solves coefficients and noise for the shapes `u`; the objective is the negative log posterior.
     pub fn inner(&self, u: &[f64]) -> Result<Inner, MmmError> {
+        self.inner_from(u, None)
+    }
+
+    /// [`Profile::inner`] with the noise level's iteration started at `sigma0` (a nearby solve's): the fixed
+    /// point and the stopping rule are the same, so only the number of coefficient solves changes.
+    fn inner_from(&self, u: &[f64], sigma0: Option<f64>) -> Result<Inner, MmmError> {
         let model = self.model;
         let d = &model.design;
         let n = d.n;
@@ -168,10 +175,11 @@ impl<'a> Profile<'a> {
             xty[nf + a] = fa.iter().zip(&d.y).map(|(x, y)| x * y).sum();
         }
         let yty: f64 = d.y.iter().map(|v| v * v).sum();
-        let mut sigma = (yty / n as f64).sqrt().max(1e-6) * 0.1;
-        let mut b = DVector::zeros(p);
-        let mut sse = 0.0;
-        for _ in 0..60 {
+        // The coefficients for a noise level, and the noise level those coefficients call for: the mode is the
+        // fixed point sigma = next(sigma).
+        // Each solve starts from the previous one's support (see `qp::solve_from`).
+        let next = |sigma: f64, prev: &DVector<f64>| -> Result<(f64, DVector<f64>, f64), MmmError> {
+            let guess: Vec<usize> = (0..p).filter(|&j| self.nonneg[j] && prev[j] > 0.0).collect();
             let s2 = sigma * sigma;
             let mut a = &xtx / s2;
             let mut c = &xty / s2;
@@ -179,16 +187,35 @@ impl<'a> Profile<'a> {
                 a[(j, j)] += self.prior_prec[j];
                 c[j] += self.prior_prec[j] * self.prior_mean[j];
             }
-            b = qp::solve(&a, &c, &self.nonneg)
+            let b = qp::solve_from(&a, &c, &self.nonneg, &guess)
                 .ok_or_else(|| MmmError::Numeric("the coefficient system is not positive definite".into()))?;
             // SSE = y'y - 2 b'X'y + b'X'X b
-            sse = (yty - 2.0 * b.dot(&xty) + b.dot(&(&xtx * &b))).max(1e-300);
-            let next = best_sigma(n as f64, sse, &model.sigma_prior);
-            let done = (next / sigma - 1.0).abs() < 1e-10;
-            sigma = next;
-            if done {
+            let sse = (yty - 2.0 * b.dot(&xty) + b.dot(&(&xtx * &b))).max(1e-300);
+            Ok((best_sigma(n as f64, sse, &model.sigma_prior), b, sse))
+        };
+        let converged = |from: f64, to: f64| (to / from - 1.0).abs() < 1e-10;
+        // Steffensen's method on the fixed point: two plain steps, then Aitken's extrapolation through them. The
+        // plain iteration converges linearly, often slowly (tens of coefficient solves); this converges
+        // quadratically to the same fixed point, under the same stopping rule. An extrapolation that is not a
+        // positive finite number falls back to the second plain step.
+        let mut sigma = sigma0.filter(|s| s.is_finite() && *s > 0.0).unwrap_or((yty / n as f64).sqrt().max(1e-6) * 0.1);
+        let (mut b, mut sse) = (DVector::zeros(p), 0.0);
+        for _ in 0..30 {
+            let (s1, b1, sse1) = next(sigma, &b)?;
+            (b, sse) = (b1, sse1);
+            if converged(sigma, s1) {
+                sigma = s1;
                 break;
             }
+            let (s2, b2, sse2) = next(s1, &b)?;
+            (b, sse) = (b2, sse2);
+            if converged(s1, s2) {
+                sigma = s2;
+                break;
+            }
+            let denom = s2 - 2.0 * s1 + sigma;
+            let jump = sigma - (s1 - sigma).powi(2) / denom;
+            sigma = if jump.is_finite() && jump > 0.0 { jump } else { s2 };
         }
         let mut objective = n as f64 * sigma.ln() + 0.5 * sse / (sigma * sigma) - model.sigma_prior.logpdf(sigma);
         for j in 0..p {
@@ -213,6 +240,11 @@ impl<'a> Profile<'a> {
     /// Gradient of the profiled objective by `u`.
     pub fn gradient(&self, u: &[f64]) -> Result<(f64, Vec<f64>), MmmError> {
         let inner = self.inner(u)?;
+        Ok((inner.objective, self.gradient_at(&inner)))
+    }
+
+    /// Gradient of the profiled objective at the shapes `inner` was solved for.
+    fn gradient_at(&self, inner: &Inner) -> Vec<f64> {
         let model = self.model;
         let z = model.unconstrained(&inner.params);
         let mut gz = vec![0.0; z.len()];
@@ -226,7 +258,7 @@ impl<'a> Profile<'a> {
                 g[m * k + i] = -(gz[o + i] - dlj);
             }
         }
-        Ok((inner.objective, g))
+        g
     }
 
     /// Searches the shapes from several starting points and returns the best mode.
@@ -267,7 +299,7 @@ impl<'a> Profile<'a> {
 
     /// One local L-BFGS run; returns the best point it saw (the start itself if it fails).
     fn local(&self, start: Vec<f64>, max_iters: u64) -> Vec<f64> {
-        let problem = ProfileProblem { profile: self };
+        let problem = ProfileProblem { profile: self, last: RefCell::new(None) };
         let Ok(solver) = LBFGS::new(MoreThuenteLineSearch::new(), 7).with_tolerance_cost(1e-12) else {
             return start;
         };
@@ -298,15 +330,31 @@ fn best_sigma(n: f64, sse: f64, prior: &Prior) -> f64 {
     l.exp()
 }
 
+/// One local search's view of the profile. The line search asks for the cost and then the gradient at the same
+/// shapes; both need the inner solve, so the last one is kept and reused.
 struct ProfileProblem<'p, 'a> {
     profile: &'p Profile<'a>,
+    last: RefCell<Option<(Vec<f64>, Option<Inner>)>>,
+}
+
+impl ProfileProblem<'_, '_> {
+    /// `f` of the inner solution at `u` (`None` when there is none), solving only if `u` is new.
+    fn with_inner<T>(&self, u: &[f64], f: impl FnOnce(Option<&Inner>) -> T) -> T {
+        let mut last = self.last.borrow_mut();
+        if last.as_ref().is_none_or(|(at, _)| at.as_slice() != u) {
+            // The line search moves in small steps, so the last noise level is a close start.
+            let sigma0 = last.as_ref().and_then(|(_, inner)| inner.as_ref()).map(|i| i.params.sigma);
+            *last = Some((u.to_vec(), self.profile.inner_from(u, sigma0).ok()));
+        }
+        f(last.as_ref().and_then(|(_, inner)| inner.as_ref()))
+    }
 }
 
 impl CostFunction for ProfileProblem<'_, '_> {
     type Param = Vec<f64>;
     type Output = f64;
     fn cost(&self, u: &Self::Param) -> Result<f64, argmin::core::Error> {
-        Ok(self.profile.inner(u).map(|i| i.objective).unwrap_or(f64::INFINITY))
+        Ok(self.with_inner(u, |inner| inner.map_or(f64::INFINITY, |i| i.objective)))
     }
 }
 
@@ -314,7 +362,11 @@ impl Gradient for ProfileProblem<'_, '_> {
     type Param = Vec<f64>;
     type Gradient = Vec<f64>;
     fn gradient(&self, u: &Self::Param) -> Result<Vec<f64>, argmin::core::Error> {
-        self.profile.gradient(u).map(|(_, g)| g).map_err(|e| argmin::core::Error::msg(e.to_string()))
+        self.with_inner(u, |inner| match inner {
+            Some(i) => Ok(self.profile.gradient_at(i)),
+            // The same error the uncached path reports.
+            None => self.profile.gradient(u).map(|(_, g)| g).map_err(|e| argmin::core::Error::msg(e.to_string())),
+        })
     }
 }
 
