@@ -234,17 +234,7 @@ pub fn summarize_with(
     let per_draw: Vec<Vec<[f64; 3]>> = draws
         .params
         .par_iter()
-        .map(|p| {
-            (0..m_count)
-                .map(|m| {
-                    [
-                        whatif::contribution(model, p, &inputs, m),
-                        whatif::marginal_contribution(model, p, &inputs, m),
-                        whatif::loss_without(model, p, &inputs, m, cf),
-                    ]
-                })
-                .collect()
-        })
+        .map(|p| (0..m_count).map(|m| whatif::figures(model, p, &inputs, m, cf)).collect())
         .collect();
     let w = &draws.weights;
     let q = |vals: &[f64]| (weighted_quantile(vals, w, ql), weighted_quantile(vals, w, qh));
@@ -256,15 +246,7 @@ pub fn summarize_with(
             })
             .collect()
     } else {
-        (0..m_count)
-            .map(|m| {
-                [
-                    whatif::contribution(model, point, &inputs, m),
-                    whatif::marginal_contribution(model, point, &inputs, m),
-                    whatif::loss_without(model, point, &inputs, m, cf),
-                ]
-            })
-            .collect()
+        (0..m_count).map(|m| whatif::figures(model, point, &inputs, m, cf)).collect()
     };
     let point_total: f64 = point_vals.iter().map(|v| v[0]).sum();
     let draw_totals: Vec<f64> = per_draw.iter().map(|d| d.iter().map(|v| v[0]).sum()).collect();
