@@ -101,10 +101,19 @@ pub fn geometric_adstock(x: &[f64], alpha: f64, l_max: usize, out: &mut [f64]) {
     // alpha^L as [`geometric_adstock_dalpha`] forms it, so the two give the same numbers bit for bit.
     let a_l = alpha.powi(l_max as i32 - 1) * alpha;
     let mut s = 0.0;
+    // Non-zero inputs inside the window: when none is left the sum restarts from an exact 0, so a silent
+    // stretch has no adstock at all (not the rounding residue of what left the window) and rounding never
+    // carries over from one burst of activity to the next.
+    let mut live = 0usize;
     for t in 0..x.len() {
+        live += usize::from(x[t] != 0.0);
         s = x[t] + alpha * s;
         if t >= l_max {
             s -= a_l * x[t - l_max];
+            live -= usize::from(x[t - l_max] != 0.0);
+        }
+        if live == 0 {
+            s = 0.0;
         }
         out[t] = s / norm;
     }
@@ -123,13 +132,20 @@ pub fn geometric_adstock_dalpha(x: &[f64], alpha: f64, l_max: usize, out: &mut [
     let dl = l_max as f64 * a_l1;
     let ratio = dnorm / norm;
     let (mut s, mut d) = (0.0, 0.0);
+    // As in [`geometric_adstock`]: an empty window restarts both sums from exact zeros.
+    let mut live = 0usize;
     for t in 0..x.len() {
+        live += usize::from(x[t] != 0.0);
         let s_prev = s;
         s = x[t] + alpha * s;
         d = s_prev + alpha * d;
         if t >= l_max {
             s -= a_l * x[t - l_max];
             d -= dl * x[t - l_max];
+            live -= usize::from(x[t - l_max] != 0.0);
+        }
+        if live == 0 {
+            (s, d) = (0.0, 0.0);
         }
         let o = s / norm;
         out[t] = o;
@@ -307,6 +323,10 @@ mod tests {
             // the period's own size plus, by a far smaller factor, to the series' largest input.
             let x_max = x.iter().cloned().fold(0.0, f64::max);
             for t in 0..n {
+                if scale[t] == 0.0 {
+                    prop_assert_eq!(fast[t], 0.0);
+                    prop_assert_eq!(d_fast[t], 0.0);
+                }
                 let tol = 1e-12 * scale[t] + 1e-13 * x_max;
                 prop_assert!((fast[t] - direct[t]).abs() <= tol, "t {t}: {} vs {}", fast[t], direct[t]);
                 prop_assert_eq!(fast[t], fast2[t]);
