@@ -423,9 +423,10 @@ pub struct MmmFitArgs {
     /// How the panel is built from the database (without --csv).
     #[command(flatten)]
     pub panel: PanelArgs,
-    /// fast: the posterior mode with Laplace intervals (seconds); nuts: the full posterior by NUTS, 4 chains x
-    /// 1000 warm-up + 1000 draws, with R-hat, ESS and divergences (slower, the reference).
-    #[arg(long, value_enum, default_value_t = SamplerArg::Fast)]
+    /// auto: fast where its approximation holds, else nuts (says so); fast: the posterior mode with
+    /// importance-weighted intervals (a second); nuts: the full posterior by NUTS, 4 chains x 1000 warm-up +
+    /// 1000 draws, with R-hat, ESS and divergences (slower, the reference).
+    #[arg(long, value_enum, default_value_t = SamplerArg::Auto)]
     pub sampler: SamplerArg,
     /// The CSV's channel columns, comma-separated (their values are taken as spend).
     #[arg(long, value_name = "COLS", value_delimiter = ',')]
@@ -471,6 +472,7 @@ pub struct MmmFitArgs {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum SamplerArg {
+    Auto,
     Fast,
     Nuts,
 }

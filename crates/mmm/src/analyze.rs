@@ -11,7 +11,7 @@ use crate::predict::Inputs;
 use crate::priors::Priors;
 use crate::result::*;
 use crate::spec::ModelSpec;
-use crate::{cv, gate, reading, whatif, MmmError};
+use crate::{collapsed, cv, gate, reading, whatif, MmmError};
 use rayon::prelude::*;
 use std::time::Instant;
 
@@ -70,7 +70,11 @@ pub struct Fitted {
     pub result: MmmResult,
 }
 
-/// The fast fit: MAP, then Laplace draws with importance weights.
+/// Name of the fast fit's check that its importance weights kept enough effective draws.
+pub const WEIGHTS_CHECK: &str = "importance_weights";
+
+/// The fast fit: MAP, then importance-weighted draws of the posterior with the coefficients integrated out
+/// ([`collapsed`]).
 pub fn fit_fast(panel: &Panel, opts: &FitOptions) -> Result<MmmResult, MmmError> {
     fit_fast_full(panel, opts).map(|f| f.result)
 }
@@ -80,7 +84,7 @@ pub fn fit_fast_full(panel: &Panel, opts: &FitOptions) -> Result<Fitted, MmmErro
     let started = Instant::now();
     let model = Model::new(panel, &opts.spec, &opts.priors)?;
     let mode = Profile::new(&model).search(&opts.search)?;
-    let (draws, info) = laplace::draws(&model, &mode.params, opts.draws, opts.seed)?;
+    let (draws, info) = collapsed::draws(&model, &mode.params, opts.draws, opts.seed)?;
     let mut diag = Diagnostics {
         sampler: "fast".into(),
         passed: true,
@@ -107,21 +111,56 @@ pub fn fit_fast_full(panel: &Panel, opts: &FitOptions) -> Result<Fitted, MmmErro
         ),
     });
     diag.checks.push(Check {
-        check: "laplace_weights".into(),
+        check: WEIGHTS_CHECK.into(),
         passed: info.weight_ess_fraction >= 0.1,
         value: info.weight_ess_fraction,
         threshold: 0.1,
         message: if info.weight_ess_fraction >= 0.1 {
-            format!("the normal approximation holds ({:.0} % effective draws)", 100.0 * info.weight_ess_fraction)
+            format!("the fast approximation holds ({:.0} % effective draws)", 100.0 * info.weight_ess_fraction)
         } else {
             format!(
-                "the posterior is far from normal ({:.1} % effective draws): run --sampler nuts for its intervals",
+                "the posterior is far from the fast approximation ({:.1} % effective draws): run --sampler nuts for its intervals",
                 100.0 * info.weight_ess_fraction
             )
         },
     });
     let result = summarize_with(&model, panel, &mode.params, &draws, diag, opts, started, opts.posterior_means)?;
     Ok(Fitted { model, point: mode.params, draws, result })
+}
+
+/// What `mmm fit` and the report run by default: the fast fit where its approximation holds, and where it does
+/// not (its importance weights keep under 10 % effective draws, typical with many channels whose effects and
+/// shapes trade off), the full posterior by NUTS instead, so that no interval is published from an
+/// approximation known to be wrong. `on_fallback` hears the failed check before the (slower) sampling starts;
+/// the result says in its diagnostics that it fell back, and why.
+pub fn fit_auto(
+    panel: &Panel,
+    opts: &FitOptions,
+    settings: &NutsSettings,
+    on_fallback: impl FnOnce(&Check),
+) -> Result<Fitted, MmmError> {
+    let fast = fit_fast_full(panel, opts)?;
+    let Some(failed) = fast.result.diagnostics.checks.iter().find(|c| c.check == WEIGHTS_CHECK && !c.passed) else {
+        return Ok(fast);
+    };
+    on_fallback(failed);
+    let mut nuts = fit_nuts(panel, opts, settings)?;
+    nuts.result.diagnostics.checks.insert(
+        0,
+        Check {
+            check: "fast_fallback".into(),
+            passed: true,
+            value: failed.value,
+            threshold: failed.threshold,
+            message: format!(
+                "the fast approximation did not hold ({:.1} % effective draws): these figures are from the full \
+                 posterior (NUTS)",
+                100.0 * failed.value
+            ),
+        },
+    );
+    nuts.result.diagnostics.seconds += fast.result.diagnostics.seconds;
+    Ok(nuts)
 }
 
 /// The full posterior: the MAP as the start, then NUTS (4 chains x 1000 warm-up + 1000 draws by default), its

@@ -100,15 +100,15 @@ impl<'a> Profile<'a> {
     }
 
     /// Number of shape parameters per channel.
-    fn per_channel(&self) -> usize {
+    pub(crate) fn per_channel_shapes(&self) -> usize {
         self.model.spec.adstock.n_params() + self.model.spec.saturation.n_params()
     }
 
     pub fn dim(&self) -> usize {
-        self.per_channel() * self.model.n_channels()
+        self.per_channel_shapes() * self.model.n_channels()
     }
 
-    fn shape_priors(&self, m: usize) -> impl Iterator<Item = &Prior> {
+    pub(crate) fn shape_priors_of(&self, m: usize) -> impl Iterator<Item = &Prior> {
         let cp = &self.model.channel_priors[m];
         cp.adstock.iter().chain(&cp.saturation)
     }
@@ -116,12 +116,12 @@ impl<'a> Profile<'a> {
     /// Natural shapes (adstock, saturation per channel) from the unconstrained vector `u`.
     pub fn shapes(&self, u: &[f64]) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
         let na = self.model.spec.adstock.n_params();
-        let k = self.per_channel();
+        let k = self.per_channel_shapes();
         let mut ad = Vec::new();
         let mut sat = Vec::new();
         for m in 0..self.model.n_channels() {
             let v: Vec<f64> =
-                self.shape_priors(m).enumerate().map(|(i, p)| to_natural(p.support(), u[m * k + i])).collect();
+                self.shape_priors_of(m).enumerate().map(|(i, p)| to_natural(p.support(), u[m * k + i])).collect();
             ad.push(v[..na].to_vec());
             sat.push(v[na..].to_vec());
         }
@@ -133,27 +133,24 @@ impl<'a> Profile<'a> {
         let mut u = Vec::with_capacity(self.dim());
         for m in 0..self.model.n_channels() {
             let vals: Vec<f64> = adstock[m].iter().chain(&saturation[m]).copied().collect();
-            for (p, v) in self.shape_priors(m).zip(vals) {
+            for (p, v) in self.shape_priors_of(m).zip(vals) {
                 u.push(to_unconstrained(p.support(), v));
             }
         }
         u
     }
 
-    /// Solves coefficients and noise for the shapes `u`; the objective is the negative log posterior.
-    pub fn inner(&self, u: &[f64]) -> Result<Inner, MmmError> {
-        self.inner_from(u, None)
+    /// `X'X` and `X'y` of the linear problem for the shapes `u` (fixed columns, then the channels' features).
+    pub(crate) fn normal_equations(&self, u: &[f64]) -> (DMatrix<f64>, DVector<f64>) {
+        let (adstock, saturation) = self.shapes(u);
+        self.normal_equations_of(&adstock, &saturation)
     }
 
-    /// [`Profile::inner`] with the noise level's iteration started at `sigma0` (a nearby solve's): the fixed
-    /// point and the stopping rule are the same, so only the number of coefficient solves changes.
-    fn inner_from(&self, u: &[f64], sigma0: Option<f64>) -> Result<Inner, MmmError> {
+    fn normal_equations_of(&self, adstock: &[Vec<f64>], saturation: &[Vec<f64>]) -> (DMatrix<f64>, DVector<f64>) {
         let model = self.model;
         let d = &model.design;
-        let n = d.n;
         let nf = model.n_fixed();
         let m = model.n_channels();
-        let (adstock, saturation) = self.shapes(u);
         let feats: Vec<Vec<f64>> = (0..m).map(|k| model.channel_feature(k, &adstock[k], &saturation[k])).collect();
         let p = nf + m;
         let mut xtx = DMatrix::zeros(p, p);
@@ -174,6 +171,30 @@ impl<'a> Profile<'a> {
             }
             xty[nf + a] = fa.iter().zip(&d.y).map(|(x, y)| x * y).sum();
         }
+        (xtx, xty)
+    }
+
+    /// The Gaussian prior of the coefficients in the inner problem: means and precisions.
+    pub(crate) fn prior(&self) -> (&DVector<f64>, &DVector<f64>) {
+        (&self.prior_mean, &self.prior_prec)
+    }
+
+    /// Solves coefficients and noise for the shapes `u`; the objective is the negative log posterior.
+    pub fn inner(&self, u: &[f64]) -> Result<Inner, MmmError> {
+        self.inner_from(u, None)
+    }
+
+    /// [`Profile::inner`] with the noise level's iteration started at `sigma0` (a nearby solve's): the fixed
+    /// point and the stopping rule are the same, so only the number of coefficient solves changes.
+    fn inner_from(&self, u: &[f64], sigma0: Option<f64>) -> Result<Inner, MmmError> {
+        let model = self.model;
+        let d = &model.design;
+        let n = d.n;
+        let nf = model.n_fixed();
+        let m = model.n_channels();
+        let p = nf + m;
+        let (adstock, saturation) = self.shapes(u);
+        let (xtx, xty) = self.normal_equations_of(&adstock, &saturation);
         let yty: f64 = d.y.iter().map(|v| v * v).sum();
         // The coefficients for a noise level, and the noise level those coefficients call for: the mode is the
         // fixed point sigma = next(sigma).
@@ -223,7 +244,7 @@ impl<'a> Profile<'a> {
         }
         for k in 0..m {
             let vals: Vec<f64> = adstock[k].iter().chain(&saturation[k]).copied().collect();
-            for (pr, v) in self.shape_priors(k).zip(vals) {
+            for (pr, v) in self.shape_priors_of(k).zip(vals) {
                 objective -= pr.logpdf(v);
             }
         }
@@ -249,11 +270,11 @@ impl<'a> Profile<'a> {
         let z = model.unconstrained(&inner.params);
         let mut gz = vec![0.0; z.len()];
         model.logp_grad(&z, &mut gz);
-        let k = self.per_channel();
+        let k = self.per_channel_shapes();
         let mut g = vec![0.0; self.dim()];
         for m in 0..model.n_channels() {
             let o = model.channel_offset(m) + 1;
-            for (i, pr) in self.shape_priors(m).enumerate() {
+            for (i, pr) in self.shape_priors_of(m).enumerate() {
                 let (_, _, dlj) = jacobian(pr.support(), z[o + i]);
                 g[m * k + i] = -(gz[o + i] - dlj);
             }
@@ -271,7 +292,7 @@ impl<'a> Profile<'a> {
         }
         let mut rng = ChaCha8Rng::seed_from_u64(settings.seed);
         let center: Vec<f64> = (0..m)
-            .flat_map(|k| self.shape_priors(k).map(|p| to_unconstrained(p.support(), p.mean())).collect::<Vec<_>>())
+            .flat_map(|k| self.shape_priors_of(k).map(|p| to_unconstrained(p.support(), p.mean())).collect::<Vec<_>>())
             .collect();
         let mut starts = vec![center.clone()];
         for _ in 0..settings.starts_base + settings.starts_per_channel * m {

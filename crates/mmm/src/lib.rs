@@ -24,6 +24,7 @@
 
 pub mod allocate;
 pub mod analyze;
+pub mod collapsed;
 pub mod counterfactual;
 pub mod cv;
 pub mod design;
@@ -45,7 +46,7 @@ pub mod spec;
 pub mod transform;
 pub mod whatif;
 
-pub use analyze::{fit_fast, fit_fast_full, fit_nuts, FitOptions, Fitted};
+pub use analyze::{fit_auto, fit_fast, fit_fast_full, fit_nuts, FitOptions, Fitted, WEIGHTS_CHECK};
 pub use diagnostics::{Diagnostic, Summary};
 pub use error::MmmError;
 pub use model::{Model, Params};

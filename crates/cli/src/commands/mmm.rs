@@ -8,9 +8,10 @@ use crate::args::{
 use crate::output;
 use anyhow::Context;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
+use socialledger_mmm::result::Check;
 use socialledger_mmm::{
-    fit_fast_full, fit_nuts, AdstockKind, FitOptions, Fitted, Frequency, ModelSpec, NutsSettings, Panel, Priors,
-    SaturationKind,
+    fit_auto, fit_fast_full, fit_nuts, AdstockKind, FitOptions, Fitted, Frequency, ModelSpec, NutsSettings, Panel,
+    Priors, SaturationKind,
 };
 use std::collections::BTreeMap;
 use std::process::ExitCode;
@@ -28,7 +29,7 @@ async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::
     let panel = load_panel(cli, &args.fit).await?;
     let mut opts = options(&panel, &args.fit)?;
     opts.cross_validate = false;
-    let fitted = fit(&panel, &opts, &args.fit)?;
+    let fitted = fit(&panel, &opts, &args.fit, cli.quiet)?;
     let periods = args.periods.unwrap_or(opts.counterfactual_periods);
     let cf = socialledger_mmm::counterfactual::without(&fitted, &panel, &args.without, periods)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -77,7 +78,7 @@ async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitC
             }
         }
     }
-    let fitted = fit(&panel, &opts, &args.fit)?;
+    let fitted = fit(&panel, &opts, &args.fit, cli.quiet)?;
     let req = AllocateRequest { horizon, budget: args.budget, hours: args.hours, bounds };
     let plan = allocate(&fitted.model, &panel, &fitted.point, &fitted.draws, opts.spec.level, &req)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -90,11 +91,26 @@ async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitC
     Ok(ExitCode::SUCCESS)
 }
 
+/// The line on stderr when the default fit turns to NUTS, so the wait that follows is explained.
+pub(crate) fn fallback_note(quiet: bool) -> impl FnOnce(&Check) {
+    move |failed: &Check| {
+        if !quiet {
+            eprintln!(
+                "note: the fast approximation does not hold for this panel ({:.1} % effective draws): sampling the \
+                 full posterior (NUTS), which takes longer",
+                100.0 * failed.value
+            );
+        }
+    }
+}
+
 /// Fits with the sampler the flags ask for.
-fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs) -> anyhow::Result<Fitted> {
+fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs, quiet: bool) -> anyhow::Result<Fitted> {
+    let settings = NutsSettings { seed: args.seed, ..NutsSettings::default() };
     let fitted = match args.sampler {
+        SamplerArg::Auto => fit_auto(panel, opts, &settings, fallback_note(quiet)),
         SamplerArg::Fast => fit_fast_full(panel, opts),
-        SamplerArg::Nuts => fit_nuts(panel, opts, &NutsSettings { seed: args.seed, ..NutsSettings::default() }),
+        SamplerArg::Nuts => fit_nuts(panel, opts, &settings),
     };
     fitted.map_err(|e| anyhow::anyhow!("{e}"))
 }
@@ -102,7 +118,7 @@ fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs) -> anyhow::Result<Fi
 async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
     let panel = load_panel(cli, args).await?;
     let opts = options(&panel, args)?;
-    let result = fit(&panel, &opts, args)?.result;
+    let result = fit(&panel, &opts, args, cli.quiet)?.result;
     if cli.json {
         output::print_json(&result)?;
     } else {

@@ -8,7 +8,7 @@ use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
 use socialledger_analytics::Settings;
 use socialledger_domain::Dataset;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
-use socialledger_mmm::{fit_fast_full, FitOptions};
+use socialledger_mmm::{fit_auto, FitOptions, NutsSettings};
 use socialledger_report::{render_for_width, Format, MmmSection, ReportInput};
 use std::process::ExitCode;
 
@@ -59,14 +59,16 @@ fn format_of(cli: &Cli, args: &ReportArgs) -> ReportFormat {
     }
 }
 
-/// The mix model's section: the default weekly pipeline panel, the fast fit and next quarter's plan. A dataset
+/// The mix model's section: the default weekly pipeline panel, the default fit (fast, or NUTS where the fast
+/// approximation does not hold) and next quarter's plan. A dataset
 /// that makes no panel (too short, no inputs) leaves the section out with a line on stderr: the rest of the
 /// report stands on its own.
 fn mix_model(cli: &Cli, dataset: &Dataset, settings: &Settings) -> Option<MmmSection> {
     let run = || -> anyhow::Result<MmmSection> {
         let built = build_panel(dataset, settings, &PanelOptions::default())?;
         let opts = FitOptions::new(&built.panel);
-        let f = fit_fast_full(&built.panel, &opts).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let f = fit_auto(&built.panel, &opts, &NutsSettings::default(), super::mmm::fallback_note(cli.quiet))
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
         let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
         let allocation = allocate(&f.model, &built.panel, &f.point, &f.draws, opts.spec.level, &req).ok();
         Ok(MmmSection { result: f.result, allocation })
