@@ -13,6 +13,7 @@ pub mod mix_panel;
 pub mod notes;
 pub mod roi;
 pub mod settings;
+pub mod target_value;
 #[cfg(test)]
 mod testdata;
 #[doc(hidden)]
@@ -28,6 +29,7 @@ pub use mix_panel::{build_panel, BuiltPanel, OrganicInput, PanelNote, PanelNoteC
 pub use notes::{Note, Severity};
 pub use roi::{ChannelRoi, ModelRoi, RoiReport};
 pub use settings::{JourneyEnd, Settings};
+pub use target_value::{value_of_target, ValueBasis, ValueOfTarget};
 
 use chrono::Datelike;
 use serde::Serialize;

@@ -185,6 +185,10 @@ pub struct PanelArgs {
     /// Currency of the panel's money; amounts in other currencies are left out and noted.
     #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
     pub currency: String,
+    /// Extra controls (price changes, launches) from a CSV: a `date` column (YYYY-MM-DD, the period's first day
+    /// or any day in it) and one numeric column per control; one row for every period of the panel.
+    #[arg(long, value_name = "FILE")]
+    pub controls_csv: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -455,10 +459,11 @@ pub struct MmmFitArgs {
     /// Leave out the linear trend.
     #[arg(long)]
     pub no_trend: bool,
-    /// Money value of one unit of the target, for ROI (default 1: ROI on the target itself, e.g. on pipeline;
-    /// pass win rate x gross margin to value pipeline as profit).
-    #[arg(long, value_name = "X", default_value_t = 1.0)]
-    pub value_per_unit: f64,
+    /// Money value of one unit of the target, for ROI. Default from the CRM: pipeline at the win rate by value
+    /// over closed deals (ROI on expected revenue; at face value with fewer than 10), revenue at 1, a deal at
+    /// the won amount per closed deal; a CSV's target at 1. Pass win rate x gross margin for ROI on profit.
+    #[arg(long, value_name = "X")]
+    pub value_per_unit: Option<f64>,
     /// Draws behind the intervals of the fast fit.
     #[arg(long, default_value_t = 1000)]
     pub draws: usize,

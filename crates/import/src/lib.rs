@@ -7,6 +7,7 @@
 //! Nothing here touches the database: the CLI hands the dataset to the store, which writes it in one transaction.
 
 pub mod channel;
+pub mod controls_csv;
 pub mod detect;
 pub mod error;
 pub mod formats;

@@ -48,6 +48,8 @@ struct MmmJson<'a> {
     #[serde(flatten)]
     result: &'a MmmResult,
     allocation: Option<&'a Allocation>,
+    /// What one unit of the target is worth, which the ROI figures rest on (as in `mmm fit --json`).
+    value_of_target: &'a socialledger_analytics::ValueOfTarget,
 }
 
 #[derive(Serialize)]
@@ -175,7 +177,11 @@ pub fn render(contents: &Contents<'_>) -> Result<String, ReportError> {
         model_comparison: contents.input.comparison,
         readings: &contents.readings,
         notes: &analysis.notes,
-        mmm: contents.input.mmm.map(|m| MmmJson { result: &m.result, allocation: m.allocation.as_ref() }),
+        mmm: contents.input.mmm.map(|m| MmmJson {
+            result: &m.result,
+            allocation: m.allocation.as_ref(),
+            value_of_target: &m.value_of_target,
+        }),
     };
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');

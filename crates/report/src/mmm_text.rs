@@ -3,15 +3,18 @@
 //! formats them.
 
 use crate::figures::{decimal, percent, roi};
+use crate::mmm::roi_label;
 use crate::text_table::{wrap_words, Align, TextTable};
+use socialledger_analytics::ValueOfTarget;
 use socialledger_mmm::MmmResult;
 
 fn range(lo: f64, hi: f64, f: impl Fn(f64) -> String) -> String {
     format!("{} to {}", f(lo), f(hi))
 }
 
-/// The lines of `socialledger mmm fit` for a terminal `width` wide.
-pub fn fit_text(r: &MmmResult, width: usize) -> Vec<String> {
+/// The lines of `socialledger mmm fit` for a terminal `width` wide; `value` says what the ROI figures are on
+/// (the line above the table).
+pub fn fit_text(r: &MmmResult, value: &ValueOfTarget, width: usize) -> Vec<String> {
     let mut lines = Vec::new();
     let unit = if r.frequency == socialledger_mmm::Frequency::Weekly { "weeks" } else { "days" };
     lines.extend(wrap_words(
@@ -66,6 +69,7 @@ pub fn fit_text(r: &MmmResult, width: usize) -> Vec<String> {
             if c.identifiable { "yes".into() } else { "no".into() },
         ]);
     }
+    lines.extend(wrap_words(&format!("{}:", roi_label(value, &r.currency)), width));
     if !r.diagnostics.passed {
         lines
             .push("NOT AN ANSWER: this fit failed its checks (see below); the figures are for inspection only.".into());
@@ -116,8 +120,10 @@ pub fn fit_text(r: &MmmResult, width: usize) -> Vec<String> {
 }
 
 /// The lines of `socialledger mmm counterfactual`.
+/// `value` says what the net rests on (the loss in money is the loss in the target times its value per unit).
 pub fn counterfactual_text(
     cf: &socialledger_mmm::counterfactual::Counterfactual,
+    value: &ValueOfTarget,
     currency: &str,
     width: usize,
 ) -> Vec<String> {
@@ -144,6 +150,10 @@ pub fn counterfactual_text(
         ),
         width,
     );
+    lines.extend(wrap_words(
+        &format!("The net values the loss as the fit's ROI does: {}.", roi_label(value, currency)),
+        width,
+    ));
     if !cf.identifiable {
         lines.extend(wrap_words(
             &format!(

@@ -143,7 +143,9 @@ pub fn render(contents: &Contents<'_>, width: usize) -> String {
 
     if let Some(mmm) = contents.input.mmm {
         let r = &mmm.result;
-        say(&mut lines, format!("Mix model of {} from {} to {}: {}", r.target, r.start, r.end, r.reading.join(" ")));
+        let roi_on = crate::mmm::roi_label(&mmm.value_of_target, &r.currency);
+        let reading = r.reading.join(" ");
+        say(&mut lines, format!("Mix model of {} from {} to {}; {roi_on}: {reading}", r.target, r.start, r.end));
         if let Some(a) = &mmm.allocation {
             say(
                 &mut lines,

@@ -167,6 +167,8 @@ pub enum PanelNoteCode {
     HoursBeyondSales,
     /// Time tracking or deals begin well after the panel starts or end well before it ends.
     Coverage,
+    /// Controls joined from a file the user gave (`--controls-csv`), and its rows outside the panel.
+    ControlsCsv,
 }
 
 /// One note on what the panel left out or assumed.

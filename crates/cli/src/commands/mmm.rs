@@ -7,6 +7,9 @@ use crate::args::{
 };
 use crate::output;
 use anyhow::Context;
+use serde::Serialize;
+use socialledger_analytics::target_value::without_money_roi;
+use socialledger_analytics::ValueOfTarget;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
 use socialledger_mmm::result::Check;
 use socialledger_mmm::{
@@ -15,6 +18,14 @@ use socialledger_mmm::{
 };
 use std::collections::BTreeMap;
 use std::process::ExitCode;
+
+/// A result as `--json` prints it, with `value_of_target` beside its own fields: what the ROI figures rest on.
+#[derive(Serialize)]
+struct Valued<'a, T: Serialize> {
+    #[serde(flatten)]
+    inner: &'a T,
+    value_of_target: &'a ValueOfTarget,
+}
 
 pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
     match &args.action {
@@ -26,25 +37,26 @@ pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::Result<ExitCode> {
-    let panel = load_panel(cli, &args.fit).await?;
-    let mut opts = options(&panel, &args.fit)?;
+    let (panel, value) = load_panel(cli, &args.fit).await?;
+    let mut opts = options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
     let fitted = fit(&panel, &opts, &args.fit, cli.quiet)?;
     let periods = args.periods.unwrap_or(opts.counterfactual_periods);
     let cf = socialledger_mmm::counterfactual::without(&fitted, &panel, &args.without, periods)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if cli.json {
-        output::print_json(&cf)?;
+        output::print_json(&Valued { inner: &cf, value_of_target: &value })?;
     } else {
-        let lines = socialledger_report::mmm_text::counterfactual_text(&cf, &panel.currency, output::terminal_width());
+        let width = output::terminal_width();
+        let lines = socialledger_report::mmm_text::counterfactual_text(&cf, &value, &panel.currency, width);
         output::print_text(&lines.join("\n"))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitCode> {
-    let panel = load_panel(cli, &args.fit).await?;
-    let mut opts = options(&panel, &args.fit)?;
+    let (panel, value) = load_panel(cli, &args.fit).await?;
+    let mut opts = options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
     let per_week = match args.period.as_str() {
         "next-quarter" => 13,
@@ -116,21 +128,30 @@ fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs, quiet: bool) -> anyh
 }
 
 async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
-    let panel = load_panel(cli, args).await?;
-    let opts = options(&panel, args)?;
-    let result = fit(&panel, &opts, args, cli.quiet)?.result;
+    let (panel, value) = load_panel(cli, args).await?;
+    let opts = options(&panel, &value, args)?;
+    let mut result = fit(&panel, &opts, args, cli.quiet)?.result;
+    if value.value.is_none() {
+        without_money_roi(&mut result);
+    }
     if cli.json {
-        output::print_json(&result)?;
+        output::print_json(&Valued { inner: &result, value_of_target: &value })?;
     } else {
-        let lines = socialledger_report::mmm_text::fit_text(&result, output::terminal_width());
+        let lines = socialledger_report::mmm_text::fit_text(&result, &value, output::terminal_width());
         output::print_text(&lines.join("\n"))?;
     }
     // A fit that failed its checks is not an answer: exit 1, as for "nothing found", so scripts notice.
     Ok(if result.diagnostics.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// The panel: from `--csv`, else from the database (as `mmm panel` builds it; its notes go to stderr).
-async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<Panel> {
+/// The panel: from `--csv`, else from the database (as `mmm panel` builds it; its notes go to stderr), with
+/// what one unit of its target is worth: `--value-per-unit`, else the CRM's history (database), else 1 (CSV).
+async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(Panel, ValueOfTarget)> {
+    let given = match args.value_per_unit {
+        Some(v) if v.is_finite() && v > 0.0 => Some(ValueOfTarget::given(v)),
+        Some(v) => anyhow::bail!("--value-per-unit must be a positive number, not {v}"),
+        None => None,
+    };
     let Some(path) = &args.csv else {
         let target = match args.target.as_deref().unwrap_or("pipeline") {
             "pipeline" => TargetArg::Pipeline,
@@ -138,14 +159,21 @@ async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<Panel> {
             "deals" => TargetArg::Deals,
             other => anyhow::bail!("--target {other}: from the database the target is pipeline, revenue or deals"),
         };
-        let built = super::mmm_panel::load_panel(cli, &args.panel, target).await?;
+        let db = super::mmm_panel::load_panel(cli, &args.panel, target).await?;
         if !cli.quiet {
-            for note in &built.notes {
+            for note in &db.built.notes {
                 eprintln!("note: {}", note.text);
             }
         }
-        return Ok(built.panel);
+        return Ok((db.built.panel, given.unwrap_or(db.value_of_target)));
     };
+    if let Some(controls) = &args.panel.controls_csv {
+        anyhow::bail!(
+            "--controls-csv {} is for a panel built from the database; with --csv name the file's control columns \
+             with --controls",
+            controls.display()
+        );
+    }
     let target = args.target.clone().context("--csv needs --target COL: the column of the outcome")?;
     if args.media.is_empty() {
         anyhow::bail!("--csv needs --media COLS: the channel columns, comma-separated");
@@ -157,10 +185,13 @@ async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<Panel> {
         media: args.media.clone(),
         controls: args.controls.clone(),
     };
-    Ok(socialledger_import::panel_csv::read_panel(&path.display().to_string(), &bytes, &cols)?)
+    let panel = socialledger_import::panel_csv::read_panel(&path.display().to_string(), &bytes, &cols)?;
+    Ok((panel, given.unwrap_or_else(ValueOfTarget::as_given)))
 }
 
-fn options(panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<FitOptions> {
+/// Fit options from the flags; contributions are valued at `value` per unit of the target (1 when it has none:
+/// the fit's money ROI is then withheld, see [`socialledger_analytics::target_value::without_money_roi`]).
+fn options(panel: &Panel, value: &ValueOfTarget, args: &MmmFitArgs) -> anyhow::Result<FitOptions> {
     let mut opts = FitOptions::new(panel);
     if let Some(path) = &args.priors {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -182,13 +213,10 @@ fn options(panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<FitOptions> {
         trend: !args.no_trend,
         level: args.level,
     };
-    if !(args.value_per_unit.is_finite() && args.value_per_unit > 0.0) {
-        anyhow::bail!("--value-per-unit must be a positive number, not {}", args.value_per_unit);
-    }
     if args.draws < 100 {
         anyhow::bail!("--draws must be at least 100 for intervals worth reading, not {}", args.draws);
     }
-    opts.value_per_unit = args.value_per_unit;
+    opts.value_per_unit = value.per_unit();
     opts.draws = args.draws;
     opts.seed = args.seed;
     opts.search.seed = args.seed;

@@ -8,9 +8,11 @@ use anyhow::Context;
 use serde::Serialize;
 use socialledger_analytics::mix_panel::{summarize, PanelSummary};
 use socialledger_analytics::{
-    build_panel, AnalyticsError, BuiltPanel, OrganicInput, PanelNote, PanelOptions, Settings, Target,
+    build_panel, value_of_target, AnalyticsError, BuiltPanel, OrganicInput, PanelNote, PanelNoteCode, PanelOptions,
+    Settings, Target, ValueOfTarget,
 };
 use socialledger_domain::Currency;
+use socialledger_import::controls_csv::{join_controls, read_controls};
 use socialledger_mmm::{Frequency, InputKind, Panel};
 use socialledger_report::figures::{decimal, group_thousands};
 use socialledger_report::text_table::{wrap_words, Align, TextTable};
@@ -27,7 +29,7 @@ struct PanelOutput<'a> {
 
 pub async fn run(cli: &Cli, args: &MmmPanelArgs) -> anyhow::Result<ExitCode> {
     let built = match load_panel(cli, &args.panel, args.target).await {
-        Ok(built) => built,
+        Ok(db) => db.built,
         Err(err) if matches!(err.downcast_ref::<AnalyticsError>(), Some(AnalyticsError::NoPanelData)) => {
             eprintln!("socialledger: {err}");
             return Ok(ExitCode::from(1));
@@ -49,13 +51,38 @@ pub async fn run(cli: &Cli, args: &MmmPanelArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Loads the database named by `--db` (which must exist) and builds the panel the flags ask for. Shared with
-/// the other `mmm` subcommands that read the database.
-pub async fn load_panel(cli: &Cli, args: &PanelArgs, target: TargetArg) -> anyhow::Result<BuiltPanel> {
+/// A panel built from the database, with what one unit of its target is worth by the CRM's history.
+pub struct DbPanel {
+    pub built: BuiltPanel,
+    pub value_of_target: ValueOfTarget,
+}
+
+/// Loads the database named by `--db` (which must exist) and builds the panel the flags ask for, with the
+/// controls of `--controls-csv` joined on (a note says what was added and ignored). Shared with the other
+/// `mmm` subcommands that read the database.
+pub async fn load_panel(cli: &Cli, args: &PanelArgs, target: TargetArg) -> anyhow::Result<DbPanel> {
     let (settings, opts) = options(args, target)?;
+    // The controls file is read before the database is opened: a bad file fails fast, and alone.
+    let controls = match &args.controls_csv {
+        Some(path) => {
+            let bytes = std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))?;
+            Some(read_controls(&path.display().to_string(), &bytes)?)
+        }
+        None => None,
+    };
     let store = super::open_existing_store(&cli.db_or_default()).await?;
     let dataset = store.load().await?;
-    Ok(build_panel(&dataset, &settings, &opts)?)
+    let mut built = build_panel(&dataset, &settings, &opts)?;
+    if let Some(controls) = controls {
+        let joined = join_controls(&mut built.panel, &controls)?;
+        built.notes.push(PanelNote {
+            code: PanelNoteCode::ControlsCsv,
+            channel: None,
+            text: joined.note(&controls.file),
+        });
+    }
+    let value_of_target = value_of_target(&dataset.deals, opts.target, settings.currency);
+    Ok(DbPanel { built, value_of_target })
 }
 
 /// Settings and panel options from the flags.

@@ -5,7 +5,7 @@ use crate::output;
 use anyhow::Context;
 use socialledger_analytics::attribution::comparison::compare_models_for_report;
 use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
-use socialledger_analytics::Settings;
+use socialledger_analytics::{value_of_target, Settings};
 use socialledger_domain::Dataset;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
 use socialledger_mmm::{fit_auto, FitOptions, NutsSettings};
@@ -65,13 +65,16 @@ fn format_of(cli: &Cli, args: &ReportArgs) -> ReportFormat {
 /// report stands on its own.
 fn mix_model(cli: &Cli, dataset: &Dataset, settings: &Settings) -> Option<MmmSection> {
     let run = || -> anyhow::Result<MmmSection> {
-        let built = build_panel(dataset, settings, &PanelOptions::default())?;
-        let opts = FitOptions::new(&built.panel);
+        let panel_opts = PanelOptions::default();
+        let built = build_panel(dataset, settings, &panel_opts)?;
+        // Valued as `mmm fit` values the same panel: pipeline at the CRM's win rate when it has one.
+        let value_of_target = value_of_target(&dataset.deals, panel_opts.target, settings.currency);
+        let opts = FitOptions { value_per_unit: value_of_target.per_unit(), ..FitOptions::new(&built.panel) };
         let f = fit_auto(&built.panel, &opts, &NutsSettings::default(), super::mmm::fallback_note(cli.quiet))
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
         let allocation = allocate(&f.model, &built.panel, &f.point, &f.draws, opts.spec.level, &req).ok();
-        Ok(MmmSection { result: f.result, allocation })
+        Ok(MmmSection { result: f.result, allocation, value_of_target })
     };
     match run() {
         Ok(section) => Some(section),

@@ -9,6 +9,7 @@ mod first_run;
 mod help;
 mod imports;
 mod mmm;
+mod mmm_controls;
 mod mmm_panel;
 mod postgres;
 mod robustness;

@@ -7,13 +7,13 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 /// The default demo (seed 42, 24 months), simulated and imported once for this file's tests.
-struct Demo {
-    dir: PathBuf,
-    db: String,
+pub(crate) struct Demo {
+    pub(crate) dir: PathBuf,
+    pub(crate) db: String,
     truth: Value,
 }
 
-fn demo() -> &'static Demo {
+pub(crate) fn demo() -> &'static Demo {
     static DEMO: OnceLock<Demo> = OnceLock::new();
     DEMO.get_or_init(|| {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("mmm-panel-{}", std::process::id()));
@@ -27,7 +27,7 @@ fn demo() -> &'static Demo {
     })
 }
 
-fn panel_json(args: &[&str]) -> Value {
+pub(crate) fn panel_json(args: &[&str]) -> Value {
     let d = demo();
     let out = bin(&d.dir).args(["--db", &d.db, "--json", "mmm", "panel"]).args(args).output().unwrap();
     assert!(out.status.success(), "mmm panel failed:\n{}", String::from_utf8_lossy(&out.stderr));

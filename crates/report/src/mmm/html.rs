@@ -7,6 +7,7 @@ use super::charts;
 use super::{amount, input_unit, money_unit, period_word, target_unit, MmmSection};
 use crate::figures::{self, Unit};
 use maud::{html, Markup, PreEscaped};
+use socialledger_analytics::ValueOfTarget;
 use socialledger_mmm::allocate::{Allocation, Resource};
 use socialledger_mmm::result::Estimate;
 use socialledger_mmm::MmmResult;
@@ -60,7 +61,7 @@ pub fn section(s: &MmmSection) -> Markup {
                 if r.decomposition.iter().any(|p| p.controls != 0.0) { ", controls" } else { "" },
                 if r.channels.len() <= charts::MAX_CHANNEL_AREAS { "channel" } else { "group of channels" },
                 r.target, r.target))) }
-            (channel_table(r))
+            (channel_table(r, &s.value_of_target))
             (reading(r))
             h3 { "Response curves" }
             p.table-note { "What each channel brings in " (r.target) " per " (per) " for each level of its input, from none to twice today's level (the dot, the average over the history). Where the curve flattens, more of the channel brings less." }
@@ -97,7 +98,7 @@ fn with_interval(value: String, low: String, high: String, title: &str) -> Marku
     html! { (value) span.interval title=(title) { (low) " to " (high) } }
 }
 
-fn channel_table(r: &MmmResult) -> Markup {
+fn channel_table(r: &MmmResult, value: &ValueOfTarget) -> Markup {
     let unit = target_unit(r);
     let count = |v: f64| amount(v, Unit::Count);
     let level = figures::percent(r.level, 0);
@@ -115,8 +116,8 @@ fn channel_table(r: &MmmResult) -> Markup {
         h3 { "Channels" }
         p.table-note { "Contribution: the " (r.target) " the channel caused over the " (r.periods) " " (period_word(r)) "s"
             @if let Unit::Money(c) = unit { " (" (c.as_str()) ")" }
-            ", " (level) " interval beneath. Share: of all channels' contribution. ROI = (contribution × "
-            (figures::decimal(r.value_per_unit, 2)) " − full cost) / full cost; marginal ROI: the return of the next unit of cost at today's level." }
+            ", " (level) " interval beneath. Share: of all channels' contribution. " (super::roi_label(value, &r.currency))
+            ": ROI = (contribution × " (figures::decimal(r.value_per_unit, 2)) " − full cost) / full cost; marginal ROI: the return of the next unit of cost at today's level." }
         div.table-wrap {
             table.mmm-channels {
                 thead {
@@ -261,6 +262,7 @@ mod tests {
                 passed,
             ),
             allocation: None,
+            value_of_target: socialledger_analytics::ValueOfTarget::as_given(),
         }
     }
 

@@ -7,6 +7,7 @@ pub mod charts;
 pub mod html;
 
 use crate::figures::{self, Unit};
+use socialledger_analytics::{ValueBasis, ValueOfTarget};
 use socialledger_domain::Currency;
 use socialledger_mmm::allocate::Allocation;
 use socialledger_mmm::{ChannelGroup, Frequency, InputKind, MmmResult};
@@ -18,6 +19,43 @@ use socialledger_mmm::{ChannelGroup, Frequency, InputKind, MmmResult};
 pub struct MmmSection {
     pub result: MmmResult,
     pub allocation: Option<Allocation>,
+    /// What one unit of the target is worth, which the ROI figures rest on (their label says so).
+    pub value_of_target: ValueOfTarget,
+}
+
+/// What the ROI figures of a fit are on, in words: the header line above the channels ("ROI on expected
+/// revenue (win rate 23% by value over 41 closed deals)"), so that ROI on pipeline is never read as ROI on
+/// revenue. `currency` is the result's ("" for a CSV).
+pub fn roi_label(v: &ValueOfTarget, currency: &str) -> String {
+    let closed = v.closed_deals.unwrap_or(0);
+    let cur = if currency.is_empty() { String::new() } else { format!(" {currency}") };
+    let min = socialledger_analytics::target_value::MIN_CLOSED_DEALS;
+    match (v.basis, v.value) {
+        (ValueBasis::Revenue, _) => "ROI on revenue won".to_string(),
+        (ValueBasis::WinRate, Some(rate)) => format!(
+            "ROI on expected revenue (pipeline x win rate {} by value over {closed} closed deals)",
+            figures::percent(rate, 0)
+        ),
+        (ValueBasis::WonPerDeal, Some(value)) => format!(
+            "ROI on expected revenue (a deal created is worth {}{cur}: average won deal {}{cur} x win rate {} over \
+             {closed} closed deals)",
+            figures::decimal(value, 0),
+            figures::decimal(v.average_won.unwrap_or(0.0), 0),
+            figures::percent(v.win_rate.unwrap_or(0.0), 0)
+        ),
+        (ValueBasis::Pipeline, _) => format!(
+            "ROI on pipeline, not on revenue: {closed} closed deals are too few (fewer than {min}) for a win rate; \
+             --value-per-unit sets one"
+        ),
+        (ValueBasis::Given, Some(value)) => {
+            format!("ROI on the target valued at {}{cur} per unit (--value-per-unit)", figures::decimal(value, 2))
+        }
+        (ValueBasis::AsGiven, _) => "ROI on the target column taken as money (--value-per-unit converts it)".into(),
+        _ => format!(
+            "No money ROI: a deal's value needs at least {min} closed deals, one of them won ({closed} closed); \
+             --value-per-unit sets one"
+        ),
+    }
 }
 
 /// One period in words (`week`, `day`).

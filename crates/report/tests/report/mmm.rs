@@ -52,7 +52,11 @@ pub fn section() -> &'static MmmSection {
         let f = socialledger_mmm::fit_fast_full(&panel, &opts).unwrap();
         let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
         let allocation = allocate(&f.model, &panel, &f.point, &f.draws, f.result.level, &req).unwrap();
-        MmmSection { result: f.result, allocation: Some(allocation) }
+        MmmSection {
+            result: f.result,
+            allocation: Some(allocation),
+            value_of_target: socialledger_analytics::ValueOfTarget::as_given(),
+        }
     })
 }
 
