@@ -16,7 +16,7 @@
 //! `mean x sqrt(S)` (Ionides 2008); their effective sample size says how good the proposal was.
 
 use crate::fit::Profile;
-use crate::laplace::Draws;
+use crate::laplace::{newton_direction, Draws};
 use crate::model::{jacobian, Model, Params};
 use crate::normal::{ln_cdf, std_normal_above};
 use crate::MmmError;
@@ -147,15 +147,7 @@ impl<'a> Collapsed<'a> {
         let mut fx = self.ln_density(&x);
         let mut h = self.neg_hessian(&x, fx);
         for _ in 0..8 {
-            let g = self.gradient(&x);
-            let eig = SymmetricEigen::new(h.clone());
-            let max_ev = eig.eigenvalues.iter().map(|v| v.abs()).fold(0.0_f64, f64::max).max(1e-12);
-            let gv = eig.eigenvectors.transpose() * DVector::from_column_slice(&g);
-            let step_e = DVector::from_iterator(
-                x.len(),
-                gv.iter().zip(eig.eigenvalues.iter()).map(|(gi, &ev)| gi / ev.abs().max(max_ev * 1e-8)),
-            );
-            let step = &eig.eigenvectors * step_e;
+            let step = newton_direction(h.clone(), &self.gradient(&x));
             let mut t = 1.0;
             let mut moved = false;
             for _ in 0..30 {
@@ -321,7 +313,7 @@ pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result
             let (b, lq_b) = c.draw_coefficients(&cond, &mut r)?;
             let p = c.params(&theta, &b);
             let lp = c.ln_target(&p);
-            lp.is_finite().then(|| (p, lp - lq_theta - lq_b))
+            lp.is_finite().then_some((p, lp - lq_theta - lq_b))
         })
         .collect();
     let kept: Vec<(Params, f64)> = drawn.into_iter().flatten().collect();
@@ -424,8 +416,8 @@ mod tests {
         let ess_is = info.weight_ess_fraction * 4000.0;
         let ess_nuts = post.summary(&post.diagnostics(&model)).min_ess_bulk;
         let rel_se = (1.0 / ess_is + 1.0 / ess_nuts).sqrt();
-        let pick: [(&str, fn(&Params) -> f64); 3] =
-            [("beta", |p| p.beta[0]), ("sigma", |p| p.sigma), ("alpha", |p| p.adstock[0][0])];
+        type Pick = fn(&Params) -> f64;
+        let pick: [(&str, Pick); 3] = [("beta", |p| p.beta[0]), ("sigma", |p| p.sigma), ("alpha", |p| p.adstock[0][0])];
         for (name, f) in pick {
             let a: Vec<f64> = draws.params.iter().map(f).collect();
             let b: Vec<f64> = nuts.iter().map(f).collect();

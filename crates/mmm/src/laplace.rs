@@ -34,15 +34,7 @@ pub fn z_mode(model: &Model, start: &Params) -> Vec<f64> {
         if g.iter().all(|v| v.abs() < 1e-7) {
             break;
         }
-        let h = neg_hessian(model, &z);
-        let eig = SymmetricEigen::new(h);
-        let max_ev = eig.eigenvalues.iter().map(|v| v.abs()).fold(0.0_f64, f64::max).max(1e-12);
-        let gv = eig.eigenvectors.transpose() * DVector::from_column_slice(&g);
-        let step_e = DVector::from_iterator(
-            d,
-            gv.iter().zip(eig.eigenvalues.iter()).map(|(gi, &ev)| gi / ev.abs().max(max_ev * 1e-8)),
-        );
-        let step = &eig.eigenvectors * step_e;
+        let step = newton_direction(neg_hessian(model, &z), &g);
         // Backtracking: the full Newton step first, halved until the density rises.
         let mut t = 1.0;
         let mut moved = false;
@@ -64,6 +56,20 @@ pub fn z_mode(model: &Model, start: &Params) -> Vec<f64> {
         }
     }
     z
+}
+
+/// The Newton step `H^-1 g` for an ascent on a density with negative Hessian `h` and gradient `g`, with the
+/// eigenvalues of `h` mirrored and floored (at 1e-8 of the largest) so the step always climbs and a flat
+/// direction cannot send it to infinity.
+pub(crate) fn newton_direction(h: DMatrix<f64>, g: &[f64]) -> DVector<f64> {
+    let eig = SymmetricEigen::new(h);
+    let max_ev = eig.eigenvalues.iter().map(|v| v.abs()).fold(0.0_f64, f64::max).max(1e-12);
+    let gv = eig.eigenvectors.transpose() * DVector::from_column_slice(g);
+    let step_e = DVector::from_iterator(
+        g.len(),
+        gv.iter().zip(eig.eigenvalues.iter()).map(|(gi, &ev)| gi / ev.abs().max(max_ev * 1e-8)),
+    );
+    &eig.eigenvectors * step_e
 }
 
 /// Hessian of `-logp` at `z` by central differences of the exact gradient, symmetrised.
