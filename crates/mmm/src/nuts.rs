@@ -71,6 +71,19 @@ pub struct NutsSettings {
     pub max_tree_depth: u64,
     /// Diagonal by default, as nutpie and PyMC.
     pub mass_matrix: MassMatrix,
+    /// The coordinates a model is sampled in by [`crate::fit_nuts`] (draws always come back in `z`).
+    pub coordinates: Coordinates,
+}
+
+/// The coordinates NUTS moves in when it samples a [`Model`] (through [`crate::fit_nuts`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Coordinates {
+    /// The model's own `z`.
+    Unconstrained,
+    /// [`crate::centred`]: each channel's log mean contribution instead of ln beta and the mean level instead
+    /// of the intercept, which undoes the two strongest posterior correlations of a mix model.
+    Centred,
 }
 
 /// The metric NUTS adapts during warmup.
@@ -99,6 +112,7 @@ impl Default for NutsSettings {
             target_accept: 0.8,
             max_tree_depth: 10,
             mass_matrix: MassMatrix::Diagonal,
+            coordinates: Coordinates::Unconstrained,
         }
     }
 }
