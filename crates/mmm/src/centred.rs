@@ -12,13 +12,16 @@
 //!   a narrow curved ridge (a banana) whose curvature changes along it. A diagonal mass matrix cannot follow
 //!   it, the adapted step is too long for the tight end, and the sampler diverges there. In `(c, ln lam)` the
 //!   ridge is nearly axis-aligned.
-//! - **The intercept becomes the mean level `b_0 + sum_j mean(x_j) b_j`** over the other fixed columns (trend,
-//!   Fourier terms, controls). A column with a non-zero mean moves the level, and the intercept compensates:
-//!   the intercept and the trend coefficient, for one, are strongly anti-correlated. The mean level is what the
-//!   data determine; given it, the other coefficients only tilt and shape the baseline.
+//! - **The intercept becomes the mean level of the whole mean, `b_0 + sum_j mean(x_j) b_j + sum_m e^c_m`**, over
+//!   the other fixed columns (trend, Fourier terms, controls) and the channels' mean contributions. A column
+//!   with a non-zero mean moves the level and the intercept compensates (the intercept and the trend
+//!   coefficient, for one, are strongly anti-correlated); so does every channel, an always-on one most of all,
+//!   and against `c` that compensation is curved (`b_0 = const - e^c`). The mean level is what the data
+//!   determine; given it, the other coefficients only tilt and shape the baseline and the channels share it.
 //!
-//! Both maps are unit triangular: ordering `z` as (other fixed, shapes, ln sigma, ln beta, intercept), each
-//! new coordinate is the old one plus a function of coordinates earlier in that order. The Jacobian determinant
+//! Both maps are unit triangular: ordering `w` as (other fixed, shapes, ln sigma, c, level), each coordinate of
+//! `z` in the same order (ln beta for c, the intercept for the level) is its counterpart plus a function of
+//! coordinates earlier in that order. The Jacobian determinant
 //! is therefore 1, and the log density in `w` is the model's log density at the corresponding `z`, with no
 //! extra term ([`Centred::LOG_JACOBIAN`]; the tests check it against a finite-difference determinant).
 
@@ -71,7 +74,8 @@ impl<'a> Centred<'a> {
             w[self.model.channel_offset(m)] += f.ln();
         }
         if let Some(i0) = self.intercept {
-            w[i0] += self.level_shift(&z[..self.model.n_fixed()], i0);
+            let shift = self.level_shift(&z[..self.model.n_fixed()], i0) + self.media_level(&w);
+            w[i0] += shift;
         }
         w
     }
@@ -86,10 +90,15 @@ impl<'a> Centred<'a> {
         z
     }
 
+    /// The channels' share of the level: the sum of their mean contributions `e^c`.
+    fn media_level(&self, w: &[f64]) -> f64 {
+        (0..self.model.n_channels()).map(|m| w[self.model.channel_offset(m)].exp()).sum()
+    }
+
     /// The intercept from the level (the only fixed slot that differs).
     fn fixed_to_z(&self, w: &[f64], z: &mut [f64]) {
         if let Some(i0) = self.intercept {
-            z[i0] = w[i0] - self.level_shift(&w[..self.model.n_fixed()], i0);
+            z[i0] = w[i0] - self.level_shift(&w[..self.model.n_fixed()], i0) - self.media_level(w);
         }
     }
 
@@ -120,22 +129,25 @@ impl LogDensity for Centred<'_> {
         self.fixed_to_z(w, &mut z);
         let mut means = vec![0.0; model.n_channels() * pc];
         let lp = model.logp_grad_log_mean(&z, grad, &mut means);
-        // ln beta = c - ln F(shapes): d/dshape_k = d/dshape_k|z - (dF/dshape_k / F) d/dln beta; d/dc = d/dln beta.
+        // intercept = level - sum_j mean_j b_j - sum_m e^c_m: d/db_j = d/db_j|z - mean_j d/dintercept,
+        // d/dlevel = d/dintercept, and d/dc_m gains -e^c_m d/dintercept.
+        let g0 = self.intercept.map_or(0.0, |i0| grad[i0]);
+        if let Some(i0) = self.intercept {
+            for (j, m) in self.column_means.iter().enumerate() {
+                if j != i0 {
+                    grad[j] -= m * g0;
+                }
+            }
+        }
+        // ln beta = c - ln F(shapes): d/dshape_k = d/dshape_k|z - (dF/dshape_k / F) d/dln beta; d/dc = d/dln beta
+        // (plus the level's term above).
         for m in 0..model.n_channels() {
             let o = model.channel_offset(m);
             let mv = &means[m * pc..(m + 1) * pc];
             for k in 1..pc {
                 grad[o + k] -= mv[k] / mv[0] * grad[o];
             }
-        }
-        // intercept = level - sum_j mean_j b_j: d/db_j = d/db_j|z - mean_j d/dintercept; d/dlevel = d/dintercept.
-        if let Some(i0) = self.intercept {
-            let g0 = grad[i0];
-            for (j, m) in self.column_means.iter().enumerate() {
-                if j != i0 {
-                    grad[j] -= m * g0;
-                }
-            }
+            grad[o] -= w[o].exp() * g0;
         }
         lp
     }
