@@ -2,10 +2,11 @@
 //! every channel figure computed per draw so intervals are honest about all parameters at once, the
 //! identifiability gate, fit quality and the plain-language reading.
 
+use crate::centred::Centred;
 use crate::fit::{Profile, SearchSettings};
 use crate::laplace::{self, weighted_quantile, Draws};
 use crate::model::{Model, Params};
-use crate::nuts::{self, NutsSettings};
+use crate::nuts::{self, Coordinates, NutsSettings};
 use crate::panel::Panel;
 use crate::predict::Inputs;
 use crate::priors::Priors;
@@ -170,7 +171,10 @@ pub fn fit_nuts(panel: &Panel, opts: &FitOptions, settings: &NutsSettings) -> Re
     let model = Model::new(panel, &opts.spec, &opts.priors)?;
     let mode = Profile::new(&model).search(&opts.search)?;
     let z0 = laplace::z_mode(&model, &mode.params);
-    let posterior = nuts::sample(&model, Some(&z0), settings)?;
+    let posterior = match settings.coordinates {
+        Coordinates::Unconstrained => nuts::sample(&model, Some(&z0), settings)?,
+        Coordinates::Centred => Centred::new(&model).sample(Some(&z0), settings)?,
+    };
     let diagnostics = posterior.diagnostics(&model);
     let summary = posterior.summary(&diagnostics);
     let params: Vec<Params> = posterior.draws.iter().flatten().map(|z| model.params(z)).collect();

@@ -24,6 +24,7 @@
 
 pub mod allocate;
 pub mod analyze;
+pub mod centred;
 pub mod collapsed;
 pub mod counterfactual;
 pub mod cv;
@@ -50,7 +51,7 @@ pub use analyze::{fit_auto, fit_fast, fit_fast_full, fit_nuts, FitOptions, Fitte
 pub use diagnostics::{Diagnostic, Summary};
 pub use error::MmmError;
 pub use model::{Model, Params};
-pub use nuts::{sample, LogDensity, MassMatrix, NutsSettings, Posterior};
+pub use nuts::{sample, Coordinates, LogDensity, MassMatrix, NutsSettings, Posterior};
 pub use panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
 pub use priors::{Prior, Priors};
 pub use result::{ChannelResult, MmmResult, Reason, ReasonCode};

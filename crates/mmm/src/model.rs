@@ -216,10 +216,21 @@ impl Model {
     /// on series of a few hundred periods, so it works in per-thread scratch space instead of allocating, and
     /// the geometric adstock and its derivative come from their O(n) recursion.
     fn eval(&self, z: &[f64], grad: Option<&mut [f64]>) -> f64 {
-        SCRATCH.with(|cell| self.eval_in(z, grad, &mut cell.borrow_mut()))
+        SCRATCH.with(|cell| self.eval_in(z, grad, None, &mut cell.borrow_mut()))
     }
 
-    fn eval_in(&self, z: &[f64], mut grad: Option<&mut [f64]>, sc: &mut Scratch) -> f64 {
+    /// [`Model::logp_grad`] for the sampler's centred coordinates ([`crate::centred`]): the ln-beta slot of
+    /// every channel holds `c = ln beta + ln F` instead, where `F` is the channel's mean feature (mean over
+    /// periods of its saturated adstock), so beta is `e^c / F` once the feature is known. The log density and
+    /// gradient returned are those of `z` with that ln beta; `means` receives per channel `F` followed by
+    /// `dF/dz` for each of the channel's adstock and saturation coordinates (same layout as the channel's block
+    /// of `z`). Computing `F` here, from the feature series the density forms anyway, costs one sum per series
+    /// instead of a second pass through adstock and saturation.
+    pub(crate) fn logp_grad_log_mean(&self, z: &[f64], grad: &mut [f64], means: &mut [f64]) -> f64 {
+        SCRATCH.with(|cell| self.eval_in(z, Some(grad), Some(means), &mut cell.borrow_mut()))
+    }
+
+    fn eval_in(&self, z: &[f64], mut grad: Option<&mut [f64]>, mut means: Option<&mut [f64]>, sc: &mut Scratch) -> f64 {
         let d = &self.design;
         let n = d.n;
         let nf = self.n_fixed();
@@ -233,8 +244,8 @@ impl Model {
         // Per channel, `block` series: the feature f, then (gradient only) df/dz x da/dp per adstock parameter
         // and df/dp per saturation parameter.
         let block = if with_grad { 1 + na + ns } else { 1 };
-        sc.fit(n, na, n_ch * block * n);
-        let Scratch { mu, r, a, da, ch } = sc;
+        sc.fit(n, na, n_ch * block * n, n_ch);
+        let Scratch { mu, r, a, da, ch, log_beta } = sc;
         mu.iter_mut().for_each(|v| *v = 0.0);
         for (c, &b) in d.fixed.iter().zip(&z[..nf]) {
             for (m, v) in mu.iter_mut().zip(&c.values) {
@@ -243,9 +254,9 @@ impl Model {
         }
         let mut ad = [0.0; 2];
         let mut sat = [0.0; 2];
+        let pc = self.per_channel();
         for m in 0..n_ch {
             let o = self.channel_offset(m);
-            let beta = z[o].exp();
             let cp = &self.channel_priors[m];
             for (k, pr) in cp.adstock.iter().enumerate() {
                 ad[k] = to_natural(pr.support(), z[o + 1 + k]);
@@ -271,7 +282,6 @@ impl Model {
             for t in 0..n {
                 let s = saturation(self.spec.saturation, &sat[..ns], a[t]);
                 out[t] = s.f;
-                mu[t] += beta * s.f;
                 if with_grad {
                     for k in 0..na {
                         out[(1 + k) * n + t] = s.df_dz * da[k * n + t];
@@ -280,6 +290,20 @@ impl Model {
                         out[(1 + na + k) * n + t] = s.df_dp[k];
                     }
                 }
+            }
+            log_beta[m] = z[o];
+            if let Some(mv) = means.as_deref_mut() {
+                let mv = &mut mv[m * pc..(m + 1) * pc];
+                let mean = |i: usize| out[i * n..(i + 1) * n].iter().sum::<f64>() / n as f64;
+                mv[0] = mean(0);
+                for (k, pr) in cp.adstock.iter().chain(&cp.saturation).enumerate() {
+                    mv[1 + k] = mean(1 + k) * jacobian(pr.support(), z[o + 1 + k]).1;
+                }
+                log_beta[m] = z[o] - mv[0].ln();
+            }
+            let beta = log_beta[m].exp();
+            for t in 0..n {
+                mu[t] += beta * out[t];
             }
         }
         let sigma = z[self.dim() - 1].exp();
@@ -303,11 +327,11 @@ impl Model {
         // Channels.
         for m in 0..n_ch {
             let o = self.channel_offset(m);
-            let beta = z[o].exp();
+            let beta = log_beta[m].exp();
             let cp = &self.channel_priors[m];
             let series = |i: usize| &ch[(m * block + i) * n..(m * block + i + 1) * n];
             // ln beta: d/dz = beta * dL/dbeta + 1 (Jacobian).
-            lp += cp.beta.logpdf(beta) + z[o];
+            lp += cp.beta.logpdf(beta) + log_beta[m];
             if let Some(g) = grad.as_deref_mut() {
                 g[o] = beta * (dot(series(0), r) + cp.beta.dlogpdf(beta)) + 1.0;
             }
@@ -347,13 +371,20 @@ struct Scratch {
     da: Vec<f64>,
     /// Every channel's feature series and derivative series.
     ch: Vec<f64>,
+    /// ln beta per channel: the slot of `z`, or in centred coordinates that slot minus ln F.
+    log_beta: Vec<f64>,
 }
 
 impl Scratch {
-    fn fit(&mut self, n: usize, na: usize, ch: usize) {
-        for (v, len) in
-            [(&mut self.mu, n), (&mut self.r, n), (&mut self.a, n), (&mut self.da, na * n), (&mut self.ch, ch)]
-        {
+    fn fit(&mut self, n: usize, na: usize, ch: usize, channels: usize) {
+        for (v, len) in [
+            (&mut self.mu, n),
+            (&mut self.r, n),
+            (&mut self.a, n),
+            (&mut self.da, na * n),
+            (&mut self.ch, ch),
+            (&mut self.log_beta, channels),
+        ] {
             v.resize(len, 0.0);
         }
     }

@@ -2,7 +2,7 @@
 //! known truth (crates/mmm-worlds, docs/mmm-worlds.md): mean absolute contribution-share error and the
 //! coverage of the 90 % intervals over the 20 benchmark worlds; and the same for the NUTS posterior alone.
 
-use socialledger_mmm::{fit_auto, FitOptions, NutsSettings};
+use socialledger_mmm::{fit_auto, Coordinates, FitOptions, MassMatrix, NutsSettings};
 use socialledger_mmm_worlds::score::{BENCH_SEEDS, MAX_MEAN_ABS_ERROR_PP, MIN_COVERAGE};
 use socialledger_mmm_worlds::{covers, oracle_shares, share_errors_pp, World};
 
@@ -69,11 +69,12 @@ fn shares_and_their_intervals_over_the_benchmark_worlds() {
 fn nuts_shares_and_their_intervals_over_the_benchmark_worlds() {
     let mut errors = Vec::new();
     let mut covered = Vec::new();
+    let (mut passing, mut divergent, mut seconds) = (0, Vec::new(), 0.0);
     let last: u64 = std::env::var("SL_WORLDS").ok().and_then(|v| v.parse().ok()).unwrap_or(20);
     for seed in 0..last {
         let world = World::generate(seed);
         let opts = FitOptions { spec: world.spec(), cross_validate: false, ..FitOptions::new(&world.panel) };
-        let settings = socialledger_mmm::NutsSettings::default();
+        let settings = nuts_settings_from_env();
         let f = socialledger_mmm::fit_nuts(&world.panel, &opts, &settings).unwrap();
         let r = &f.result;
         let shares: Vec<f64> = r.channels.iter().map(|c| c.contribution_share).collect();
@@ -81,20 +82,62 @@ fn nuts_shares_and_their_intervals_over_the_benchmark_worlds() {
         let hi: Vec<f64> = r.channels.iter().map(|c| c.share_high).collect();
         let e = share_errors_pp(&world.truth, &shares).unwrap();
         let c = covers(&world.truth, &lo, &hi).unwrap();
+        let d = &r.diagnostics;
+        // The sampler's own checks (R-hat, ESS, divergences); cross-validation is off here.
+        let passed = d.checks.iter().all(|c| c.passed);
         eprintln!(
-            "world {seed:2}: error {:.2} pp, covered {}/{}, rhat {:.3} ess {:.0} div {} {:.1}s",
+            "world {seed:2}: error {:.2} pp, covered {}/{}, rhat {:.3} ess bulk {:.0} tail {:.0} div {} {:.1}s {}",
             e.iter().sum::<f64>() / e.len() as f64,
             c.iter().filter(|x| **x).count(),
             c.len(),
-            r.diagnostics.max_rhat.unwrap_or(f64::NAN),
-            r.diagnostics.min_ess_bulk.unwrap_or(f64::NAN),
-            r.diagnostics.divergences.unwrap_or(0),
-            r.diagnostics.seconds
+            d.max_rhat.unwrap_or(f64::NAN),
+            d.min_ess_bulk.unwrap_or(f64::NAN),
+            d.min_ess_tail.unwrap_or(f64::NAN),
+            d.divergences.unwrap_or(0),
+            d.seconds,
+            if passed { "passed" } else { "FAILED" }
         );
+        if passed {
+            passing += 1;
+        }
+        if d.divergences.unwrap_or(0) > 0 {
+            divergent.push(seed);
+        }
+        seconds += d.seconds;
         errors.extend(e);
         covered.extend(c);
     }
     let mean = errors.iter().sum::<f64>() / errors.len() as f64;
     let coverage = covered.iter().filter(|x| **x).count() as f64 / covered.len() as f64;
-    eprintln!("NUTS: mean abs share error {mean:.2} pp, coverage {:.1} %", 100.0 * coverage);
+    eprintln!(
+        "NUTS: {passing}/{last} worlds pass every check, mean abs share error {mean:.2} pp, coverage {:.1} %, \
+         divergences in worlds {divergent:?}, {:.1} s per world",
+        100.0 * coverage,
+        seconds / last as f64
+    );
+}
+
+/// The default settings, or others from the environment for comparing them: `SL_COORDS` (`unconstrained`,
+/// `centred`), `SL_TARGET_ACCEPT`, `SL_MASS` (`diagonal`, `low-rank`).
+fn nuts_settings_from_env() -> NutsSettings {
+    let mut s = NutsSettings::default();
+    if let Ok(v) = std::env::var("SL_COORDS") {
+        s.coordinates = match v.as_str() {
+            "unconstrained" => Coordinates::Unconstrained,
+            "centred" => Coordinates::Centred,
+            other => panic!("SL_COORDS={other}: unconstrained or centred"),
+        };
+    }
+    if let Ok(v) = std::env::var("SL_TARGET_ACCEPT") {
+        s.target_accept = v.parse().unwrap();
+    }
+    if let Ok(v) = std::env::var("SL_MASS") {
+        s.mass_matrix = match v.as_str() {
+            "diagonal" => MassMatrix::Diagonal,
+            "low-rank" => MassMatrix::LowRank,
+            other => panic!("SL_MASS={other}: diagonal or low-rank"),
+        };
+    }
+    eprintln!("{s:?}");
+    s
 }
