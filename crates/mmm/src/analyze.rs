@@ -164,8 +164,10 @@ pub fn fit_auto(
     Ok(nuts)
 }
 
-/// The full posterior: the MAP as the start, then NUTS (4 chains x 1000 warm-up + 1000 draws by default), its
-/// R-hat, ESS and divergences as checks. Channel figures are posterior means with equal-tailed intervals.
+/// The full posterior: the MAP as the start, then NUTS (4 chains x 1000 warm-up + 1000 draws by default, in
+/// the coordinates `settings.coordinates` names: centred by default, see [`crate::centred`]; the draws come
+/// back in `z`), its R-hat, ESS and divergences as checks. Channel figures are posterior means with
+/// equal-tailed intervals.
 pub fn fit_nuts(panel: &Panel, opts: &FitOptions, settings: &NutsSettings) -> Result<Fitted, MmmError> {
     let started = Instant::now();
     let model = Model::new(panel, &opts.spec, &opts.priors)?;
