@@ -156,40 +156,19 @@ impl LogDensity for Centred<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::panel::{ChannelGroup, ControlSeries, Frequency, InputKind, MediaSeries, Panel};
+    use crate::panel::{Frequency, Panel};
     use crate::spec::{AdstockKind, ModelSpec, SaturationKind};
     use crate::{Prior, Priors};
-    use chrono::NaiveDate;
     use nalgebra::DMatrix;
 
     /// Two channels (one always on, one in bursts), a control with a non-zero mean, 60 weeks.
     fn panel() -> Panel {
         let n = 60;
-        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
-        let dates = (0..n).map(|t| start + chrono::Duration::days(7 * t as i64)).collect();
         let x1: Vec<f64> = (0..n).map(|t| 1.0 + ((t * 37 % 11) as f64) / 3.0).collect();
         let x2: Vec<f64> = (0..n).map(|t| if t % 9 < 2 { 5.0 + t as f64 / 10.0 } else { 0.0 }).collect();
         let target = (0..n).map(|t| 100.0 + 3.0 * x1[t] + 2.0 * x2[t] + (t % 5) as f64).collect();
-        let media = |key: &str, v: Vec<f64>| MediaSeries {
-            key: key.into(),
-            name: key.into(),
-            input: InputKind::Spend,
-            group: ChannelGroup::Paid,
-            cost: v.clone(),
-            values: v,
-        };
-        Panel {
-            frequency: Frequency::Weekly,
-            dates,
-            target_name: "y".into(),
-            target,
-            currency: String::new(),
-            channels: vec![media("a", x1), media("b", x2)],
-            controls: vec![ControlSeries {
-                name: "price".into(),
-                values: (0..n).map(|t| 2.0 + (t % 4) as f64 + f64::from(t == 20)).collect(),
-            }],
-        }
+        let price = (0..n).map(|t| 2.0 + (t % 4) as f64 + f64::from(t == 20)).collect();
+        crate::test_panels::weekly(target, vec![("a", x1), ("b", x2)], vec![("price", price)])
     }
 
     fn models() -> Vec<Model> {

@@ -332,34 +332,17 @@ pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::panel::{ChannelGroup, Frequency, InputKind, MediaSeries, Panel};
+    use crate::panel::Frequency;
     use crate::priors::{Prior, Priors};
     use crate::spec::ModelSpec;
-    use chrono::NaiveDate;
 
     /// One channel, an intercept and nothing else, so the coefficients are (intercept, beta) and the collapsed
     /// density can be checked against a brute-force integral over them.
     fn tiny() -> Model {
         let n = 40;
-        let start = NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
         let x: Vec<f64> = (0..n).map(|t| ((t * 37 % 11) as f64) / 3.0).collect();
         let target = (0..n).map(|t| 10.0 + 1.5 * x[t] + ((t * 13 % 7) as f64 - 3.0) / 2.0).collect();
-        let panel = Panel {
-            frequency: Frequency::Weekly,
-            dates: (0..n).map(|t| start + chrono::Duration::days(7 * t as i64)).collect(),
-            target_name: "y".into(),
-            target,
-            currency: String::new(),
-            channels: vec![MediaSeries {
-                key: "a".into(),
-                name: "a".into(),
-                input: InputKind::Spend,
-                group: ChannelGroup::Paid,
-                cost: x.clone(),
-                values: x,
-            }],
-            controls: Vec::new(),
-        };
+        let panel = crate::test_panels::weekly(target, vec![("a", x)], Vec::new());
         let spec = ModelSpec { fourier_order: 0, trend: false, ..ModelSpec::default_for(Frequency::Weekly) };
         let priors = Priors { intercept: Prior::Normal { mu: 0.0, sigma: 2.0 }, ..Priors::default() };
         Model::new(&panel, &spec, &priors).unwrap()

@@ -44,6 +44,8 @@ pub mod qp;
 pub mod reading;
 pub mod result;
 pub mod spec;
+#[cfg(test)]
+mod test_panels;
 pub mod transform;
 pub mod whatif;
 
