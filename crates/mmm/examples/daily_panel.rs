@@ -1,18 +1,22 @@
-//! Memory and time of the fast fit on a large panel: five years of days (1,826) and 20 channels, a synthetic
-//! world of the model's own form. Run as `/usr/bin/time -v cargo run --release -p socialledger-mmm --example
-//! daily_panel [--no-cv]` and read "Maximum resident set size" (docs/benchmarks.md, "Mix model").
+//! Memory and time of the default fit (fast where its approximation holds, else NUTS) on a large panel: five
+//! years of days (1,826) and 20 channels, a synthetic world of the model's own form. Run as
+//! `/usr/bin/time -v cargo run --release -p socialledger-mmm --example daily_panel [--no-cv] [--fast]` and read
+//! "Maximum resident set size" (docs/benchmarks.md, "Mix model"); `--fast` keeps the fast fit whatever its
+//! checks say.
 
 use chrono::{Duration, NaiveDate};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use socialledger_mmm::transform::response;
 use socialledger_mmm::{
-    fit_fast, AdstockKind, ChannelGroup, FitOptions, Frequency, InputKind, MediaSeries, Panel, SaturationKind,
+    fit_auto, fit_fast, AdstockKind, ChannelGroup, FitOptions, Frequency, InputKind, MediaSeries, NutsSettings, Panel,
+    SaturationKind,
 };
 use std::time::Instant;
 
 fn main() {
     let cross_validate = !std::env::args().any(|a| a == "--no-cv");
+    let fast_only = std::env::args().any(|a| a == "--fast");
     let n = 1826;
     let m = 20;
     let l_max = 28;
@@ -54,11 +58,17 @@ fn main() {
     };
     let opts = FitOptions { cross_validate, ..FitOptions::new(&panel) };
     let t0 = Instant::now();
-    match fit_fast(&panel, &opts) {
+    let fitted = if fast_only {
+        fit_fast(&panel, &opts)
+    } else {
+        fit_auto(&panel, &opts, &NutsSettings::default(), |_| ()).map(|f| f.result)
+    };
+    match fitted {
         Ok(r) => println!(
-            "{} days x {} channels: fit in {:.1} s, R² {:.3}, checks passed: {}",
+            "{} days x {} channels: {} fit in {:.1} s, R² {:.3}, checks passed: {}",
             n,
             m,
+            r.diagnostics.sampler,
             t0.elapsed().as_secs_f64(),
             r.fit.r2,
             r.diagnostics.passed

@@ -10,7 +10,7 @@
 //! handing out the totals in small steps, each to the channel whose next step brings most (exact for concave
 //! response curves, which logistic saturation is; a good heuristic for an S-shaped Hill curve).
 
-use crate::laplace::{weighted_quantile, Draws};
+use crate::draws::{weighted_quantile, Draws};
 use crate::model::{Model, Params};
 use crate::panel::{InputKind, Panel};
 use crate::result::Estimate;

@@ -3,8 +3,8 @@
 //! identifiability gate, fit quality and the plain-language reading.
 
 use crate::centred::Centred;
+use crate::draws::{self, weighted_quantile, Draws};
 use crate::fit::{Profile, SearchSettings};
-use crate::laplace::{self, weighted_quantile, Draws};
 use crate::model::{Model, Params};
 use crate::nuts::{self, Coordinates, NutsSettings};
 use crate::panel::Panel;
@@ -22,7 +22,7 @@ pub struct FitOptions {
     pub spec: ModelSpec,
     pub priors: Priors,
     pub search: SearchSettings,
-    /// Draws of the Laplace approximation.
+    /// Importance draws of the fast fit.
     pub draws: usize,
     pub seed: u64,
     /// Money value of one unit of the target (1 when the target is money and counted whole).
@@ -31,9 +31,20 @@ pub struct FitOptions {
     pub counterfactual_periods: usize,
     /// Run the time-series cross-validation (refits the model a few times).
     pub cross_validate: bool,
-    /// Report the fast fit's figures as weighted posterior means of the draws instead of their values at
-    /// the mode.
-    pub posterior_means: bool,
+    /// Which summary of the draws the channel figures report; `None` is the sampler's own: the mode for the
+    /// fast fit (its draws are an approximation around it), the posterior mean for NUTS (as PyMC-Marketing).
+    pub point: Option<PointEstimate>,
+}
+
+/// The point figure reported beside each interval.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PointEstimate {
+    /// The figures at the posterior mode (MAP).
+    Mode,
+    /// The weighted posterior mean of each figure over the draws; shares are the mean of each draw's share.
+    Mean,
+    /// The weighted posterior median of each figure; shares are the medians rescaled to sum to 1.
+    Median,
 }
 
 impl FitOptions {
@@ -47,7 +58,7 @@ impl FitOptions {
             value_per_unit: 1.0,
             counterfactual_periods: (panel.frequency.periods_per_year().round() as usize).min(panel.len()),
             cross_validate: true,
-            posterior_means: false,
+            point: None,
         }
     }
 }
@@ -125,7 +136,16 @@ pub fn fit_fast_full(panel: &Panel, opts: &FitOptions) -> Result<Fitted, MmmErro
             )
         },
     });
-    let result = summarize_with(&model, panel, &mode.params, &draws, diag, opts, started, opts.posterior_means)?;
+    let result = summarize_with(
+        &model,
+        panel,
+        &mode.params,
+        &draws,
+        diag,
+        opts,
+        started,
+        opts.point.unwrap_or(PointEstimate::Mode),
+    )?;
     Ok(Fitted { model, point: mode.params, draws, result })
 }
 
@@ -172,7 +192,7 @@ pub fn fit_nuts(panel: &Panel, opts: &FitOptions, settings: &NutsSettings) -> Re
     let started = Instant::now();
     let model = Model::new(panel, &opts.spec, &opts.priors)?;
     let mode = Profile::new(&model).search(&opts.search)?;
-    let z0 = laplace::z_mode(&model, &mode.params);
+    let z0 = draws::z_mode(&model, &mode.params);
     let posterior = match settings.coordinates {
         Coordinates::Unconstrained => nuts::sample(&model, Some(&z0), settings)?,
         Coordinates::Centred => Centred::new(&model).sample(Some(&z0), settings)?,
@@ -238,7 +258,16 @@ pub fn fit_nuts(panel: &Panel, opts: &FitOptions, settings: &NutsSettings) -> Re
             }
         ),
     });
-    let result = summarize_with(&model, panel, &mode.params, &draws, diag, opts, started, true)?;
+    let result = summarize_with(
+        &model,
+        panel,
+        &mode.params,
+        &draws,
+        diag,
+        opts,
+        started,
+        opts.point.unwrap_or(PointEstimate::Mean),
+    )?;
     Ok(Fitted { model, point: mode.params, draws, result })
 }
 
@@ -252,11 +281,10 @@ pub fn summarize(
     opts: &FitOptions,
     started: Instant,
 ) -> Result<MmmResult, MmmError> {
-    summarize_with(model, panel, point, draws, diag, opts, started, false)
+    summarize_with(model, panel, point, draws, diag, opts, started, PointEstimate::Mode)
 }
 
-/// [`summarize`]; with `posterior_means` every channel figure is the weighted mean of its draws (the NUTS
-/// posterior) instead of its value at `point`.
+/// [`summarize`], with the channel figures summarised as `estimate` says (at `point` for the mode).
 #[allow(clippy::too_many_arguments)]
 pub fn summarize_with(
     model: &Model,
@@ -266,7 +294,7 @@ pub fn summarize_with(
     mut diag: Diagnostics,
     opts: &FitOptions,
     started: Instant,
-    posterior_means: bool,
+    estimate: PointEstimate,
 ) -> Result<MmmResult, MmmError> {
     let inputs = inputs_of(panel);
     let m_count = model.n_channels();
@@ -283,38 +311,38 @@ pub fn summarize_with(
         .collect();
     let w = &draws.weights;
     let q = |vals: &[f64]| (weighted_quantile(vals, w, ql), weighted_quantile(vals, w, qh));
-    let point_vals: Vec<[f64; 3]> = if posterior_means {
-        (0..m_count)
-            .map(|m| {
-                let mean = |i: usize| per_draw.iter().zip(&draws.weights).map(|(d, w)| w * d[m][i]).sum::<f64>();
-                [mean(0), mean(1), mean(2)]
-            })
-            .collect()
-    } else {
-        (0..m_count).map(|m| whatif::figures(model, point, &inputs, m, cf)).collect()
+    let draw_totals: Vec<f64> = per_draw.iter().map(|d| d.iter().map(|v| v[0]).sum()).collect();
+    let share_draws = |m: usize| -> Vec<f64> {
+        per_draw.iter().zip(&draw_totals).map(|(d, t)| if *t > 0.0 { d[m][0] / t } else { 0.0 }).collect()
+    };
+    let figure = |m: usize, i: usize| -> Vec<f64> { per_draw.iter().map(|d| d[m][i]).collect() };
+    let wmean = |vals: &[f64]| vals.iter().zip(w).map(|(v, w)| v * w).sum::<f64>();
+    let point_vals: Vec<[f64; 3]> = match estimate {
+        PointEstimate::Mode => (0..m_count).map(|m| whatif::figures(model, point, &inputs, m, cf)).collect(),
+        PointEstimate::Mean => (0..m_count).map(|m| [0, 1, 2].map(|i| wmean(&figure(m, i)))).collect(),
+        PointEstimate::Median => {
+            (0..m_count).map(|m| [0, 1, 2].map(|i| weighted_quantile(&figure(m, i), w, 0.5))).collect()
+        }
     };
     let point_total: f64 = point_vals.iter().map(|v| v[0]).sum();
-    let draw_totals: Vec<f64> = per_draw.iter().map(|d| d.iter().map(|v| v[0]).sum()).collect();
     // Posterior-mean shares are the mean of each draw's share (they still sum to 1), as PyMC-Marketing reports.
-    let mean_shares: Vec<f64> = (0..m_count)
-        .map(|m| {
-            per_draw
-                .iter()
-                .zip(&draw_totals)
-                .zip(&draws.weights)
-                .map(|((d, t), w)| if *t > 0.0 { w * d[m][0] / t } else { 0.0 })
-                .sum()
-        })
-        .collect();
+    let point_shares: Vec<f64> = match estimate {
+        PointEstimate::Mode => {
+            point_vals.iter().map(|v| if point_total > 0.0 { v[0] / point_total } else { 0.0 }).collect()
+        }
+        PointEstimate::Mean => (0..m_count).map(|m| wmean(&share_draws(m))).collect(),
+        PointEstimate::Median => {
+            let med: Vec<f64> = (0..m_count).map(|m| weighted_quantile(&share_draws(m), w, 0.5)).collect();
+            let total: f64 = med.iter().sum();
+            med.iter().map(|s| if total > 0.0 { s / total } else { 0.0 }).collect()
+        }
+    };
     let value = opts.value_per_unit;
     let roi_of = |contrib: f64, cost: f64| (cost > 0.0).then(|| (contrib * value - cost) / cost);
     let mut channels = Vec::with_capacity(m_count);
     for (m, c) in panel.channels.iter().enumerate() {
-        let contribs: Vec<f64> = per_draw.iter().map(|d| d[m][0]).collect();
-        let margs: Vec<f64> = per_draw.iter().map(|d| d[m][1]).collect();
-        let losses: Vec<f64> = per_draw.iter().map(|d| d[m][2]).collect();
-        let shares: Vec<f64> =
-            contribs.iter().zip(&draw_totals).map(|(c, t)| if *t > 0.0 { c / t } else { 0.0 }).collect();
+        let (contribs, margs, losses) = (figure(m, 0), figure(m, 1), figure(m, 2));
+        let shares = share_draws(m);
         let (c_lo, c_hi) = q(&contribs);
         let (s_lo, s_hi) = q(&shares);
         let (m_lo, m_hi) = q(&margs);
@@ -325,13 +353,7 @@ pub fn summarize_with(
         // `marg` is the derivative of the contribution along today's plan (all periods raised together), and the
         // cost grows along it by `cost`, so the next unit of cost returns marg x value / cost.
         let mroi = |marg: f64| (cost_per_input > 0.0).then(|| marg * value / cost - 1.0);
-        let point_share = if posterior_means {
-            mean_shares[m]
-        } else if point_total > 0.0 {
-            point_vals[m][0] / point_total
-        } else {
-            0.0
-        };
+        let point_share = point_shares[m];
         let betas: Vec<f64> = draws.params.iter().map(|p| p.beta[m]).collect();
         let prior_ratio = weighted_sd(&betas, w) / model.channel_priors[m].beta.sd();
         let shape = |kind: String, names: &[&str], pick: &dyn Fn(&Params) -> Vec<f64>| Shape {

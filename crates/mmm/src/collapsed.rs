@@ -15,8 +15,8 @@
 //! e.g. the Laplace prior of the Fourier terms) over the proposal density, weights truncated at
 //! `mean x sqrt(S)` (Ionides 2008); their effective sample size says how good the proposal was.
 
+use crate::draws::{newton_direction, Draws};
 use crate::fit::Profile;
-use crate::laplace::{newton_direction, Draws};
 use crate::model::{jacobian, Model, Params};
 use crate::normal::{ln_cdf, std_normal_above};
 use crate::MmmError;
@@ -321,7 +321,7 @@ pub fn draws(model: &Model, start: &Params, n_draws: usize, seed: u64) -> Result
         return Err(MmmError::Numeric("no draw of the approximation had a finite posterior".into()));
     }
     let (params, logw): (Vec<Params>, Vec<f64>) = kept.into_iter().unzip();
-    let weights = crate::laplace::truncated_weights(&logw);
+    let weights = crate::draws::truncated_weights(&logw);
     let ess = 1.0 / weights.iter().map(|x| x * x).sum::<f64>();
     Ok((
         Draws { params, weights },
@@ -390,7 +390,7 @@ mod tests {
         let mode = crate::fit::map(&model, &crate::fit::SearchSettings::default()).unwrap();
         let (draws, info) = draws(&model, &mode.params, 4000, 11).unwrap();
         assert!(info.weight_ess_fraction > 0.3, "ess fraction {}", info.weight_ess_fraction);
-        let z0 = crate::laplace::z_mode(&model, &mode.params);
+        let z0 = crate::draws::z_mode(&model, &mode.params);
         let post = crate::nuts::sample(&model, Some(&z0), &crate::nuts::NutsSettings::default()).unwrap();
         let nuts: Vec<Params> = post.draws.iter().flatten().map(|z| model.params(z)).collect();
         let eq = vec![1.0 / nuts.len() as f64; nuts.len()];
@@ -411,8 +411,8 @@ mod tests {
             assert!((mean_a - mean_b).abs() < 4.0 * rel_se * sd_b, "{name}: mean {mean_a} vs NUTS {mean_b}");
             for q in [0.05, 0.95] {
                 let (qa, qb) = (
-                    crate::laplace::weighted_quantile(&a, &draws.weights, q),
-                    crate::laplace::weighted_quantile(&b, &eq, q),
+                    crate::draws::weighted_quantile(&a, &draws.weights, q),
+                    crate::draws::weighted_quantile(&b, &eq, q),
                 );
                 eprintln!("  q{q}: {qa} vs NUTS {qb}");
                 // Tail quantiles carry about twice the Monte Carlo error of the mean.

@@ -3,7 +3,7 @@
 //! periods; what it carried over from before stays, as it would have.
 
 use crate::analyze::Fitted;
-use crate::laplace::weighted_quantile;
+use crate::draws::weighted_quantile;
 use crate::panel::Panel;
 use crate::result::Estimate;
 use crate::{whatif, MmmError};

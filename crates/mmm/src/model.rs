@@ -8,7 +8,7 @@
 
 use crate::design::{Design, FixedKind};
 use crate::panel::Panel;
-use crate::priors::{ChannelPriors, Prior, Priors, Support};
+use crate::priors::{ChannelPriors, ChannelScale, Prior, Priors, Support};
 use crate::spec::AdstockKind;
 use crate::spec::ModelSpec;
 use crate::transform::{adstock, adstock_weights, convolve, geometric_adstock_dalpha, saturation};
@@ -61,12 +61,24 @@ impl Model {
             })
             .collect();
         let total_cost: f64 = panel.channels.iter().map(|c| c.cost.iter().sum::<f64>()).sum();
+        let mean_target = design.y.iter().sum::<f64>() / design.n.max(1) as f64;
         let channel_priors = panel
             .channels
             .iter()
-            .map(|c| {
-                let share = (total_cost > 0.0).then(|| c.cost.iter().sum::<f64>() / total_cost);
-                priors.for_channel(&c.key, share, spec.adstock, spec.saturation)
+            .enumerate()
+            .map(|(m, c)| {
+                let x = &design.x[m];
+                let mean_response = |a: &[f64], s: &[f64]| {
+                    let r = crate::transform::response(spec.adstock, a, spec.l_max, spec.saturation, s, x);
+                    r.iter().sum::<f64>() / r.len().max(1) as f64
+                };
+                let scale = ChannelScale {
+                    cost_share: (total_cost > 0.0).then(|| c.cost.iter().sum::<f64>() / total_cost),
+                    mean_target,
+                    channels: panel.channels.len(),
+                    mean_response: &mean_response,
+                };
+                priors.for_channel(&c.key, &scale, spec.adstock, spec.saturation)
             })
             .collect::<Result<Vec<_>, _>>()?;
         Ok(Model {

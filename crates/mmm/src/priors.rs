@@ -2,9 +2,11 @@
 //!
 //! All of them live in the scaled space of the fit: the target divided by its maximum, each channel's input
 //! divided by its maximum, controls divided by their largest absolute value, time running from 0 to 1. The
-//! defaults are PyMC-Marketing's (adstock `alpha ~ Beta(1, 3)`, logistic `lam ~ Gamma(3, 1)`, channel effect
-//! `beta ~ HalfNormal(2 x the channel's share of cost)`), with the fixed part scaled to a target whose maximum
-//! is 1. Log densities are up to additive constants (the fit and the sampler need no more).
+//! shape defaults are PyMC-Marketing's (adstock `alpha ~ Beta(1, 3)`, logistic `lam ~ Gamma(3, 1)`), with the
+//! fixed part scaled to a target whose maximum is 1. A channel's effect `beta` is scaled by [`BetaRule`]: by
+//! default so that every channel is expected to contribute the same (a contribution prior, as Meridian offers),
+//! or by PyMC-Marketing's heuristic (2 x the channel's share of cost). Log densities are up to additive
+//! constants (the fit and the sampler need no more).
 
 use crate::spec::{AdstockKind, SaturationKind};
 use crate::MmmError;
@@ -137,9 +139,13 @@ pub struct Priors {
     pub saturation_lam: Prior,
     pub hill_k: Prior,
     pub hill_s: Prior,
-    /// `beta_m ~ HalfNormal(beta_cost_share_multiplier x cost share of m)` (PyMC-Marketing's heuristic), floored
-    /// at `beta_sigma_floor` so that a channel with little cost is not forced to zero. Set the multiplier to 0
-    /// to use `beta` for every channel instead.
+    /// How each channel's effect prior is scaled (unless `channels.KEY.beta` sets it).
+    pub beta_rule: BetaRule,
+    /// [`BetaRule::Contribution`]: the share of the mean target the channels are expected to explain together.
+    pub media_share: f64,
+    /// [`BetaRule::CostShare`]: `beta_m ~ HalfNormal(beta_cost_share_multiplier x cost share of m)`
+    /// (PyMC-Marketing's heuristic), floored at `beta_sigma_floor` so that a channel with little cost is not
+    /// forced to zero. A multiplier of 0 uses `beta` for every channel.
     pub beta_cost_share_multiplier: f64,
     pub beta_sigma_floor: f64,
     pub beta: Prior,
@@ -161,12 +167,44 @@ impl Default for Priors {
             saturation_lam: Prior::Gamma { shape: 3.0, rate: 1.0 },
             hill_k: Prior::Gamma { shape: 2.0, rate: 4.0 },
             hill_s: Prior::Gamma { shape: 3.0, rate: 2.0 },
+            beta_rule: BetaRule::Contribution,
+            media_share: 0.3,
             beta_cost_share_multiplier: 2.0,
             beta_sigma_floor: 0.1,
             beta: Prior::HalfNormal { sigma: 1.0 },
             channels: BTreeMap::new(),
         }
     }
+}
+
+/// How a channel's effect prior `beta_m ~ HalfNormal(sigma_m)` gets its scale.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BetaRule {
+    /// Every channel is expected to contribute the same: `sigma_m` makes the prior mean of channel m's mean
+    /// contribution, at the prior means of its shapes, `media_share x mean target / channels`. A channel that
+    /// never stops (organic posting) has a high mean response and so a smaller `beta` scale than a bursty one;
+    /// without this the prior alone would hand always-on channels most of the media effect.
+    #[default]
+    Contribution,
+    /// PyMC-Marketing's heuristic on full cost (hours x rate included): `sigma_m = max(multiplier x cost share,
+    /// floor)`; without any cost, `beta`.
+    CostShare,
+    /// `beta` for every channel.
+    Fixed,
+}
+
+/// What the data say about one channel, for the rules that scale its effect prior.
+pub struct ChannelScale<'a> {
+    /// Its share of all channels' cost (`None` when no channel has a cost).
+    pub cost_share: Option<f64>,
+    /// The mean of the scaled target over the panel.
+    pub mean_target: f64,
+    /// The number of channels in the model.
+    pub channels: usize,
+    /// Its mean response `saturation(adstock(x / x_max))` over the panel at the given adstock and saturation
+    /// parameters.
+    pub mean_response: &'a dyn Fn(&[f64], &[f64]) -> f64,
 }
 
 /// The priors of one channel, resolved.
@@ -218,32 +256,24 @@ impl Priors {
                 p.validate(key)?;
             }
         }
+        if !(self.media_share > 0.0 && self.media_share.is_finite()) {
+            return Err(MmmError::Spec("media_share must be a positive fraction of the mean target".into()));
+        }
         if !(self.beta_cost_share_multiplier >= 0.0 && self.beta_sigma_floor > 0.0) {
             return Err(MmmError::Spec("beta_cost_share_multiplier must be >= 0 and beta_sigma_floor > 0".into()));
         }
         Ok(())
     }
 
-    /// The priors of channel `key` whose share of all channels' cost is `cost_share` (`None` when no cost is
-    /// known for any channel).
+    /// The priors of channel `key`; `scale` gives what the effect prior's rule needs from the data.
     pub fn for_channel(
         &self,
         key: &str,
-        cost_share: Option<f64>,
+        scale: &ChannelScale<'_>,
         adstock: AdstockKind,
         saturation: SaturationKind,
     ) -> Result<ChannelPriors, MmmError> {
         let o = self.channels.get(key);
-        let beta = match o.and_then(|o| o.beta) {
-            Some(b) => b,
-            None if self.beta_cost_share_multiplier > 0.0 => match cost_share {
-                Some(s) => {
-                    Prior::HalfNormal { sigma: (self.beta_cost_share_multiplier * s).max(self.beta_sigma_floor) }
-                }
-                None => self.beta,
-            },
-            None => self.beta,
-        };
         let default_adstock = match adstock {
             AdstockKind::Geometric => vec![self.adstock_alpha],
             AdstockKind::WeibullPdf | AdstockKind::WeibullCdf => vec![self.weibull_shape, self.weibull_scale],
@@ -275,6 +305,108 @@ impl Priors {
                 )));
             }
         }
+        let beta = match o.and_then(|o| o.beta) {
+            Some(b) => b,
+            None => self.beta_for(scale, &adstock_p, &sat_p),
+        };
         Ok(ChannelPriors { adstock: adstock_p, saturation: sat_p, beta })
+    }
+
+    fn beta_for(&self, scale: &ChannelScale<'_>, adstock: &[Prior], saturation: &[Prior]) -> Prior {
+        match self.beta_rule {
+            BetaRule::Contribution => {
+                let a: Vec<f64> = adstock.iter().map(Prior::mean).collect();
+                let s: Vec<f64> = saturation.iter().map(Prior::mean).collect();
+                let response = (scale.mean_response)(&a, &s);
+                let target = self.media_share * scale.mean_target / scale.channels.max(1) as f64;
+                // A channel whose input is (nearly) always zero has no response to scale by: the floor keeps
+                // the prior finite, and such a channel is flagged unidentifiable by the gate anyway.
+                let response = if response.is_finite() { response.max(1e-6) } else { 1e-6 };
+                let sigma = target / response / (2.0 / std::f64::consts::PI).sqrt();
+                if sigma.is_finite() && sigma > 0.0 {
+                    Prior::HalfNormal { sigma }
+                } else {
+                    self.beta
+                }
+            }
+            BetaRule::CostShare if self.beta_cost_share_multiplier > 0.0 => match scale.cost_share {
+                Some(s) => {
+                    Prior::HalfNormal { sigma: (self.beta_cost_share_multiplier * s).max(self.beta_sigma_floor) }
+                }
+                None => self.beta,
+            },
+            BetaRule::CostShare | BetaRule::Fixed => self.beta,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Model;
+    use crate::spec::ModelSpec;
+    use crate::test_panels::weekly;
+    use crate::transform::response;
+
+    fn sigma(p: &Prior) -> f64 {
+        match *p {
+            Prior::HalfNormal { sigma } => sigma,
+            other => panic!("expected a half-normal effect prior, got {other:?}"),
+        }
+    }
+
+    /// An always-on channel and a bursty one with the same largest week, 104 weeks.
+    fn two_channel_panel() -> crate::Panel {
+        let n = 104;
+        let always: Vec<f64> = (0..n).map(|t| 10.0 + (t % 5) as f64).collect();
+        let bursty: Vec<f64> = (0..n).map(|t| if t % 13 < 2 { 14.0 } else { 0.0 }).collect();
+        let target: Vec<f64> = (0..n).map(|t| 100.0 + (t % 7) as f64).collect();
+        weekly(target, vec![("always", always), ("bursty", bursty)], vec![])
+    }
+
+    #[test]
+    fn the_contribution_rule_expects_the_same_mean_contribution_from_every_channel() {
+        let panel = two_channel_panel();
+        let spec = ModelSpec::default_for(panel.frequency);
+        let priors = Priors::default();
+        let model = Model::new(&panel, &spec, &priors).unwrap();
+        let mean_y = model.design.y.iter().sum::<f64>() / model.design.n as f64;
+        let expected = priors.media_share * mean_y / 2.0;
+        let alpha = [priors.adstock_alpha.mean()];
+        let lam = [priors.saturation_lam.mean()];
+        for (m, cp) in model.channel_priors.iter().enumerate() {
+            let r = response(spec.adstock, &alpha, spec.l_max, spec.saturation, &lam, &model.design.x[m]);
+            let mean_response = r.iter().sum::<f64>() / r.len() as f64;
+            let prior_mean_contribution = cp.beta.mean() * mean_response;
+            assert!(
+                (prior_mean_contribution - expected).abs() < 1e-12,
+                "channel {m}: {prior_mean_contribution} vs {expected}"
+            );
+        }
+        // The always-on channel responds every week, so the same expected contribution needs a smaller effect.
+        assert!(sigma(&model.channel_priors[0].beta) < 0.5 * sigma(&model.channel_priors[1].beta));
+    }
+
+    #[test]
+    fn the_other_rules_and_a_channels_own_prior_still_apply() {
+        let panel = two_channel_panel();
+        let spec = ModelSpec::default_for(panel.frequency);
+        let cost_rule: Priors = Priors::from_toml_str("beta_rule = \"cost_share\"").unwrap();
+        let model = Model::new(&panel, &spec, &cost_rule).unwrap();
+        let total: f64 = panel.channels.iter().map(|c| c.values.iter().sum::<f64>()).sum();
+        for (m, c) in panel.channels.iter().enumerate() {
+            let share = c.values.iter().sum::<f64>() / total;
+            assert!((sigma(&model.channel_priors[m].beta) - (2.0 * share).max(0.1)).abs() < 1e-12);
+        }
+        let fixed = Priors::from_toml_str(
+            "beta_rule = \"fixed\"\nbeta = { dist = \"half_normal\", sigma = 0.7 }\n\
+             [channels.bursty]\nbeta = { dist = \"half_normal\", sigma = 0.2 }",
+        )
+        .unwrap();
+        let model = Model::new(&panel, &spec, &fixed).unwrap();
+        assert_eq!(sigma(&model.channel_priors[0].beta), 0.7);
+        assert_eq!(sigma(&model.channel_priors[1].beta), 0.2);
+        assert!(Priors::from_toml_str("beta_rule = \"spend\"").is_err());
+        assert!(Priors::from_toml_str("media_share = 0").is_err());
     }
 }

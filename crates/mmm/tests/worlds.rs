@@ -2,13 +2,15 @@
 //! known truth (crates/mmm-worlds, docs/mmm-worlds.md): mean absolute contribution-share error and the
 //! coverage of the 90 % intervals over the 20 benchmark worlds; and the same for the NUTS posterior alone.
 
-use socialledger_mmm::{fit_auto, Coordinates, FitOptions, MassMatrix, NutsSettings};
+use socialledger_mmm::{fit_auto, Coordinates, FitOptions, MassMatrix, NutsSettings, PointEstimate};
 use socialledger_mmm_worlds::score::{BENCH_SEEDS, MAX_MEAN_ABS_ERROR_PP, MIN_COVERAGE};
 use socialledger_mmm_worlds::{covers, oracle_shares, share_errors_pp, World};
 
 /// Minutes of sampling on 2 cores, so ignored by default: run with `cargo test --release -p socialledger-mmm
 /// --test worlds -- --ignored --exact shares_and_their_intervals_over_the_benchmark_worlds --nocapture`.
-/// `SL_FAST_ONLY=1` measures the fast approximation alone (no fallback), whatever its weights say.
+/// `SL_FAST_ONLY=1` measures the fast approximation alone (no fallback), whatever its weights say;
+/// `SL_MEDIA_SHARE=x` changes the contribution prior's media share, `SL_COST_SHARE=1` uses PyMC-Marketing's
+/// cost-share rule instead; `SL_POINT=mode|mean|median` the point figure; `SL_VERBOSE=1` prints every channel.
 #[test]
 #[ignore]
 fn shares_and_their_intervals_over_the_benchmark_worlds() {
@@ -21,12 +23,17 @@ fn shares_and_their_intervals_over_the_benchmark_worlds() {
         if let Ok(m) = std::env::var("SL_DRAWS") {
             opts.draws = m.parse().unwrap();
         }
-        opts.posterior_means = std::env::var("SL_MEANS").is_ok();
-        if let Ok(m) = std::env::var("SL_BETA_MULT") {
-            opts.priors.beta_cost_share_multiplier = m.parse().unwrap();
+        opts.point = match std::env::var("SL_POINT").as_deref() {
+            Ok("mode") => Some(PointEstimate::Mode),
+            Ok("mean") => Some(PointEstimate::Mean),
+            Ok("median") => Some(PointEstimate::Median),
+            _ => None,
+        };
+        if let Ok(m) = std::env::var("SL_MEDIA_SHARE") {
+            opts.priors.media_share = m.parse().unwrap();
         }
-        if let Ok(m) = std::env::var("SL_BETA_SIGMA") {
-            opts.priors.beta = socialledger_mmm::Prior::HalfNormal { sigma: m.parse().unwrap() };
+        if std::env::var("SL_COST_SHARE").is_ok() {
+            opts.priors.beta_rule = socialledger_mmm::BetaRule::CostShare;
         }
         let r = if std::env::var("SL_FAST_ONLY").is_ok() {
             socialledger_mmm::fit_fast(&world.panel, &opts).unwrap()
@@ -51,6 +58,29 @@ fn shares_and_their_intervals_over_the_benchmark_worlds() {
             r.diagnostics.starts_at_best,
             r.diagnostics.starts
         );
+        if std::env::var("SL_VERBOSE").is_ok() {
+            let os = oracle_shares(&world).unwrap();
+            let model = socialledger_mmm::Model::new(&world.panel, &opts.spec, &opts.priors).unwrap();
+            for (i, ch) in r.channels.iter().enumerate() {
+                eprintln!(
+                    "    {:12} truth {:5.1} est {:5.1} [{:5.1}, {:5.1}] oracle {:5.1} beta {:.3} prior {:?} cost {:.0} input cv {:.2}",
+                    ch.channel,
+                    100.0 * world.truth.channels[i].share,
+                    100.0 * shares[i],
+                    100.0 * lo[i],
+                    100.0 * hi[i],
+                    100.0 * os[i],
+                    world.truth.channels[i].beta,
+                    model.channel_priors[i].beta,
+                    ch.cost,
+                    {
+                        let v = &world.panel.channels[i].values;
+                        let mu = v.iter().sum::<f64>() / v.len() as f64;
+                        (v.iter().map(|x| (x - mu).powi(2)).sum::<f64>() / v.len() as f64).sqrt() / mu
+                    }
+                );
+            }
+        }
         errors.extend(e);
         covered.extend(c);
         oracle.extend(o);
