@@ -9,5 +9,6 @@
 pub mod error;
 pub mod experiment;
 pub mod stats;
+pub mod verdict;
 
 pub use error::DecideError;

@@ -1,0 +1,86 @@
+//! What is known about a channel, by kind of evidence, strongest first.
+
+use serde::Serialize;
+
+/// Where an estimate of a channel's effect comes from, strongest first (the order of the variants).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceKind {
+    /// The readout of an experiment the company ran on the channel: the effect of switching it.
+    Experiment,
+    /// The mix model: the channel's contribution over time, where its history can tell it.
+    Mmm,
+    /// The incremental attribution model: conversions the channel adds among journeys of equal intent.
+    Incremental,
+    /// Heuristic attribution (last touch, position-based, ...): credit for being present, not for causing.
+    Heuristic,
+}
+
+impl EvidenceKind {
+    /// Whether this kind of evidence can decide a verdict on its own (heuristic credit cannot).
+    pub fn can_decide(self) -> bool {
+        self != EvidenceKind::Heuristic
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EvidenceKind::Experiment => "experiment",
+            EvidenceKind::Mmm => "mmm",
+            EvidenceKind::Incremental => "incremental",
+            EvidenceKind::Heuristic => "heuristic",
+        }
+    }
+}
+
+/// An estimate with its interval (90 % unless the evidence says otherwise).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct Interval {
+    pub estimate: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Interval {
+    pub fn new(estimate: f64, low: f64, high: f64) -> Interval {
+        Interval { estimate, low, high }
+    }
+
+    /// Whether the two intervals share no value.
+    pub fn disjoint(&self, other: &Interval) -> bool {
+        self.high < other.low || other.high < self.low
+    }
+}
+
+/// One piece of evidence about a channel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Evidence {
+    pub kind: EvidenceKind,
+    /// Return on the full cost (gross profit of what it brings minus cost, over cost), with its interval.
+    pub roi: Option<Interval>,
+    /// Return on the next unit of cost (the mix model's response curve), with its interval.
+    pub marginal_roi: Option<Interval>,
+    /// Whether this evidence can tell the channel's effect (false: the mix model's history cannot, an
+    /// experiment too short to read); the reason in `why`.
+    pub tells: bool,
+    pub why: Option<String>,
+}
+
+/// A sign that the channel reaches people but is run badly (the `fix` verdict).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ExecutionIssue {
+    /// Stable code: `identical_crossposts`, `falling_engagement`, `slow_responses`.
+    pub code: String,
+    /// The finding in words, with its numbers.
+    pub message: String,
+}
+
+/// Everything the verdict reads about one channel.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct ChannelFacts {
+    pub channel: String,
+    pub name: String,
+    /// Full cost over the period (staff hours x rate + spend), major units.
+    pub cost: f64,
+    pub evidence: Vec<Evidence>,
+    pub execution: Vec<ExecutionIssue>,
+}
