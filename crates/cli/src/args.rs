@@ -94,6 +94,11 @@ pub enum Command {
                       it: docs/mmm.md."
     )]
     Mmm(MmmArgs),
+    /// Experiments that settle what history cannot: plan one for a channel from the company's own history.
+    #[command(after_help = "Examples:\n  socialledger experiment plan --channel linkedin --design pause\n  \
+                            socialledger experiment plan --channel x1 --csv data/mmm/mmm_example.csv --date date_week \
+                            --target y --media x1,x2 --json\n\nHow a plan is computed: docs/experiments.md.")]
+    Experiment(ExperimentArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
@@ -373,6 +378,59 @@ pub enum MmmAction {
                             --csv panel.csv --target pipeline --media linkedin,ads --json"
     )]
     Allocate(MmmAllocateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExperimentArgs {
+    #[command(subcommand)]
+    pub action: ExperimentAction,
+}
+
+/// What to do with an experiment.
+#[derive(Debug, Subcommand)]
+pub enum ExperimentAction {
+    /// Plan an experiment for one channel: which weeks to pause it, how long, and what it can detect (80 %
+    /// power at the 90 % level), from the outcome's week-to-week noise and the mix model's effect and
+    /// carry-over.
+    #[command(after_help = "Examples:\n  socialledger experiment plan --channel linkedin\n  socialledger \
+                            experiment plan --channel linkedin --weeks 26 --json\n  socialledger experiment plan \
+                            --channel linkedin --effect 5000   (the weekly effect that matters, target units)")]
+    Plan(ExperimentPlanArgs),
+}
+
+/// The designs an experiment can have.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum DesignArg {
+    /// Switch the channel off for blocks of weeks and compare (organic social, newsletters: channels the
+    /// company runs itself).
+    Pause,
+    /// Target the channel's posts or ads at some regions only.
+    GeoSplit,
+    /// Hold a random set of accounts out of the channel's ads.
+    AccountHoldout,
+}
+
+/// `experiment plan`
+#[derive(Debug, Args)]
+pub struct ExperimentPlanArgs {
+    /// The channel to test (its key, as `channels` or `mmm panel` show it).
+    #[arg(long, value_name = "KEY")]
+    pub channel: String,
+    #[arg(long, value_enum, default_value = "pause")]
+    pub design: DesignArg,
+    /// Run exactly this many weeks (rounded down to whole pairs of blocks) instead of the shortest design that
+    /// reaches 80 % power.
+    #[arg(long, value_name = "N")]
+    pub weeks: Option<usize>,
+    /// The longest experiment considered.
+    #[arg(long, value_name = "N", default_value_t = 104)]
+    pub max_weeks: usize,
+    /// The channel's effect in a normal week that the experiment must be able to see, in target units
+    /// (default: the mix model's estimate).
+    #[arg(long, value_name = "AMOUNT")]
+    pub effect: Option<f64>,
+    #[command(flatten)]
+    pub fit: MmmFitArgs,
 }
 
 /// `mmm counterfactual`

@@ -117,7 +117,7 @@ pub(crate) fn fallback_note(quiet: bool) -> impl FnOnce(&Check) {
 }
 
 /// Fits with the sampler the flags ask for.
-fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs, quiet: bool) -> anyhow::Result<Fitted> {
+pub(crate) fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs, quiet: bool) -> anyhow::Result<Fitted> {
     let settings = NutsSettings { seed: args.seed, ..NutsSettings::default() };
     let fitted = match args.sampler {
         SamplerArg::Auto => fit_auto(panel, opts, &settings, fallback_note(quiet)),
@@ -146,7 +146,7 @@ async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
 
 /// The panel: from `--csv`, else from the database (as `mmm panel` builds it; its notes go to stderr), with
 /// what one unit of its target is worth: `--value-per-unit`, else the CRM's history (database), else 1 (CSV).
-async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(Panel, ValueOfTarget)> {
+pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(Panel, ValueOfTarget)> {
     let given = match args.value_per_unit {
         Some(v) if v.is_finite() && v > 0.0 => Some(ValueOfTarget::given(v)),
         Some(v) => anyhow::bail!("--value-per-unit must be a positive number, not {v}"),
@@ -191,7 +191,7 @@ async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(Panel, Valu
 
 /// Fit options from the flags; contributions are valued at `value` per unit of the target (1 when it has none:
 /// the fit's money ROI is then withheld, see [`socialledger_analytics::target_value::without_money_roi`]).
-fn options(panel: &Panel, value: &ValueOfTarget, args: &MmmFitArgs) -> anyhow::Result<FitOptions> {
+pub(crate) fn options(panel: &Panel, value: &ValueOfTarget, args: &MmmFitArgs) -> anyhow::Result<FitOptions> {
     let mut opts = FitOptions::new(panel);
     if let Some(path) = &args.priors {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;

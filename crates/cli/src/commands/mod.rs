@@ -4,6 +4,7 @@ mod analysis;
 mod attribution;
 mod channels;
 mod demo;
+mod experiment;
 mod formats;
 mod import;
 mod imports;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Attribution(args) => attribution::run(&cli, args).await,
         Command::Channels(args) => channels::run(&cli, args).await,
         Command::Mmm(args) => mmm::run(&cli, args).await,
+        Command::Experiment(args) => experiment::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

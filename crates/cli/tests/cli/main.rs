@@ -5,6 +5,7 @@ mod attribution;
 mod browser;
 mod channels;
 mod demo;
+mod experiment;
 mod first_run;
 mod help;
 mod imports;

@@ -127,10 +127,7 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
             let heuristic: Vec<Interval> =
                 c.evidence.iter().filter(|e| e.kind == EvidenceKind::Heuristic).filter_map(|e| e.roi).collect();
             if heuristic.is_empty() {
-                reasons.push(Reason {
-                    code: ReasonCode::NoEvidence,
-                    text: "nothing measures what it causes".into(),
-                });
+                reasons.push(Reason { code: ReasonCode::NoEvidence, text: "nothing measures what it causes".into() });
             } else {
                 let lo = heuristic.iter().map(|r| r.estimate).fold(f64::INFINITY, f64::min);
                 let hi = heuristic.iter().map(|r| r.estimate).fold(f64::NEG_INFINITY, f64::max);

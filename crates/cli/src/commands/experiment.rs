@@ -1,0 +1,258 @@
+//! `socialledger experiment`: experiments that settle what history cannot. The plan is computed in
+//! crates/decide from the panel's outcome and the mix model's fit (crates/mmm); this file only gathers them.
+
+use crate::args::{Cli, DesignArg, ExperimentAction, ExperimentArgs, ExperimentPlanArgs};
+use crate::output;
+use chrono::NaiveDate;
+use serde::Serialize;
+use socialledger_decide::experiment::carryover::Response;
+use socialledger_decide::experiment::placebo::NullMethod;
+use socialledger_decide::experiment::switchback::{plan, Plan, PlanRequest};
+use socialledger_decide::experiment::LEVEL;
+use socialledger_decide::stats::power;
+use socialledger_mmm::draws::weighted_quantile;
+use socialledger_mmm::transform::saturation;
+use socialledger_mmm::Frequency;
+use std::process::ExitCode;
+
+pub async fn run(cli: &Cli, args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
+    match &args.action {
+        ExperimentAction::Plan(args) => run_plan(cli, args).await,
+    }
+}
+
+/// The channel's effect in a normal week as the mix model has it: point and interval, in target units.
+#[derive(Serialize)]
+struct WeeklyEffect {
+    estimate: f64,
+    low: f64,
+    high: f64,
+}
+
+/// One week of the schedule.
+#[derive(Serialize)]
+struct Week {
+    week: NaiveDate,
+    on: bool,
+    /// Compared in the readout (false in the washout after a switch).
+    analysed: bool,
+}
+
+/// `experiment plan --json`.
+#[derive(Serialize)]
+struct PlanOutput<'a> {
+    channel: &'a str,
+    design: &'static str,
+    target: &'a str,
+    /// Where the weekly effect the plan is for (`effect`) comes from: `mmm` or `given`.
+    effect_source: &'static str,
+    mmm_weekly_effect: WeeklyEffect,
+    /// The weekly effect at which the channel pays back its full cost (`None` without a value of the target).
+    break_even_effect: Option<f64>,
+    power_at_break_even: Option<f64>,
+    #[serde(flatten)]
+    plan: &'a Plan,
+    schedule_weeks: Vec<Week>,
+    reading: String,
+}
+
+async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCode> {
+    if args.design != DesignArg::Pause {
+        anyhow::bail!(
+            "--design {}: only the pause (switchback) design can be planned so far; geo-split and account holdout \
+             are being built (docs/experiments.md). Use --design pause",
+            if args.design == DesignArg::GeoSplit { "geo-split" } else { "account-holdout" }
+        );
+    }
+    let (panel, value) = super::mmm::load_panel(cli, &args.fit).await?;
+    if panel.frequency != Frequency::Weekly {
+        anyhow::bail!("an experiment is planned on weeks: build the panel weekly (drop --frequency daily)");
+    }
+    let m = panel.channels.iter().position(|c| c.key == args.channel).ok_or_else(|| {
+        let keys: Vec<&str> = panel.channels.iter().map(|c| c.key.as_str()).collect();
+        anyhow::anyhow!("--channel {}: the panel has no such channel; it has {}", args.channel, keys.join(", "))
+    })?;
+    let mut opts = super::mmm::options(&panel, &value, &args.fit)?;
+    opts.cross_validate = false;
+    let fitted = super::mmm::fit(&panel, &opts, &args.fit, cli.quiet)?;
+    let x = &fitted.model.design.x[m];
+    let active: Vec<f64> = x.iter().copied().filter(|v| *v > 0.0).collect();
+    if active.is_empty() {
+        anyhow::bail!("{} has no input in any week of the panel: there is nothing to pause", args.channel);
+    }
+    let level = active.iter().sum::<f64>() / active.len() as f64;
+    let spec = &opts.spec;
+    let response = Response {
+        adstock: spec.adstock,
+        adstock_params: fitted.point.adstock[m].clone(),
+        l_max: spec.l_max,
+        saturation: spec.saturation,
+        saturation_params: fitted.point.saturation[m].clone(),
+        level,
+    };
+    // A normal week's effect: y_scale x beta x saturation(level), at the mode and over the posterior draws.
+    let y_scale = fitted.model.design.y_scale;
+    let weekly =
+        |p: &socialledger_mmm::Params| y_scale * p.beta[m] * saturation(spec.saturation, &p.saturation[m], level).f;
+    let draws: Vec<f64> = fitted.draws.params.iter().map(weekly).collect();
+    let (ql, qh) = ((1.0 - LEVEL) / 2.0, 1.0 - (1.0 - LEVEL) / 2.0);
+    let mmm_effect = WeeklyEffect {
+        estimate: weekly(&fitted.point),
+        low: weighted_quantile(&draws, &fitted.draws.weights, ql),
+        high: weighted_quantile(&draws, &fitted.draws.weights, qh),
+    };
+    let (effect, effect_source) = match args.effect {
+        Some(e) if e.is_finite() && e > 0.0 => (e, "given"),
+        Some(e) => anyhow::bail!("--effect must be a positive weekly effect in target units, not {e}"),
+        None => (mmm_effect.estimate, "mmm"),
+    };
+    let req = PlanRequest {
+        dates: &panel.dates,
+        outcome: &panel.target,
+        response: &response,
+        effect,
+        weeks: args.weeks,
+        max_weeks: args.max_weeks,
+        seed: args.fit.seed,
+    };
+    let p = plan(&req).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let weekly_cost = panel.channels[m].cost.iter().sum::<f64>() / panel.len() as f64;
+    let break_even = value.value.filter(|v| *v > 0.0 && weekly_cost > 0.0).map(|v| weekly_cost / v);
+    let power_at_break_even = break_even.map(|b| power(b * p.efficiency, p.null_sd, LEVEL));
+    let first = *panel.dates.last().unwrap_or(&NaiveDate::MIN) + chrono::Days::new(7);
+    let analysed = p.schedule.analysed();
+    let schedule_weeks = p
+        .schedule
+        .on
+        .iter()
+        .zip(&analysed)
+        .enumerate()
+        .map(|(i, (on, a))| Week { week: first + chrono::Days::new(7 * i as u64), on: *on, analysed: *a })
+        .collect();
+    let reading = reading(&args.channel, &p, effect, effect_source, break_even, power_at_break_even);
+    let out = PlanOutput {
+        channel: &args.channel,
+        design: "pause",
+        target: &panel.target_name,
+        effect_source,
+        mmm_weekly_effect: mmm_effect,
+        break_even_effect: break_even,
+        power_at_break_even,
+        plan: &p,
+        schedule_weeks,
+        reading,
+    };
+    if cli.json {
+        output::print_json(&out)?;
+    } else {
+        output::print_text(&text(&out, first))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// An amount in target units, with as many decimals as its size needs.
+fn amount(x: f64) -> String {
+    match x.abs() {
+        a if a >= 100.0 => format!("{x:.0}"),
+        a if a >= 1.0 => format!("{x:.1}"),
+        _ => format!("{x:.3}"),
+    }
+}
+
+fn weeks(n: usize) -> String {
+    if n == 1 {
+        "1 week".into()
+    } else {
+        format!("{n} weeks")
+    }
+}
+
+/// What the plan means, in words.
+fn reading(
+    channel: &str,
+    p: &Plan,
+    effect: f64,
+    source: &str,
+    break_even: Option<f64>,
+    power_at_break_even: Option<f64>,
+) -> String {
+    let whose =
+        if source == "mmm" { "the mix model's estimate of its weekly effect" } else { "the weekly effect given" };
+    let mut s = if p.reaches_power {
+        format!(
+            "Pausing {channel} in blocks of {} over {} detects {whose} ({}) with {:.0} % power: the smallest \
+             weekly effect it sees with 80 % power is {}.",
+            weeks(p.block_weeks),
+            weeks(p.weeks),
+            amount(effect),
+            100.0 * p.power,
+            amount(p.min_detectable_effect)
+        )
+    } else {
+        format!(
+            "No pause of up to {} detects {whose} ({}) with 80 % power: the best design found ({}, blocks of {}) \
+             sees weekly effects from {} on, and has {:.0} % power for this one. A geo-split, whose control runs in \
+             parallel, or a larger effect to look for would be needed.",
+            weeks(p.weeks),
+            amount(effect),
+            weeks(p.weeks),
+            weeks(p.block_weeks),
+            amount(p.min_detectable_effect),
+            100.0 * p.power
+        )
+    };
+    if p.washout_weeks > 0 {
+        s.push_str(&format!(
+            " After every switch the first {} not compared: the channel's effect carries over.",
+            if p.washout_weeks == 1 { "week is".to_string() } else { format!("{} weeks are", p.washout_weeks) }
+        ));
+    }
+    if let (Some(b), Some(pw)) = (break_even, power_at_break_even) {
+        s.push_str(&format!(
+            " The channel pays back its cost at a weekly effect of {}; the plan detects that with {:.0} % power.",
+            amount(b),
+            100.0 * pw
+        ));
+    }
+    if p.null.method == NullMethod::Ar1 {
+        s.push_str(" The history is too short to measure the noise on past weeks: it is computed from the week-to-week variance instead.");
+    }
+    s
+}
+
+fn text(out: &PlanOutput<'_>, first: NaiveDate) -> String {
+    let p = out.plan;
+    let mut lines = vec![
+        format!("Experiment plan: pause {} ({} weeks from {first})", out.channel, p.weeks),
+        String::new(),
+        format!(
+            "  blocks                 {}, {} of washout after a switch",
+            weeks(p.block_weeks),
+            weeks(p.washout_weeks)
+        ),
+        format!("  weeks compared         {} normal, {} paused", p.analysed_on, p.analysed_off),
+        format!(
+            "  weekly effect          {} ({}); mix model {} [{}, {}]",
+            amount(p.effect),
+            out.effect_source,
+            amount(out.mmm_weekly_effect.estimate),
+            amount(out.mmm_weekly_effect.low),
+            amount(out.mmm_weekly_effect.high)
+        ),
+        format!("  smallest detectable    {} per week (80 % power, 90 % level)", amount(p.min_detectable_effect)),
+        format!("  power for the effect   {:.0} %", 100.0 * p.power),
+        String::new(),
+        "  Schedule (on = as usual, off = paused; * = compared):".into(),
+    ];
+    for w in &out.schedule_weeks {
+        lines.push(format!(
+            "    {}  {}{}",
+            w.week,
+            if w.on { "on " } else { "off" },
+            if w.analysed { " *" } else { "" }
+        ));
+    }
+    lines.push(String::new());
+    lines.push(out.reading.clone());
+    lines.join("\n")
+}

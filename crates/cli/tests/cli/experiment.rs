@@ -1,0 +1,94 @@
+//! `socialledger experiment plan` through the real binary on PyMC-Marketing's example panel (in the repository):
+//! the plan's JSON, its schedule and its figures, and the errors that say what to do.
+
+use crate::support::bin;
+use std::path::PathBuf;
+
+fn example_args() -> Vec<String> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/mmm");
+    [
+        "--csv",
+        dir.join("mmm_example.csv").to_str().unwrap(),
+        "--date",
+        "date_week",
+        "--target",
+        "y",
+        "--media",
+        "x1,x2",
+        "--controls",
+        "event_1,event_2",
+        "--priors",
+        dir.join("pymc_example_priors.toml").to_str().unwrap(),
+        "--sampler",
+        "fast",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect()
+}
+
+#[test]
+fn a_pause_plan_has_its_schedule_and_the_power_it_claims() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path())
+        .args(["experiment", "plan", "--channel", "x2", "--json"])
+        .args(example_args())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["channel"], "x2");
+    assert_eq!(v["design"], "pause");
+    let weeks = v["weeks"].as_u64().unwrap() as usize;
+    let block = v["block_weeks"].as_u64().unwrap() as usize;
+    let washout = v["washout_weeks"].as_u64().unwrap() as usize;
+    assert!(block > washout && weeks.is_multiple_of(2 * block) && weeks <= 104, "{weeks} weeks in blocks of {block}");
+    let schedule = v["schedule_weeks"].as_array().unwrap();
+    assert_eq!(schedule.len(), weeks);
+    // Every pair of blocks is one block on and one off.
+    for pair in schedule.chunks(2 * block) {
+        assert_eq!(pair.iter().filter(|w| w["on"] == true).count(), block);
+    }
+    // The weeks follow the panel's last week (2021-08-30 in the example) without a gap.
+    assert_eq!(schedule[0]["week"], "2021-09-06");
+    let effect = v["effect"].as_f64().unwrap();
+    let mmm = &v["mmm_weekly_effect"];
+    assert_eq!(v["effect_source"], "mmm");
+    assert!((effect - mmm["estimate"].as_f64().unwrap()).abs() < 1e-9);
+    assert!(mmm["low"].as_f64().unwrap() <= effect && effect <= mmm["high"].as_f64().unwrap());
+    // Power and the smallest detectable effect agree: reaching 80 % power means the effect is at least the MDE.
+    let mde = v["min_detectable_effect"].as_f64().unwrap();
+    let power = v["power"].as_f64().unwrap();
+    assert_eq!(v["reaches_power"].as_bool().unwrap(), power >= 0.8);
+    assert_eq!(power >= 0.8, effect >= mde * (1.0 - 1e-9), "power {power}, effect {effect}, mde {mde}");
+    assert!(v["null_sd"].as_f64().unwrap() > 0.0 && v["efficiency"].as_f64().unwrap() > 0.0);
+    assert!(v["reading"].as_str().unwrap().contains("x2"));
+
+    // Asking for a smaller effect never needs a shorter experiment.
+    let out = bin(dir.path())
+        .args(["experiment", "plan", "--channel", "x2", "--json", "--effect"])
+        .arg(format!("{}", effect / 2.0))
+        .args(example_args())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let half: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(half["effect_source"], "given");
+    assert!(half["weeks"].as_u64().unwrap() as usize >= weeks || half["reaches_power"] == false);
+}
+
+#[test]
+fn unknown_channels_and_designs_not_yet_built_say_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path()).args(["experiment", "plan", "--channel", "x9"]).args(example_args()).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("x9") && err.contains("x1, x2"), "{err}");
+    let out = bin(dir.path())
+        .args(["experiment", "plan", "--channel", "x1", "--design", "geo-split"])
+        .args(example_args())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--design pause"));
+}
