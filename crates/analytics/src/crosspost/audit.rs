@@ -199,7 +199,8 @@ pub fn crosspost_audit(
     let rate_of = |p: &Post| rates.get(&(p.channel.clone(), p.external_id.clone())).copied();
 
     // Channels by name; per post, its channel's index.
-    let channel_names: Vec<&str> = posts.iter().map(|p| p.channel.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
+    let channel_names: Vec<&str> =
+        posts.iter().map(|p| p.channel.as_str()).collect::<BTreeSet<_>>().into_iter().collect();
     let channel_index = |c: &str| channel_names.binary_search(&c).unwrap_or(0);
 
     let mut channels: Vec<ChannelCrossposts> = channel_names
@@ -424,7 +425,12 @@ mod tests {
         ds.posts = vec![
             with_text("linkedin", "l1", A, Some("i1")),
             with_text("x", "x1", &format!("{A} https://t.co/abc"), Some("i1")),
-            with_text("linkedin", "l2", &format!("{B} We wrote down what worked. Tell us in the comments."), Some("i2")),
+            with_text(
+                "linkedin",
+                "l2",
+                &format!("{B} We wrote down what worked. Tell us in the comments."),
+                Some("i2"),
+            ),
             with_text("x", "x2", "A weekly argument ended: #dashboard #analytics", Some("i2")),
             with_text("x", "x3", "Something else entirely, about returns management and pricing.", None),
             with_text("x", "x4", "https://t.co/only-a-link", None),

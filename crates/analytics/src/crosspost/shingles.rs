@@ -60,7 +60,9 @@ fn is_link(token: &str) -> bool {
         Some(slash) => {
             let host = &t[..slash];
             match host.rfind('.') {
-                Some(dot) => dot > 0 && host[dot + 1..].len() >= 2 && host[dot + 1..].chars().all(|c| c.is_ascii_alphabetic()),
+                Some(dot) => {
+                    dot > 0 && host[dot + 1..].len() >= 2 && host[dot + 1..].chars().all(|c| c.is_ascii_alphabetic())
+                }
                 None => false,
             }
         }
@@ -153,7 +155,9 @@ mod tests {
     #[test]
     fn normalisation_drops_links_mentions_case_punctuation_and_emoji() {
         assert_eq!(
-            normalize("New post by @acme_co: Forecasts 🚀 START with data!\n\nRead: https://t.co/xYz?utm=li #DataQuality"),
+            normalize(
+                "New post by @acme_co: Forecasts 🚀 START with data!\n\nRead: https://t.co/xYz?utm=li #DataQuality"
+            ),
             "new post by forecasts start with data read dataquality"
         );
         assert_eq!(normalize("see lnkd.in/abc and www.example.com and bit.ly/x"), "see and and");
