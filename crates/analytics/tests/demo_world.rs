@@ -140,9 +140,9 @@ mod crossposting {
         // Post by post, not only in count.
         let by_id: BTreeMap<(&str, &str), &socialledger_domain::Post> =
             ds.posts.iter().map(|p| ((p.channel.as_str(), p.external_id.as_str()), p)).collect();
-        for (r, class) in &audit.classes {
+        for r in &audit.classes {
             let p = by_id[&(r.channel.as_str(), r.post_id.as_str())];
-            assert_eq!(*class == PostClass::Identical, truly_identical(p), "{}/{}", r.channel, r.post_id);
+            assert_eq!(r.class == PostClass::Identical, truly_identical(p), "{}/{}", r.channel, r.post_id);
         }
 
         let c = audit.comparison.expect("the demo has both tailored and identical posts with impressions");

@@ -168,7 +168,15 @@ pub struct CrosspostAudit {
     /// Groups spanning several channels, by their first post.
     pub groups: Vec<CrosspostGroup>,
     /// Each audited post's class, sorted by channel and id.
-    pub classes: Vec<(PostRef, PostClass)>,
+    pub classes: Vec<ClassifiedPost>,
+}
+
+/// One audited post and its class.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ClassifiedPost {
+    pub channel: String,
+    pub post_id: String,
+    pub class: PostClass,
 }
 
 /// Runs the audit on the posts published in `settings.period` (all posts without a period).
@@ -276,7 +284,11 @@ pub fn crosspost_audit(
         comparison,
         comparison_note,
         groups: group_list,
-        classes: posts.iter().map(|p| post_ref(p)).zip(classes).collect(),
+        classes: posts
+            .iter()
+            .zip(classes)
+            .map(|(p, class)| ClassifiedPost { channel: p.channel.clone(), post_id: p.external_id.clone(), class })
+            .collect(),
     })
 }
 
@@ -454,7 +466,7 @@ mod tests {
     fn classes_shares_and_ratio_by_hand() {
         let opts = CrosspostOptions { replicates: 200, ..CrosspostOptions::default() };
         let a = crosspost_audit(&dataset(), &Settings::default(), &opts).unwrap();
-        let class = |id: &str| a.classes.iter().find(|(p, _)| p.post_id == id).map(|(_, c)| *c).unwrap();
+        let class = |id: &str| a.classes.iter().find(|p| p.post_id == id).map(|p| p.class).unwrap();
         assert_eq!(
             ["l1", "x1", "l2", "x2", "x3", "x4"].map(class),
             [

@@ -13,8 +13,8 @@ pub mod minhash;
 pub mod shingles;
 
 pub use audit::{
-    crosspost_audit, ChannelCrossposts, ComparisonBasis, CrosspostAudit, CrosspostGroup, CrosspostOptions,
-    EngagementComparison, PostClass, PostRef, DEFAULT_THRESHOLD,
+    crosspost_audit, ChannelCrossposts, ClassifiedPost, ComparisonBasis, CrosspostAudit, CrosspostGroup,
+    CrosspostOptions, EngagementComparison, PostClass, PostRef, DEFAULT_THRESHOLD,
 };
 pub use clusters::{near_duplicates, Groups};
 pub use lsh::Banding;
