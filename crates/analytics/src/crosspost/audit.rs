@@ -15,7 +15,8 @@
 //!
 //! **Interval.** A percentile bootstrap (type-7 quantiles), stratified by channel and class: each replicate
 //! redraws, with replacement, as many posts as each (channel, class) cell holds, recomputes the channel means and
-//! the ratio. Replicate `r` draws from ChaCha8 seeded with `seed` on stream `r`, collected in order, so the
+//! the ratio (a cell of more than 2,000 posts draws its resampled sum from the sum's normal limit instead,
+//! [`EXACT_CELL`]). Replicate `r` draws from ChaCha8 seeded with `seed` on stream `r`, collected in order, so the
 //! interval does not depend on threads. Stratifying keeps each replicate's mix of channels and classes that of the
 //! data, so the interval is about the rates, not about how many posts each cell happened to get.
 
@@ -49,7 +50,7 @@ pub struct CrosspostOptions {
 
 impl Default for CrosspostOptions {
     fn default() -> Self {
-        CrosspostOptions { threshold: DEFAULT_THRESHOLD, level: 0.9, replicates: 2000, seed: 14 }
+        CrosspostOptions { threshold: DEFAULT_THRESHOLD, level: 0.9, replicates: 1000, seed: 14 }
     }
 }
 
@@ -352,19 +353,38 @@ fn compare(
         strata.entry((c, s)).or_default().push(r);
     }
     let strata: Vec<((usize, usize), Vec<f64>)> = strata.into_iter().collect();
+    let counts = cell_counts(obs, n_channels);
+    // Mean and (population) variance of each cell: the moments of the distribution a replicate draws from.
+    let moments: Vec<(f64, f64)> = strata
+        .iter()
+        .map(|(_, r)| {
+            let mean = r.iter().sum::<f64>() / r.len() as f64;
+            (mean, r.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / r.len() as f64)
+        })
+        .collect();
     let mut replicates: Vec<f64> = (0..opts.replicates)
         .into_par_iter()
         .map(|rep| {
             let mut rng = ChaCha8Rng::seed_from_u64(opts.seed);
             rng.set_stream(rep as u64);
-            let mut sample = Vec::with_capacity(obs.len());
-            for ((c, s), rates) in &strata {
-                for _ in 0..rates.len() {
-                    let i = ((u128::from(rng.next_u64()) * rates.len() as u128) >> 64) as usize;
-                    sample.push((*c, *s, rates[i]));
+            // Only each cell's sum enters the ratio (its size is fixed), so a replicate is one sum per cell.
+            let mut sums = vec![[0.0f64; 3]; n_channels];
+            for (((c, s), rates), (mean, var)) in strata.iter().zip(&moments) {
+                let n = rates.len() as u64;
+                if rates.len() > EXACT_CELL {
+                    // The resampled sum of a large cell by its normal limit (see EXACT_CELL).
+                    let (u1, u2) = (unit(&mut rng), unit(&mut rng));
+                    let z = (-2.0 * (1.0 - u1).ln()).sqrt() * (std::f64::consts::TAU * u2).cos();
+                    sums[*c][*s] += n as f64 * mean + (n as f64 * var).sqrt() * z;
+                    continue;
+                }
+                for _ in 0..n {
+                    // Lemire's multiply-shift: an index in 0..n without modulo bias worth mentioning (n < 2^32).
+                    let i = ((u64::from(rng.next_u32()) * n) >> 32) as usize;
+                    sums[*c][*s] += rates[i];
                 }
             }
-            normalised_ratio(&sample, n_channels)
+            ratio_from_sums(&sums, &counts)
         })
         .collect::<Vec<Option<f64>>>()
         .into_iter()
@@ -393,21 +413,50 @@ fn compare(
     (Some(comparison), None)
 }
 
+/// Cells of up to this many posts are resampled post by post. A larger cell's resampled sum is drawn from its
+/// normal limit, `N(n·mean, n·variance)` of the cell's own rates: the sum of `n` draws with replacement has exactly
+/// that mean and variance, and at `n > 2,000` its remaining skewness (`skew/√n`, under 0.05 for rates) does not
+/// move a percentile interval. It keeps 100,000 posts' interval to a fraction of a second.
+const EXACT_CELL: usize = 2000;
+
+/// A uniform draw in `[0, 1)` with 53 random bits.
+fn unit(rng: &mut ChaCha8Rng) -> f64 {
+    (rng.next_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
+}
+
 /// Mean of `rate / channel mean rate` over compared posts (slot 1) over the same for identical posts (slot 0).
 /// Channels whose mean rate is 0 carry no information and are left out. `None` when the identical mean is 0 or
 /// a group is empty.
 pub(crate) fn normalised_ratio(obs: &[(usize, usize, f64)], n_channels: usize) -> Option<f64> {
-    let mut channel = vec![(0.0f64, 0usize); n_channels];
-    for &(c, _, r) in obs {
-        channel[c].0 += r;
-        channel[c].1 += 1;
-    }
-    let mut groups = [(0.0f64, 0usize); 2];
+    let mut sums = vec![[0.0f64; 3]; n_channels];
     for &(c, s, r) in obs {
-        let (sum, n) = channel[c];
-        if s < 2 && sum > 0.0 {
-            groups[s].0 += r / (sum / n as f64);
-            groups[s].1 += 1;
+        sums[c][s] += r;
+    }
+    ratio_from_sums(&sums, &cell_counts(obs, n_channels))
+}
+
+/// Posts per (channel, slot).
+fn cell_counts(obs: &[(usize, usize, f64)], n_channels: usize) -> Vec<[usize; 3]> {
+    let mut counts = vec![[0usize; 3]; n_channels];
+    for &(c, s, _) in obs {
+        counts[c][s] += 1;
+    }
+    counts
+}
+
+/// [`normalised_ratio`] from each (channel, slot) cell's sum of rates and its count: the mean of `rate / m_c` over
+/// a slot is `Σ_c (sum_c,slot / m_c) / Σ_c count_c,slot`, with `m_c` the channel's mean over all three slots.
+fn ratio_from_sums(sums: &[[f64; 3]], counts: &[[usize; 3]]) -> Option<f64> {
+    let mut groups = [(0.0f64, 0usize); 2];
+    for (s, n) in sums.iter().zip(counts) {
+        let (total, count) = (s.iter().sum::<f64>(), n.iter().sum::<usize>());
+        if total <= 0.0 || count == 0 {
+            continue;
+        }
+        let mean = total / count as f64;
+        for slot in 0..2 {
+            groups[slot].0 += s[slot] / mean;
+            groups[slot].1 += n[slot];
         }
     }
     let mean = |(sum, n): (f64, usize)| if n == 0 { None } else { Some(sum / n as f64) };
@@ -559,5 +608,35 @@ mod tests {
             covered += usize::from(c.low <= 1.3 && 1.3 <= c.high);
         }
         assert!(covered >= 31, "covered {covered} of 40");
+    }
+
+    /// The same with cells of 2,500 posts (resampled sums from their normal limit): the 90 % interval covers the
+    /// true 1.3 in at least 31 of 40 worlds and is as wide as the delta method says (within 25 %).
+    #[test]
+    fn large_cells_keep_the_coverage() {
+        let (mut covered, mut widths) = (0, Vec::new());
+        for world in 0..40u64 {
+            let mut rng = ChaCha8Rng::seed_from_u64(100 + world);
+            let mut obs = Vec::new();
+            for (c, level) in [(0usize, 0.03), (1, 0.01)] {
+                for (slot, mult) in [(0usize, 1.0), (1, 1.3)] {
+                    for _ in 0..2500 {
+                        let u = (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64;
+                        obs.push((c, slot, level * mult * (0.5 + u)));
+                    }
+                }
+            }
+            assert!(cell_counts(&obs, 2).iter().all(|n| n[0] > EXACT_CELL && n[1] > EXACT_CELL));
+            let opts = CrosspostOptions { replicates: 400, seed: world, ..CrosspostOptions::default() };
+            let c = compare(&obs, 2, ComparisonBasis::TailoredVariants, &opts).0.unwrap();
+            covered += usize::from(c.low <= 1.3 && 1.3 <= c.high);
+            widths.push(c.high - c.low);
+        }
+        assert!(covered >= 31, "covered {covered} of 40");
+        // Delta method: each group's mean of uniform(0.5, 1.5) noise over 5,000 posts has CV (1/√12)/√5000; the
+        // ratio's CV is √2 times that; a 90 % interval is 2·1.645 of them wide.
+        let expected = 1.3 * 2.0 * 1.645 * 2f64.sqrt() * (1.0 / 12f64.sqrt()) / 5000f64.sqrt();
+        let mean_width = widths.iter().sum::<f64>() / widths.len() as f64;
+        assert!((mean_width / expected - 1.0).abs() < 0.25, "width {mean_width}, delta method {expected}");
     }
 }

@@ -7,9 +7,8 @@
 
 use super::lsh::Banding;
 use super::minhash::{MinHasher, SIGNATURE_LEN};
-use super::shingles::{jaccard, normalize, shingles};
+use super::shingles::{jaccard, mix64, normalize, shingles};
 use rayon::prelude::*;
-use std::collections::HashMap;
 
 /// The near-duplicate groups of a list of texts.
 #[derive(Clone, Debug, PartialEq)]
@@ -32,18 +31,41 @@ pub fn near_duplicates<S: AsRef<str> + Sync>(texts: &[S], threshold: f64) -> Gro
 
     // Exact copies after normalisation share one representative: identical auto-posted texts are the common
     // case, and an LSH bucket of a thousand copies would otherwise cost half a million checks.
-    let mut first: HashMap<&[u32], usize> = HashMap::new();
+    // Sets are found equal by sorting on a 64-bit fingerprint, then comparing the sets themselves.
+    let mut order: Vec<(u64, usize)> = sets
+        .iter()
+        .enumerate()
+        .filter(|(_, set)| !set.is_empty())
+        .map(|(i, set)| (set.iter().fold(set.len() as u64, |h, &x| mix64(h ^ u64::from(x))), i))
+        .collect();
+    order.par_sort_unstable();
+    // first[i] = the smallest input index with the same set as input i.
+    let mut first: Vec<Option<usize>> = vec![None; texts.len()];
+    let mut start = 0;
+    while start < order.len() {
+        let mut end = start + 1;
+        while end < order.len() && order[end].0 == order[start].0 {
+            end += 1;
+        }
+        // Within a run of equal fingerprints (sorted by index), each set joins the first earlier equal set.
+        for k in start..end {
+            let i = order[k].1;
+            let same = order[start..k].iter().map(|&(_, j)| j).find(|&j| first[j] == Some(j) && sets[j] == sets[i]);
+            first[i] = Some(same.unwrap_or(i));
+        }
+        start = end;
+    }
     let mut rep_of: Vec<Option<usize>> = vec![None; texts.len()];
     let mut reps: Vec<usize> = Vec::new();
-    for (i, set) in sets.iter().enumerate() {
-        if set.is_empty() {
-            continue;
+    let mut rep_index: Vec<usize> = vec![usize::MAX; texts.len()];
+    for i in 0..texts.len() {
+        if let Some(f) = first[i] {
+            if f == i {
+                rep_index[i] = reps.len();
+                reps.push(i);
+            }
+            rep_of[i] = Some(rep_index[f]);
         }
-        let r = *first.entry(set.as_slice()).or_insert_with(|| {
-            reps.push(i);
-            reps.len() - 1
-        });
-        rep_of[i] = Some(r);
     }
 
     let hasher = MinHasher::default();

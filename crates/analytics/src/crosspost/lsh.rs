@@ -143,7 +143,8 @@ mod tests {
     fn candidate_rate_follows_the_s_curve() {
         let h = MinHasher::default();
         let banding = Banding::for_threshold(0.8);
-        for (common, only) in [(100, 5), (100, 13), (100, 21), (60, 30), (50, 50), (20, 60)] {
+        for (common, only) in [(100, 5), (100, 13), (100, 21), (60, 30), (50, 50), (20, 60), (25, 2), (25, 5), (12, 3)]
+        {
             let n = 1000;
             let mut hits = 0;
             let mut js = 0.0;

@@ -36,10 +36,19 @@ pub fn normalize(text: &str) -> String {
             out.push(' ');
         }
         let mut kept = false;
-        // Lower case first, then filter: some capitals lower-case to a letter plus a combining mark ('İ').
-        for c in token.trim_start_matches('#').chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()) {
-            out.push(c);
-            kept = true;
+        let word = token.trim_start_matches('#');
+        if word.is_ascii() {
+            // The common case, without Unicode tables.
+            for b in word.bytes().filter(u8::is_ascii_alphanumeric) {
+                out.push(char::from(b.to_ascii_lowercase()));
+                kept = true;
+            }
+        } else {
+            // Lower case first, then filter: some capitals lower-case to a letter plus a combining mark ('İ').
+            for c in word.chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()) {
+                out.push(c);
+                kept = true;
+            }
         }
         if !kept {
             out.truncate(start);
