@@ -482,8 +482,7 @@ mod tests {
     const B: &str = "Lesson learned: one shared dashboard ended a weekly argument between sales and operations.";
 
     fn dataset() -> Dataset {
-        let mut ds = Dataset::default();
-        ds.posts = vec![
+        let posts = vec![
             with_text("linkedin", "l1", A, Some("i1")),
             with_text("x", "x1", &format!("{A} https://t.co/abc"), Some("i1")),
             with_text(
@@ -501,14 +500,14 @@ mod tests {
             (m.impressions, m.engagements) = (Some(imp), Some(eng));
             m
         };
-        ds.post_metrics = vec![
+        let post_metrics = vec![
             rate("linkedin", "l1", 1000, 20),
             rate("x", "x1", 1000, 10),
             rate("linkedin", "l2", 1000, 40),
             rate("x", "x2", 1000, 20),
             rate("x", "x3", 1000, 30),
         ];
-        ds
+        Dataset { posts, post_metrics, ..Dataset::default() }
     }
 
     #[test]

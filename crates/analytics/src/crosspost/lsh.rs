@@ -28,7 +28,7 @@ impl Banding {
     /// The banding for a Jaccard threshold (see the module documentation). A threshold no banding reaches the
     /// target for (below about 0.05) gets one row per band, the most sensitive cut there is.
     pub fn for_threshold(threshold: f64) -> Banding {
-        let cuts = (1..=SIGNATURE_LEN).rev().filter(|r| SIGNATURE_LEN % r == 0);
+        let cuts = (1..=SIGNATURE_LEN).rev().filter(|r| SIGNATURE_LEN.is_multiple_of(*r));
         for rows in cuts {
             let b = Banding { bands: SIGNATURE_LEN / rows, rows };
             if b.candidate_probability(threshold) >= MIN_RECALL_AT_THRESHOLD {
