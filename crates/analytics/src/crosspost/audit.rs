@@ -415,8 +415,8 @@ fn compare(
 
 /// Cells of up to this many posts are resampled post by post. A larger cell's resampled sum is drawn from its
 /// normal limit, `N(n·mean, n·variance)` of the cell's own rates: the sum of `n` draws with replacement has exactly
-/// that mean and variance, and at `n > 2,000` its remaining skewness (`skew/√n`, under 0.05 for rates) does not
-/// move a percentile interval. It keeps 100,000 posts' interval to a fraction of a second.
+/// that mean and variance, and at `n > 2,000` its remaining skewness is the cell's divided by `√n` (a skewness of
+/// 2 becomes 0.045), too little to move a percentile interval. It keeps 100,000 posts' interval to a fraction of a second.
 const EXACT_CELL: usize = 2000;
 
 /// A uniform draw in `[0, 1)` with 53 random bits.
