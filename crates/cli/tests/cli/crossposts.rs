@@ -191,3 +191,22 @@ fn a_missing_database_is_an_error_not_an_empty_audit() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!dir.path().join("nothing-here.db").exists());
 }
+
+/// The documented limit (docs/crossposting.md, "Limits"): a long post cut to fit X is a prefix, and its Jaccard
+/// index with the original is about the share of the text kept, so the audit does not call it a copy.
+#[test]
+fn a_long_post_cut_to_280_characters_is_not_a_near_duplicate() {
+    socialledger_testkit::needs_shared_data!();
+    let long: Vec<String> = real_texts().into_iter().filter(|t| t.chars().count() >= 700).collect();
+    assert!(long.len() >= 10, "the shared exports hold {} posts of 700 characters or more", long.len());
+    for text in &long {
+        let cut: String = text.chars().take(280).collect();
+        let (a, b) = (shingles::shingles(&shingles::normalize(text)), shingles::shingles(&shingles::normalize(&cut)));
+        let j = shingles::jaccard(&a, &b);
+        let kept = b.len() as f64 / a.len() as f64;
+        assert!(j < CrosspostOptions::default().threshold, "J = {j}");
+        assert!((j - kept).abs() < 0.05, "J = {j}, share of shingles kept {kept}");
+        let groups = near_duplicates(&[text.as_str(), cut.as_str()], CrosspostOptions::default().threshold).group;
+        assert_ne!(groups[0], groups[1]);
+    }
+}
