@@ -16,7 +16,7 @@
 //! **Interval.** A percentile bootstrap (type-7 quantiles), stratified by channel and class: each replicate
 //! redraws, with replacement, as many posts as each (channel, class) cell holds, recomputes the channel means and
 //! the ratio (a cell of more than 2,000 posts draws its resampled sum from the sum's normal limit instead,
-//! [`EXACT_CELL`]). Replicate `r` draws from ChaCha8 seeded with `seed` on stream `r`, collected in order, so the
+//! `EXACT_CELL`). Replicate `r` draws from ChaCha8 seeded with `seed` on stream `r`, collected in order, so the
 //! interval does not depend on threads. Stratifying keeps each replicate's mix of channels and classes that of the
 //! data, so the interval is about the rates, not about how many posts each cell happened to get.
 
