@@ -55,4 +55,8 @@ pub enum AnalyticsError {
     PanelTooShort { from: Date, to: Date, frequency: &'static str },
     #[error("the panel has no series {key:?}; the data have: {known}")]
     UnknownPanelChannel { key: String, known: String },
+    #[error("near-duplicate threshold {0} is outside (0, 1]: it is a Jaccard index (0.8 = 80 % of shingles shared)")]
+    CrosspostThreshold(f64),
+    #[error("interval level {0} is outside (0, 1) (0.9 gives a 90 % interval)")]
+    IntervalLevel(f64),
 }

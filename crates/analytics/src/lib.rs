@@ -7,6 +7,7 @@
 pub mod allocation;
 pub mod attribution;
 pub mod cost;
+pub mod crosspost;
 pub mod engagement;
 pub mod error;
 pub mod mix_panel;

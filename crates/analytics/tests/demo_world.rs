@@ -82,3 +82,77 @@ fn when_only_events_and_webinars_cause_deals_the_incremental_model_finds_them() 
     eprintln!("events {:.3}/{events:.3}, webinar {:.3}/{webinar:.3}, mean error {error:.2} pp, markov {markov:.2} pp, credited {:?}", share("events").share, share("webinar").share, r.credited);
     assert!(markov >= 6.0 && markov > 3.0 * error, "markov {markov:.2} pp, incremental {error:.2} pp");
 }
+
+mod crossposting {
+    //! The cross-posting audit on the default demo company (seed 42): every idea is published either as identical
+    //! cross-posts (`text::crosspost`, engagement-rate multiplier 0.85) or as tailored variants (1.15); posts
+    //! without an idea have 1. The truth: a post is an identical cross-post when the simulation published it as
+    //! one and the very same text went out on another channel.
+
+    use socialledger_analytics::crosspost::{crosspost_audit, CrosspostOptions, PostClass};
+    use socialledger_analytics::Settings;
+    use socialledger_demo::{simulate, DemoConfig};
+    use std::collections::{BTreeMap, BTreeSet};
+
+    #[test]
+    fn the_audit_finds_the_simulated_cross_posts_and_recovers_the_multipliers() {
+        let sim = simulate(&DemoConfig::default());
+        let ds = sim.dataset();
+        let identical_ideas = sim.identical_ideas();
+        assert!(!identical_ideas.is_empty());
+
+        // Channels that published each identical text.
+        let mut text_channels: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+        for p in &ds.posts {
+            if p.idea.as_ref().is_some_and(|i| identical_ideas.contains(i)) {
+                if let Some(t) = p.text.as_deref() {
+                    text_channels.entry(t).or_default().insert(&p.channel);
+                }
+            }
+        }
+        let truly_identical = |p: &socialledger_domain::Post| {
+            p.idea.as_ref().is_some_and(|i| identical_ideas.contains(i))
+                && p.text.as_deref().and_then(|t| text_channels.get(t)).is_some_and(|c| c.len() > 1)
+        };
+        let mut truth: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
+        for p in &ds.posts {
+            let e = truth.entry(&p.channel).or_default();
+            e.0 += 1;
+            e.1 += usize::from(truly_identical(p));
+        }
+
+        let audit = crosspost_audit(ds, &Settings::default(), &CrosspostOptions::default()).unwrap();
+        for c in &audit.channels {
+            let (posts, identical) = truth[c.channel.as_str()];
+            eprintln!(
+                "{}: {} posts, {} identical detected ({:.3}), truth {} ({:.3}); tailored {}",
+                c.channel,
+                c.posts,
+                c.identical,
+                c.identical_share.unwrap_or(f64::NAN),
+                identical,
+                identical as f64 / posts as f64,
+                c.tailored
+            );
+            assert_eq!((c.posts, c.posts_with_text), (posts, posts));
+            assert_eq!(c.identical, identical, "{}: detected identical cross-posts against the truth", c.channel);
+        }
+        // Post by post, not only in count.
+        let by_id: BTreeMap<(&str, &str), &socialledger_domain::Post> =
+            ds.posts.iter().map(|p| ((p.channel.as_str(), p.external_id.as_str()), p)).collect();
+        for r in &audit.classes {
+            let p = by_id[&(r.channel.as_str(), r.post_id.as_str())];
+            assert_eq!(r.class == PostClass::Identical, truly_identical(p), "{}/{}", r.channel, r.post_id);
+        }
+
+        let c = audit.comparison.expect("the demo has both tailored and identical posts with impressions");
+        let truth_ratio = 1.15 / 0.85;
+        eprintln!(
+            "ratio {:.3} [{:.3}, {:.3}] ({} identical, {} tailored), truth {truth_ratio:.3}",
+            c.ratio, c.low, c.high, c.identical_posts, c.compared_posts
+        );
+        assert!(c.low <= truth_ratio && truth_ratio <= c.high, "{c:?}");
+        // The interval must also be informative: it excludes "no difference".
+        assert!(c.low > 1.0, "{c:?}");
+    }
+}

@@ -10,6 +10,7 @@ Examples:
   socialledger report                        cost, engagement, attributed revenue and ROI per channel
   socialledger report --format html --out report.html
   socialledger attribution --model w-shaped --json
+  socialledger crossposts                    identical posts across channels; tailored against identical
   socialledger mmm panel                     weekly input and cost of every channel, for the mix model
   socialledger --db postgres://user@host/db channels
 
@@ -85,6 +86,15 @@ pub enum Command {
                       How an export finds its channel: docs/sources.md, \"Channel identity\"."
     )]
     Channels(ChannelsArgs),
+    /// The cross-posting audit: posts that are (near-)identical copies of a post on another channel, their share
+    /// per channel, and how tailored posts engage against identical copies.
+    #[command(
+        after_help = "Examples:\n  socialledger crossposts\n  socialledger crossposts --threshold 0.9 --json\n  \
+                      socialledger --db postgres://user@host/db crossposts\n\nTexts are compared after dropping \
+                      links, mentions, emoji, punctuation and case; method, threshold and how to read the ratio: \
+                      docs/crossposting.md."
+    )]
+    Crossposts(CrosspostsArgs),
     /// The marketing mix model: what each channel causes over time, with intervals, and where the history
     /// cannot tell.
     #[command(
@@ -103,6 +113,15 @@ pub enum Command {
     Formats,
     /// The files imported so far.
     Imports,
+}
+
+/// `socialledger crossposts`.
+#[derive(Debug, Args)]
+pub struct CrosspostsArgs {
+    /// Two texts are near-identical when this share of their 5-character shingles is common (Jaccard index,
+    /// 0 < J <= 1; 1 finds exact copies only).
+    #[arg(long, value_name = "J", default_value_t = socialledger_analytics::crosspost::DEFAULT_THRESHOLD)]
+    pub threshold: f64,
 }
 
 /// `socialledger channels [rename|merge]`: without a subcommand, the list.

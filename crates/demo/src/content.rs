@@ -225,6 +225,9 @@ pub struct Content {
     pub day_posts: Vec<Vec<Vec<(usize, u64)>>>,
     /// `posts_per_week[n][w]`: posts network `n` published in week `w`.
     pub posts_per_week: Vec<Vec<u32>>,
+    /// Keys of the ideas published as identical cross-posts (the same text on every network that used them);
+    /// every other idea was published as tailored variants. The truth of the cross-posting audit.
+    pub identical_ideas: std::collections::BTreeSet<String>,
 }
 
 struct Idea {
@@ -444,7 +447,8 @@ pub fn publish(cfg: &DemoConfig, cal: &Calendar, plan: &Plan) -> Content {
     }
 
     let impressions = totals.iter().map(|days| days.iter().map(|t| t.impressions as f64).collect()).collect();
-    Content { posts, lifetime, days: days_out, channel_days, impressions, day_posts, posts_per_week }
+    let identical_ideas = ideas.iter().flatten().filter(|i| i.identical).map(|i| i.key.clone()).collect();
+    Content { posts, lifetime, days: days_out, channel_days, impressions, day_posts, posts_per_week, identical_ideas }
 }
 
 /// A metrics row from counters `[impressions, reactions, comments, shares, clicks, saves, video_views, follows]`.

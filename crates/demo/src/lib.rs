@@ -38,6 +38,7 @@ pub const TRUTH_FILE: &str = "truth.json";
 pub struct Simulation {
     dataset: Dataset,
     truth: Truth,
+    identical_ideas: std::collections::BTreeSet<String>,
 }
 
 /// Simulates the company described by `cfg`. Pure and deterministic: the same config gives the same world.
@@ -49,6 +50,7 @@ pub fn simulate(cfg: &DemoConfig) -> Simulation {
     let work = time::log(cfg, &cal, &plan, &content);
     let crm = crm::run(cfg, &cal, &plan, &content);
     let truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm);
+    let identical_ideas = content.identical_ideas;
     let dataset = Dataset {
         channels: company.channels,
         posts: content.posts,
@@ -64,13 +66,20 @@ pub fn simulate(cfg: &DemoConfig) -> Simulation {
         touchpoints: crm.touchpoints,
         ..Dataset::default()
     };
-    Simulation { dataset, truth }
+    Simulation { dataset, truth, identical_ideas }
 }
 
 impl Simulation {
     /// The simulated records, as the canonical domain types the importers also produce.
     pub fn dataset(&self) -> &Dataset {
         &self.dataset
+    }
+
+    /// Keys of the content ideas published as identical cross-posts (same text on every network that used
+    /// them, engagement-rate multiplier 0.85); every other idea was tailored per network (1.15). Posts carry their
+    /// idea in `Post::idea`. Not part of `truth.json`: only the cross-posting audit's tests need it.
+    pub fn identical_ideas(&self) -> &std::collections::BTreeSet<String> {
+        &self.identical_ideas
     }
 
     /// The true parameters, effects and totals of this world.

@@ -5,7 +5,7 @@ use crate::import::{self, ImportOutcome, ImportSource};
 use crate::location::{Backend, Location, PgDatabase};
 use crate::{codec, load, Result, StoreError};
 use serde::Serialize;
-use socialledger_domain::{Channel, Dataset, Timestamp};
+use socialledger_domain::{Channel, Dataset, Post, PostMetrics, Timestamp};
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
@@ -238,6 +238,20 @@ impl Store {
         let data = load::dataset(&mut tx).await?;
         let _ = tx.rollback().await;
         Ok(data)
+    }
+
+    /// Posts and post metrics only, each sorted by natural key, from one consistent snapshot: what the
+    /// cross-posting audit reads (`socialledger crossposts`), without loading the CRM and time tables.
+    pub async fn posts_with_metrics(&self) -> Result<Dataset> {
+        let mut tx = self
+            .pool
+            .begin_with(load::begin_snapshot(self.backend))
+            .await
+            .map_err(query_error("starting a read transaction"))?;
+        let posts = load::table::<Post>(&mut tx).await?;
+        let post_metrics = load::table::<PostMetrics>(&mut tx).await?;
+        let _ = tx.rollback().await;
+        Ok(Dataset { posts, post_metrics, ..Dataset::default() })
     }
 
     /// Every channel, sorted by key.

@@ -125,7 +125,7 @@ pub fn resample(paths: &PathSet, seed: u64, stream: u64) -> PathSet {
 }
 
 /// The `q` quantile of sorted `x` (type 7: linear between order statistics). `x` must not be empty.
-fn quantile(x: &[f64], q: f64) -> f64 {
+pub(crate) fn quantile(x: &[f64], q: f64) -> f64 {
     let h = (x.len() - 1) as f64 * q;
     let lo = h.floor() as usize;
     let hi = (lo + 1).min(x.len() - 1);

@@ -3,6 +3,7 @@
 mod analysis;
 mod attribution;
 mod channels;
+mod crossposts;
 mod demo;
 mod experiment;
 mod formats;
@@ -23,6 +24,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Report(args) => report::run(&cli, args).await,
         Command::Attribution(args) => attribution::run(&cli, args).await,
         Command::Channels(args) => channels::run(&cli, args).await,
+        Command::Crossposts(args) => crossposts::run(&cli, args).await,
         Command::Mmm(args) => mmm::run(&cli, args).await,
         Command::Experiment(args) => experiment::run(&cli, args).await,
         Command::Formats => formats::run(&cli),

@@ -4,6 +4,7 @@ mod attribution;
 #[cfg(unix)]
 mod browser;
 mod channels;
+mod crossposts;
 mod demo;
 mod experiment;
 mod first_run;

@@ -23,6 +23,12 @@ async fn story(store: socialledger_store::Store) -> (String, Vec<ImportOutcome>)
     outcomes.push(store.import(&source("two-again.csv", "two", 1), &second, &quiet).await.unwrap());
     let loaded = store.load().await.unwrap();
     assert_ne!(loaded, Dataset::default());
+    // What the cross-posting audit loads: the same posts and post metrics, nothing else.
+    let posts = store.posts_with_metrics().await.unwrap();
+    assert!(!posts.posts.is_empty() && !posts.post_metrics.is_empty());
+    let expected =
+        Dataset { posts: loaded.posts.clone(), post_metrics: loaded.post_metrics.clone(), ..Dataset::default() };
+    assert_eq!(posts, expected);
     (serde_json::to_string_pretty(&loaded).unwrap(), outcomes)
 }
 
