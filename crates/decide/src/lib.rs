@@ -8,7 +8,9 @@
 
 pub mod error;
 pub mod experiment;
+pub mod interval;
 pub mod stats;
 pub mod verdict;
 
 pub use error::DecideError;
+pub use interval::Interval;

@@ -2,29 +2,12 @@
 //! the plan's JSON, its schedule and its figures, and the errors that say what to do.
 
 use crate::support::bin;
-use std::path::PathBuf;
 
+/// The example panel's flags, fitted fast (the plan needs the mode and its draws, not NUTS).
 fn example_args() -> Vec<String> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/mmm");
-    [
-        "--csv",
-        dir.join("mmm_example.csv").to_str().unwrap(),
-        "--date",
-        "date_week",
-        "--target",
-        "y",
-        "--media",
-        "x1,x2",
-        "--controls",
-        "event_1,event_2",
-        "--priors",
-        dir.join("pymc_example_priors.toml").to_str().unwrap(),
-        "--sampler",
-        "fast",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    let mut args = crate::mmm::panel_args();
+    args.extend(["--sampler".to_string(), "fast".to_string()]);
+    args
 }
 
 #[test]

@@ -12,7 +12,8 @@ fn priors() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/mmm/pymc_example_priors.toml")
 }
 
-fn panel_args() -> Vec<String> {
+/// The flags of PyMC-Marketing's example panel with its priors (shared with the experiment tests).
+pub(crate) fn panel_args() -> Vec<String> {
     [
         "--csv",
         example().to_str().unwrap(),

@@ -1,5 +1,6 @@
 //! What is known about a channel, by kind of evidence, strongest first.
 
+pub use crate::interval::Interval;
 use serde::Serialize;
 
 /// Where an estimate of a channel's effect comes from, strongest first (the order of the variants).
@@ -29,25 +30,6 @@ impl EvidenceKind {
             EvidenceKind::Incremental => "incremental",
             EvidenceKind::Heuristic => "heuristic",
         }
-    }
-}
-
-/// An estimate with its interval (90 % unless the evidence says otherwise).
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Interval {
-    pub estimate: f64,
-    pub low: f64,
-    pub high: f64,
-}
-
-impl Interval {
-    pub fn new(estimate: f64, low: f64, high: f64) -> Interval {
-        Interval { estimate, low, high }
-    }
-
-    /// Whether the two intervals share no value.
-    pub fn disjoint(&self, other: &Interval) -> bool {
-        self.high < other.low || other.high < self.low
     }
 }
 

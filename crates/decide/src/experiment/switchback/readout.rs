@@ -7,18 +7,11 @@ use crate::experiment::baseline::{left_out_stretches, Baseline};
 use crate::experiment::carryover::Response;
 use crate::experiment::placebo::{null_of, Null};
 use crate::experiment::LEVEL;
+use crate::interval::Interval;
 use crate::stats::{ar1_variance, normal_quantile};
 use crate::DecideError;
 use chrono::NaiveDate;
 use serde::Serialize;
-
-/// An estimate with its interval.
-#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
-pub struct Interval {
-    pub estimate: f64,
-    pub low: f64,
-    pub high: f64,
-}
 
 /// What a switchback found.
 #[derive(Clone, Debug, PartialEq, Serialize)]
