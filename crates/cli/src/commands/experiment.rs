@@ -82,24 +82,34 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
     }
     let level = active.iter().sum::<f64>() / active.len() as f64;
     let spec = &opts.spec;
+    // Posterior means over the fit's draws, not the mode: an effect near zero sits at the mode on its boundary
+    // (beta = 0) while most of the posterior lies above it, and the interval comes from the same draws.
+    let w = &fitted.draws.weights;
+    let params = &fitted.draws.params;
+    let mean_of = |pick: &dyn Fn(&socialledger_mmm::Params) -> f64| -> f64 {
+        params.iter().zip(w).map(|(p, w)| w * pick(p)).sum()
+    };
+    let mean_params = |pick: &dyn Fn(&socialledger_mmm::Params) -> &Vec<f64>| -> Vec<f64> {
+        (0..pick(&fitted.point).len()).map(|i| mean_of(&|p| pick(p)[i])).collect()
+    };
     let response = Response {
         adstock: spec.adstock,
-        adstock_params: fitted.point.adstock[m].clone(),
+        adstock_params: mean_params(&|p| &p.adstock[m]),
         l_max: spec.l_max,
         saturation: spec.saturation,
-        saturation_params: fitted.point.saturation[m].clone(),
+        saturation_params: mean_params(&|p| &p.saturation[m]),
         level,
     };
-    // A normal week's effect: y_scale x beta x saturation(level), at the mode and over the posterior draws.
+    // A normal week's effect: y_scale x beta x saturation(level), over the posterior draws.
     let y_scale = fitted.model.design.y_scale;
     let weekly =
         |p: &socialledger_mmm::Params| y_scale * p.beta[m] * saturation(spec.saturation, &p.saturation[m], level).f;
-    let draws: Vec<f64> = fitted.draws.params.iter().map(weekly).collect();
+    let draws: Vec<f64> = params.iter().map(weekly).collect();
     let (ql, qh) = ((1.0 - LEVEL) / 2.0, 1.0 - (1.0 - LEVEL) / 2.0);
     let mmm_effect = WeeklyEffect {
-        estimate: weekly(&fitted.point),
-        low: weighted_quantile(&draws, &fitted.draws.weights, ql),
-        high: weighted_quantile(&draws, &fitted.draws.weights, qh),
+        estimate: mean_of(&weekly),
+        low: weighted_quantile(&draws, w, ql),
+        high: weighted_quantile(&draws, w, qh),
     };
     let (effect, effect_source) = match args.effect {
         Some(e) if e.is_finite() && e > 0.0 => (e, "given"),
@@ -129,7 +139,8 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
         .enumerate()
         .map(|(i, (on, a))| Week { week: first + chrono::Days::new(7 * i as u64), on: *on, analysed: *a })
         .collect();
-    let reading = reading(&args.channel, &p, effect, effect_source, break_even, power_at_break_even);
+    let longest = args.weeks.unwrap_or(args.max_weeks);
+    let reading = reading(&args.channel, &p, longest, effect, effect_source, break_even, power_at_break_even);
     let out = PlanOutput {
         channel: &args.channel,
         design: "pause",
@@ -171,6 +182,7 @@ fn weeks(n: usize) -> String {
 fn reading(
     channel: &str,
     p: &Plan,
+    longest: usize,
     effect: f64,
     source: &str,
     break_even: Option<f64>,
@@ -190,10 +202,10 @@ fn reading(
         )
     } else {
         format!(
-            "No pause of up to {} detects {whose} ({}) with 80 % power: the best design found ({}, blocks of {}) \
-             sees weekly effects from {} on, and has {:.0} % power for this one. A geo-split, whose control runs in \
+            "No pause of {channel} lasting up to {} detects {whose} ({}) with 80 % power: the best design found \
+             ({}, blocks of {}) sees weekly effects from {} on, and has {:.0} % power for this one. A geo-split, whose control runs in \
              parallel, or a larger effect to look for would be needed.",
-            weeks(p.weeks),
+            weeks(longest),
             amount(effect),
             weeks(p.weeks),
             weeks(p.block_weeks),

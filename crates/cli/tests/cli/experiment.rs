@@ -75,3 +75,32 @@ fn unknown_channels_and_designs_not_yet_built_say_what_to_do() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--design pause"));
 }
+
+/// On the demo company (docs/demo-model.md) the LinkedIn page's effect is real but its history cannot identify
+/// it; the plan must say plainly whether a pause can settle it, with figures that agree with each other.
+#[test]
+fn the_demo_linkedin_page_gets_a_plan_that_says_what_a_pause_can_see() {
+    let d = crate::mmm_panel::demo();
+    let out = bin(&d.dir)
+        .args(["--db", &d.db, "--quiet", "--json", "experiment", "plan", "--channel", "linkedin"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mmm = &v["mmm_weekly_effect"];
+    let (est, low, high) =
+        (mmm["estimate"].as_f64().unwrap(), mmm["low"].as_f64().unwrap(), mmm["high"].as_f64().unwrap());
+    // The posterior mean, not the mode on its boundary: inside its own interval and above zero.
+    assert!(0.0 < low && low <= est && est <= high, "{est} [{low}, {high}]");
+    // The demo values pipeline at its win rate, so the break-even effect is known.
+    let break_even = v["break_even_effect"].as_f64().unwrap();
+    assert!(break_even > 0.0);
+    let power = v["power"].as_f64().unwrap();
+    assert_eq!(v["reaches_power"].as_bool().unwrap(), power >= 0.8);
+    let reading = v["reading"].as_str().unwrap();
+    assert!(reading.contains("linkedin") && reading.contains("pays back its cost"), "{reading}");
+    if !v["reaches_power"].as_bool().unwrap() {
+        assert!(reading.starts_with("No pause of linkedin lasting up to 104 weeks"), "{reading}");
+        assert_eq!(v["weeks"].as_u64().unwrap() as usize, v["schedule_weeks"].as_array().unwrap().len());
+    }
+}
