@@ -415,6 +415,23 @@ pub enum ExperimentAction {
                             experiment plan --channel linkedin --weeks 26 --json\n  socialledger experiment plan \
                             --channel linkedin --effect 5000   (the weekly effect that matters, target units)")]
     Plan(ExperimentPlanArgs),
+    /// Read out an experiment once its weeks are over: the effect of running the channel against pausing it,
+    /// with its 90 % interval, from the plan saved by `experiment plan --out` and the outcome in the data.
+    #[command(
+        after_help = "Examples:\n  socialledger experiment plan --channel linkedin --out plan.json\n  (run the \
+                            schedule, import the new weeks)\n  socialledger experiment analyze --plan plan.json --json"
+    )]
+    Analyze(ExperimentAnalyzeArgs),
+}
+
+/// `experiment analyze`
+#[derive(Debug, Args)]
+pub struct ExperimentAnalyzeArgs {
+    /// The plan as `experiment plan --out FILE` saved it.
+    #[arg(long, value_name = "FILE")]
+    pub plan: PathBuf,
+    #[command(flatten)]
+    pub fit: MmmFitArgs,
 }
 
 /// The designs an experiment can have.
@@ -448,6 +465,9 @@ pub struct ExperimentPlanArgs {
     /// (default: the mix model's estimate).
     #[arg(long, value_name = "AMOUNT")]
     pub effect: Option<f64>,
+    /// Also save the plan (as `--json` prints it) to FILE, for `experiment analyze --plan FILE`.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
     #[command(flatten)]
     pub fit: MmmFitArgs,
 }

@@ -1,13 +1,14 @@
 //! `socialledger experiment`: experiments that settle what history cannot. The plan is computed in
 //! crates/decide from the panel's outcome and the mix model's fit (crates/mmm); this file only gathers them.
 
-use crate::args::{Cli, DesignArg, ExperimentAction, ExperimentArgs, ExperimentPlanArgs};
+use crate::args::{Cli, DesignArg, ExperimentAction, ExperimentAnalyzeArgs, ExperimentArgs, ExperimentPlanArgs};
 use crate::output;
+use anyhow::Context;
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use socialledger_decide::experiment::carryover::Response;
 use socialledger_decide::experiment::placebo::NullMethod;
-use socialledger_decide::experiment::switchback::{plan, Plan, PlanRequest};
+use socialledger_decide::experiment::switchback::{plan, read_out, Plan, PlanRequest, Readout, Schedule};
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::stats::power;
 use socialledger_mmm::draws::weighted_quantile;
@@ -18,6 +19,7 @@ use std::process::ExitCode;
 pub async fn run(cli: &Cli, args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
     match &args.action {
         ExperimentAction::Plan(args) => run_plan(cli, args).await,
+        ExperimentAction::Analyze(args) => run_analyze(cli, args).await,
     }
 }
 
@@ -30,7 +32,7 @@ struct WeeklyEffect {
 }
 
 /// One week of the schedule.
-#[derive(Serialize)]
+#[derive(Serialize, Deserialize)]
 struct Week {
     week: NaiveDate,
     on: bool,
@@ -47,6 +49,8 @@ struct PlanOutput<'a> {
     /// Where the weekly effect the plan is for (`effect`) comes from: `mmm` or `given`.
     effect_source: &'static str,
     mmm_weekly_effect: WeeklyEffect,
+    /// The channel's carry-over and saturation the plan assumed (posterior means of the mix model).
+    response: &'a Response,
     /// The weekly effect at which the channel pays back its full cost (`None` without a value of the target).
     break_even_effect: Option<f64>,
     power_at_break_even: Option<f64>,
@@ -147,16 +151,131 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
         target: &panel.target_name,
         effect_source,
         mmm_weekly_effect: mmm_effect,
+        response: &response,
         break_even_effect: break_even,
         power_at_break_even,
         plan: &p,
         schedule_weeks,
         reading,
     };
+    if let Some(path) = &args.out {
+        let json = serde_json::to_string_pretty(&out)?;
+        std::fs::write(path, json + "\n").with_context(|| format!("cannot write the plan to {}", path.display()))?;
+    }
     if cli.json {
         output::print_json(&out)?;
     } else {
         output::print_text(&text(&out, first))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The parts of a saved plan the readout needs.
+#[derive(Deserialize)]
+struct SavedPlan {
+    channel: String,
+    design: String,
+    block_weeks: usize,
+    washout_weeks: usize,
+    response: Response,
+    schedule_weeks: Vec<Week>,
+}
+
+/// `experiment analyze --json`.
+#[derive(Serialize)]
+struct ReadoutOutput<'a> {
+    channel: &'a str,
+    design: &'a str,
+    target: &'a str,
+    first_week: NaiveDate,
+    last_week: NaiveDate,
+    history_weeks: usize,
+    #[serde(flatten)]
+    readout: &'a Readout,
+    reading: String,
+}
+
+async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<ExitCode> {
+    let text = std::fs::read_to_string(&args.plan).with_context(|| format!("cannot read {}", args.plan.display()))?;
+    let saved: SavedPlan = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", args.plan.display()))?;
+    if saved.design != "pause" {
+        anyhow::bail!("{}: design {} cannot be read out yet; only pause", args.plan.display(), saved.design);
+    }
+    let (panel, _) = super::mmm::load_panel(cli, &args.fit).await?;
+    if panel.frequency != Frequency::Weekly {
+        anyhow::bail!("an experiment is read out on weeks: build the panel weekly (drop --frequency daily)");
+    }
+    let (Some(first), Some(last)) = (saved.schedule_weeks.first(), saved.schedule_weeks.last()) else {
+        anyhow::bail!("{}: the plan has no weeks", args.plan.display());
+    };
+    let (first, last) = (first.week, last.week);
+    let Some(start) = panel.dates.iter().position(|d| *d == first) else {
+        anyhow::bail!(
+            "the data do not reach the experiment's first week ({first}): its last whole week is {}; import the \
+             weeks the experiment ran, then read it out",
+            panel.dates.last().map(|d| d.to_string()).unwrap_or_default()
+        );
+    };
+    let n = saved.schedule_weeks.len();
+    if start + n > panel.len() {
+        anyhow::bail!(
+            "the experiment runs to the week of {last}, the data to {}: read it out once every week is in",
+            panel.dates[panel.len() - 1]
+        );
+    }
+    for (i, w) in saved.schedule_weeks.iter().enumerate() {
+        if panel.dates[start + i] != w.week {
+            anyhow::bail!("the data have no week {} of the experiment (weeks must follow each other)", w.week);
+        }
+    }
+    let schedule = Schedule {
+        block_weeks: saved.block_weeks,
+        washout_weeks: saved.washout_weeks,
+        on: saved.schedule_weeks.iter().map(|w| w.on).collect(),
+    };
+    let readout = read_out(
+        &panel.dates[..start],
+        &panel.target[..start],
+        &panel.dates[start..start + n],
+        &panel.target[start..start + n],
+        &schedule,
+        Some(&saved.response),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let c = &readout.contrast;
+    let mut reading = format!(
+        "Running {} rather than pausing it changed {} by {} a week (90 % interval {} to {}), from {} normal and {} \
+         paused weeks compared.",
+        saved.channel,
+        panel.target_name,
+        amount(c.estimate),
+        amount(c.low),
+        amount(c.high),
+        readout.analysed_on,
+        readout.analysed_off
+    );
+    reading.push_str(if c.low > 0.0 {
+        " The channel adds to the outcome: the interval lies above zero."
+    } else if c.high < 0.0 {
+        " Pausing it did better: the interval lies below zero."
+    } else {
+        " The interval spans zero: this experiment cannot tell the channel's effect from nothing."
+    });
+    let out = ReadoutOutput {
+        channel: &saved.channel,
+        design: &saved.design,
+        target: &panel.target_name,
+        first_week: first,
+        last_week: last,
+        history_weeks: start,
+        readout: &readout,
+        reading,
+    };
+    if cli.json {
+        output::print_json(&out)?;
+    } else {
+        output::print_text(&out.reading)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -104,3 +104,71 @@ fn the_demo_linkedin_page_gets_a_plan_that_says_what_a_pause_can_see() {
         assert_eq!(v["weeks"].as_u64().unwrap() as usize, v["schedule_weeks"].as_array().unwrap().len());
     }
 }
+
+/// A planned pause, run on PyMC-Marketing's example: the plan is made on the first 120 weeks, then the weeks
+/// after are rewritten as if the schedule had been followed and pausing cost exactly `EFFECT` a week (a step,
+/// no carry-over), and `experiment analyze` must find it: its interval covers the effect and excludes zero.
+#[test]
+fn analyze_reads_a_known_effect_out_of_a_planned_pause() {
+    const EFFECT: f64 = 2500.0;
+    const HISTORY: usize = 120;
+    let dir = tempfile::tempdir().unwrap();
+    let full = std::fs::read_to_string(
+        std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../data/mmm/mmm_example.csv"),
+    )
+    .unwrap();
+    let lines: Vec<&str> = full.lines().collect();
+    std::fs::write(dir.path().join("history.csv"), lines[..=HISTORY].join("\n") + "\n").unwrap();
+    let args = |file: &str| -> Vec<String> {
+        let mut a = example_args();
+        let i = a.iter().position(|x| x == "--csv").unwrap();
+        a[i + 1] = dir.path().join(file).display().to_string();
+        // event_2 happens after week 120: in the history it is zero throughout, so it cannot be a control.
+        let c = a.iter().position(|x| x == "--controls").unwrap();
+        a[c + 1] = "event_1".into();
+        a
+    };
+    let out = bin(dir.path())
+        .args(["experiment", "plan", "--channel", "x2", "--weeks", "40", "--out", "plan.json"])
+        .args(args("history.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("plan.json")).unwrap()).unwrap();
+    let weeks = plan["schedule_weeks"].as_array().unwrap();
+    // Rewrite the experiment's weeks: in paused weeks the outcome is EFFECT lower.
+    let mut rewritten: Vec<String> = lines[..=HISTORY].iter().map(|l| l.to_string()).collect();
+    for (i, line) in lines[HISTORY + 1..].iter().enumerate() {
+        let mut cells: Vec<String> = line.split(',').map(str::to_string).collect();
+        if let Some(w) = weeks.get(i) {
+            assert_eq!(w["week"].as_str().unwrap(), cells[0], "the schedule follows the history");
+            if w["on"] == false {
+                cells[1] = format!("{}", cells[1].parse::<f64>().unwrap() - EFFECT);
+            }
+        }
+        rewritten.push(cells.join(","));
+    }
+    std::fs::write(dir.path().join("after.csv"), rewritten.join("\n") + "\n").unwrap();
+    let out = bin(dir.path())
+        .args(["experiment", "analyze", "--plan", "plan.json", "--json"])
+        .args(args("after.csv"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let (low, high) = (v["contrast"]["low"].as_f64().unwrap(), v["contrast"]["high"].as_f64().unwrap());
+    assert!(low <= EFFECT && EFFECT <= high, "[{low}, {high}] misses {EFFECT}");
+    assert!(low > 0.0, "the interval [{low}, {high}] should exclude zero");
+    assert_eq!(v["history_weeks"].as_u64().unwrap() as usize, HISTORY);
+    assert!(v["reading"].as_str().unwrap().contains("above zero"));
+
+    // Before its weeks are in the data, the readout says what to do.
+    let out = bin(dir.path())
+        .args(["experiment", "analyze", "--plan", "plan.json"])
+        .args(args("history.csv"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("import the weeks the experiment ran"));
+}

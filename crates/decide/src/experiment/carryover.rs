@@ -3,13 +3,13 @@
 //! after a pause starts, nor fully on in the week after it ends; the washout leaves those weeks out, and what
 //! remains of the contrast is the schedule's *efficiency*.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use socialledger_mmm::spec::{AdstockKind, SaturationKind};
 use socialledger_mmm::transform::{adstock_weights, response, saturation};
 
 /// A channel's response as the mix model has it: adstock and saturation with their parameters, and the level
 /// of a normal week's input on the model's scaled axis (input / its largest week).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Response {
     pub adstock: AdstockKind,
     pub adstock_params: Vec<f64>,
