@@ -7,12 +7,11 @@ use anyhow::Context;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use socialledger_decide::experiment::carryover::Response;
+use socialledger_decide::experiment::from_fit::channel_from_fit;
 use socialledger_decide::experiment::placebo::NullMethod;
 use socialledger_decide::experiment::switchback::{plan, read_out, Plan, PlanRequest, Readout, Schedule};
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::stats::power;
-use socialledger_mmm::draws::weighted_quantile;
-use socialledger_mmm::transform::saturation;
 use socialledger_mmm::Frequency;
 use std::process::ExitCode;
 
@@ -79,42 +78,8 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
     let mut opts = super::mmm::options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
     let fitted = super::mmm::fit(&panel, &opts, &args.fit, cli.quiet)?;
-    let x = &fitted.model.design.x[m];
-    let active: Vec<f64> = x.iter().copied().filter(|v| *v > 0.0).collect();
-    if active.is_empty() {
-        anyhow::bail!("{} has no input in any week of the panel: there is nothing to pause", args.channel);
-    }
-    let level = active.iter().sum::<f64>() / active.len() as f64;
-    let spec = &opts.spec;
-    // Posterior means over the fit's draws, not the mode: an effect near zero sits at the mode on its boundary
-    // (beta = 0) while most of the posterior lies above it, and the interval comes from the same draws.
-    let w = &fitted.draws.weights;
-    let params = &fitted.draws.params;
-    let mean_of = |pick: &dyn Fn(&socialledger_mmm::Params) -> f64| -> f64 {
-        params.iter().zip(w).map(|(p, w)| w * pick(p)).sum()
-    };
-    let mean_params = |pick: &dyn Fn(&socialledger_mmm::Params) -> &Vec<f64>| -> Vec<f64> {
-        (0..pick(&fitted.point).len()).map(|i| mean_of(&|p| pick(p)[i])).collect()
-    };
-    let response = Response {
-        adstock: spec.adstock,
-        adstock_params: mean_params(&|p| &p.adstock[m]),
-        l_max: spec.l_max,
-        saturation: spec.saturation,
-        saturation_params: mean_params(&|p| &p.saturation[m]),
-        level,
-    };
-    // A normal week's effect: y_scale x beta x saturation(level), over the posterior draws.
-    let y_scale = fitted.model.design.y_scale;
-    let weekly =
-        |p: &socialledger_mmm::Params| y_scale * p.beta[m] * saturation(spec.saturation, &p.saturation[m], level).f;
-    let draws: Vec<f64> = params.iter().map(weekly).collect();
-    let (ql, qh) = ((1.0 - LEVEL) / 2.0, 1.0 - (1.0 - LEVEL) / 2.0);
-    let mmm_effect = WeeklyEffect {
-        estimate: mean_of(&weekly),
-        low: weighted_quantile(&draws, w, ql),
-        high: weighted_quantile(&draws, w, qh),
-    };
+    let (response, mmm_interval) = channel_from_fit(&fitted, m, LEVEL).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let mmm_effect = WeeklyEffect { estimate: mmm_interval.estimate, low: mmm_interval.low, high: mmm_interval.high };
     let (effect, effect_source) = match args.effect {
         Some(e) if e.is_finite() && e > 0.0 => (e, "given"),
         Some(e) => anyhow::bail!("--effect must be a positive weekly effect in target units, not {e}"),

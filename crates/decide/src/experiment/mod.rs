@@ -11,6 +11,7 @@
 
 pub mod baseline;
 pub mod carryover;
+pub mod from_fit;
 pub mod placebo;
 pub mod switchback;
 
