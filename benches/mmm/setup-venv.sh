@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Creates (or reuses) the Python venv of the PyMC-Marketing MMM anchor and installs benches/mmm/requirements.txt
 # (pinned by constraints.txt) into it. The venv lives OUTSIDE the repo:
-#   ${SOCIALLEDGER_PYMC_VENV:-/root/.cache/socialledger-pymc-venv}
+#   ${SOCIALLEDGER_PYMC_VENV:-$HOME/.cache/socialledger-pymc-venv}
 #
 # Idempotent and fast: when the venv exists, runs Python 3.12 and carries the stamp of the current
 # requirements.txt + constraints.txt (and imports pymc_marketing and nutpie), it exits at once without asking
@@ -16,7 +16,7 @@
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-venv="${SOCIALLEDGER_PYMC_VENV:-/root/.cache/socialledger-pymc-venv}"
+venv="${SOCIALLEDGER_PYMC_VENV:-$HOME/.cache/socialledger-pymc-venv}"
 req="$here/requirements.txt"
 con="$here/constraints.txt"
 stamp_file="$venv/.socialledger-requirements.sha256"
