@@ -61,6 +61,15 @@ pub fn ar1_variance(a: &[f64], var: f64, rho: f64) -> f64 {
     var * total
 }
 
+/// Sample variance and lag-1 autocorrelation (clamped to [-0.9, 0.9], where the AR(1) formulas stay sane) of
+/// a series of residuals: what the AR(1) spread of an estimate needs.
+pub fn variance_and_lag1(x: &[f64]) -> (f64, f64) {
+    let n = x.len().max(1) as f64;
+    let mean = x.iter().sum::<f64>() / n;
+    let var = x.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
+    (var, lag1_autocorrelation(x).clamp(-0.9, 0.9))
+}
+
 /// Lag-1 autocorrelation of a series around its mean (0 for fewer than 3 values or no variance).
 pub fn lag1_autocorrelation(x: &[f64]) -> f64 {
     if x.len() < 3 {

@@ -12,6 +12,7 @@ use socialledger_decide::experiment::placebo::NullMethod;
 use socialledger_decide::experiment::switchback::{plan, read_out, Plan, PlanRequest, Readout, Schedule};
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::stats::power;
+use socialledger_decide::Interval;
 use socialledger_mmm::Frequency;
 use std::process::ExitCode;
 
@@ -20,14 +21,6 @@ pub async fn run(cli: &Cli, args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
         ExperimentAction::Plan(args) => run_plan(cli, args).await,
         ExperimentAction::Analyze(args) => run_analyze(cli, args).await,
     }
-}
-
-/// The channel's effect in a normal week as the mix model has it: point and interval, in target units.
-#[derive(Serialize)]
-struct WeeklyEffect {
-    estimate: f64,
-    low: f64,
-    high: f64,
 }
 
 /// One week of the schedule.
@@ -47,7 +40,8 @@ struct PlanOutput<'a> {
     target: &'a str,
     /// Where the weekly effect the plan is for (`effect`) comes from: `mmm` or `given`.
     effect_source: &'static str,
-    mmm_weekly_effect: WeeklyEffect,
+    /// The channel's effect in a normal week as the mix model has it: posterior mean and 90 % interval.
+    mmm_weekly_effect: Interval,
     /// The channel's carry-over and saturation the plan assumed (posterior means of the mix model).
     response: &'a Response,
     /// The weekly effect at which the channel pays back its full cost (`None` without a value of the target).
@@ -78,8 +72,7 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
     let mut opts = super::mmm::options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
     let fitted = super::mmm::fit(&panel, &opts, &args.fit, cli.quiet)?;
-    let (response, mmm_interval) = channel_from_fit(&fitted, m, LEVEL).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let mmm_effect = WeeklyEffect { estimate: mmm_interval.estimate, low: mmm_interval.low, high: mmm_interval.high };
+    let (response, mmm_effect) = channel_from_fit(&fitted, m, LEVEL).map_err(|e| anyhow::anyhow!("{e}"))?;
     let (effect, effect_source) = match args.effect {
         Some(e) if e.is_finite() && e > 0.0 => (e, "given"),
         Some(e) => anyhow::bail!("--effect must be a positive weekly effect in target units, not {e}"),

@@ -74,57 +74,54 @@ impl Baseline {
     pub fn residuals(&self, dates: &[NaiveDate], outcome: &[f64]) -> Vec<f64> {
         dates.iter().zip(outcome).map(|(d, y)| y - self.predict(*d)).collect()
     }
-}
 
-/// The history's out-of-sample residuals of every stretch of `weeks` weeks: for each start, the baseline is
-/// fitted on the history without that stretch and the stretch's residuals are taken from it. An experiment's
-/// weeks are residuals of a baseline that never saw them, and in-sample residuals would be smaller: the fit
-/// soaks up part of the slow noise (with autocorrelated weekly noise the placebo spread came out 20 % too
-/// narrow in-sample). Leaving the stretch out costs one small solve per stretch: the normal equations of the
-/// whole history minus the stretch's own rows.
-pub fn left_out_stretches(dates: &[NaiveDate], outcome: &[f64], weeks: usize) -> Result<Vec<Vec<f64>>, DecideError> {
-    let full = Baseline::fit(dates, outcome)?;
-    if weeks == 0 || weeks > dates.len() {
-        return Ok(Vec::new());
-    }
-    let k = full.columns();
-    let rows: Vec<Vec<f64>> = dates.iter().map(|d| full.row(*d)).collect();
-    let mut xtx = DMatrix::<f64>::zeros(k, k);
-    let mut xty = DVector::<f64>::zeros(k);
-    for (r, y) in rows.iter().zip(outcome) {
-        for i in 0..k {
-            xty[i] += r[i] * y;
-            for j in 0..k {
-                xtx[(i, j)] += r[i] * r[j];
-            }
+    /// The history's out-of-sample residuals of every stretch of `weeks` weeks: for each start, the baseline is
+    /// fitted on the history without that stretch and the stretch's residuals are taken from it. An experiment's
+    /// weeks are residuals of a baseline that never saw them, and in-sample residuals would be smaller: the fit
+    /// soaks up part of the slow noise (with autocorrelated weekly noise the placebo spread came out 20 % too
+    /// narrow in-sample). `dates` and `outcome` are the history this baseline was fitted to. Leaving a stretch
+    /// out costs one small solve: the normal equations of the whole history minus the stretch's own rows. No
+    /// stretch when what is left would be too short for a baseline.
+    pub fn left_out_stretches(&self, dates: &[NaiveDate], outcome: &[f64], weeks: usize) -> Vec<Vec<f64>> {
+        if weeks == 0 || weeks > dates.len() || dates.len() - weeks < MIN_WEEKS {
+            return Vec::new();
         }
-    }
-    let mut out = Vec::with_capacity(dates.len() - weeks + 1);
-    for start in 0..=(dates.len() - weeks) {
-        if dates.len() - weeks < MIN_WEEKS {
-            break;
-        }
-        let mut a = xtx.clone();
-        let mut b = xty.clone();
-        for t in start..start + weeks {
-            let r = &rows[t];
+        let k = self.columns();
+        let rows: Vec<Vec<f64>> = dates.iter().map(|d| self.row(*d)).collect();
+        let mut xtx = DMatrix::<f64>::zeros(k, k);
+        let mut xty = DVector::<f64>::zeros(k);
+        for (r, y) in rows.iter().zip(outcome) {
             for i in 0..k {
-                b[i] -= r[i] * outcome[t];
+                xty[i] += r[i] * y;
                 for j in 0..k {
-                    a[(i, j)] -= r[i] * r[j];
+                    xtx[(i, j)] += r[i] * r[j];
                 }
             }
         }
-        let Some(coef) = a.cholesky().map(|c| c.solve(&b)) else {
-            continue;
-        };
-        out.push(
-            (start..start + weeks)
-                .map(|t| outcome[t] - rows[t].iter().zip(coef.iter()).map(|(x, c)| x * c).sum::<f64>())
-                .collect(),
-        );
+        let mut out = Vec::with_capacity(dates.len() - weeks + 1);
+        for start in 0..=(dates.len() - weeks) {
+            let mut a = xtx.clone();
+            let mut b = xty.clone();
+            for t in start..start + weeks {
+                let r = &rows[t];
+                for i in 0..k {
+                    b[i] -= r[i] * outcome[t];
+                    for j in 0..k {
+                        a[(i, j)] -= r[i] * r[j];
+                    }
+                }
+            }
+            let Some(coef) = a.cholesky().map(|c| c.solve(&b)) else {
+                continue;
+            };
+            out.push(
+                (start..start + weeks)
+                    .map(|t| outcome[t] - rows[t].iter().zip(coef.iter()).map(|(x, c)| x * c).sum::<f64>())
+                    .collect(),
+            );
+        }
+        out
     }
-    Ok(out)
 }
 
 #[cfg(test)]
@@ -150,7 +147,7 @@ mod tests {
         let start = NaiveDate::from_ymd_opt(2023, 1, 2).unwrap();
         let dates: Vec<NaiveDate> = (0..80).map(|t| start + chrono::Duration::days(7 * t)).collect();
         let y: Vec<f64> = (0..80).map(|t| 10.0 + ((t * 37) % 11) as f64 + 0.2 * t as f64).collect();
-        let stretches = left_out_stretches(&dates, &y, 10).unwrap();
+        let stretches = Baseline::fit(&dates, &y).unwrap().left_out_stretches(&dates, &y, 10);
         assert_eq!(stretches.len(), 71);
         for start in [0, 33, 70] {
             let kept: Vec<usize> = (0..80).filter(|t| *t < start || *t >= start + 10).collect();

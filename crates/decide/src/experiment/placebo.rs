@@ -3,7 +3,7 @@
 //! spread is what the estimate would scatter by without any effect, with the outcome's real autocorrelation
 //! and outliers, not an assumed white noise.
 
-use crate::stats::lag1_autocorrelation;
+use crate::stats::variance_and_lag1;
 use serde::Serialize;
 
 /// Fewest placebo windows for a measured spread; below it the spread is computed from the residuals' variance
@@ -46,7 +46,7 @@ impl Null {
 
 /// The null of `estimator` (which maps the index and residuals of a stretch to an estimate, or `None`) over
 /// `stretches`: the history's stretches as long as the experiment, each with residuals of a baseline that did
-/// not see it ([`crate::experiment::baseline::left_out_stretches`]). With fewer than [`MIN_WINDOWS`] of them,
+/// not see it ([`crate::experiment::baseline::Baseline::left_out_stretches`]). With fewer than [`MIN_WINDOWS`] of them,
 /// `ar1_fallback` gives the spread from the variance and lag-1 autocorrelation of `residuals` (all history).
 pub fn null_of(
     stretches: &[Vec<f64>],
@@ -66,10 +66,7 @@ pub fn null_of(
             return Null { sd, method: NullMethod::PlaceboInTime, windows: placebos.len(), placebos };
         }
     }
-    let n = residuals.len().max(1) as f64;
-    let mean = residuals.iter().sum::<f64>() / n;
-    let var = residuals.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0).max(1.0);
-    let rho = lag1_autocorrelation(residuals).clamp(-0.9, 0.9);
+    let (var, rho) = variance_and_lag1(residuals);
     Null { sd: ar1_fallback(var, rho), method: NullMethod::Ar1, windows: 0, placebos: Vec::new() }
 }
 

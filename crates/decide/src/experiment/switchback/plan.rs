@@ -10,11 +10,11 @@
 //! effect is at most the effect that matters wins.
 
 use super::schedule::Schedule;
-use crate::experiment::baseline::{left_out_stretches, Baseline};
+use crate::experiment::baseline::Baseline;
 use crate::experiment::carryover::Response;
 use crate::experiment::placebo::{null_of, Null};
 use crate::experiment::{LEVEL, TARGET_POWER};
-use crate::stats::{ar1_variance, lag1_autocorrelation, min_detectable_effect, power};
+use crate::stats::{ar1_variance, min_detectable_effect, power, variance_and_lag1};
 use crate::DecideError;
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -91,10 +91,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
             2 * (washout + 1)
         )));
     }
-    let n = residuals.len() as f64;
-    let mean = residuals.iter().sum::<f64>() / n;
-    let var = residuals.iter().map(|r| (r - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    let rho = lag1_autocorrelation(&residuals).clamp(-0.9, 0.9);
+    let (var, rho) = variance_and_lag1(&residuals);
     let mut candidates = Vec::new();
     for block in (washout + 1)..=(washout + 1 + EXTRA_BLOCK_WEEKS) {
         let max_pairs = max_weeks / (2 * block);
@@ -106,7 +103,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
         for pairs in pair_range {
             let weeks = 2 * pairs * block;
             if let std::collections::hash_map::Entry::Vacant(e) = stretches.entry(weeks) {
-                e.insert(left_out_stretches(req.dates, req.outcome, weeks)?);
+                e.insert(baseline.left_out_stretches(req.dates, req.outcome, weeks));
             }
             if let Some(c) = evaluate(req, &stretches[&weeks], &residuals, (var, rho), pairs, block, washout)? {
                 candidates.push(c);

@@ -3,7 +3,7 @@
 //! spread the same schedule shows on the history where nothing was switched (placebo in time).
 
 use super::schedule::Schedule;
-use crate::experiment::baseline::{left_out_stretches, Baseline};
+use crate::experiment::baseline::Baseline;
 use crate::experiment::carryover::Response;
 use crate::experiment::placebo::{null_of, Null};
 use crate::experiment::LEVEL;
@@ -61,7 +61,7 @@ pub fn read_out(
         DecideError::Invalid("the schedule leaves no week to compare in one of its arms after the washout".into())
     })?;
     let (analysed_on, analysed_off) = schedule.counts();
-    let stretches = left_out_stretches(history_dates, history_outcome, schedule.weeks())?;
+    let stretches = baseline.left_out_stretches(history_dates, history_outcome, schedule.weeks());
     let null = null_of(
         &stretches,
         &history,
