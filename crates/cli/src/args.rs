@@ -109,10 +109,36 @@ pub enum Command {
                             socialledger experiment plan --channel x1 --csv data/mmm/mmm_example.csv --date date_week \
                             --target y --media x1,x2 --json\n\nHow a plan is computed: docs/experiments.md.")]
     Experiment(ExperimentArgs),
+    /// Keep, grow, fix, drop or undecided per channel, from the strongest evidence there is (experiment > mix
+    /// model > incremental attribution; heuristic credit never decides), with the reasons in words and, for
+    /// every undecided channel, the experiment that would settle it.
+    #[command(
+        after_help = "Examples:\n  socialledger verdict\n  socialledger verdict --json\n  socialledger verdict \
+                            --from 2025-01-01 --to 2025-12-31 --gross-margin 0.6\n  socialledger verdict --no-mmm   \
+                            (faster: the incremental model decides)\n\nThe rules: docs/verdict.md."
+    )]
+    Verdict(VerdictArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
     Imports,
+}
+
+/// `socialledger verdict`.
+#[derive(Debug, Args)]
+pub struct VerdictArgs {
+    #[command(flatten)]
+    pub analysis: AnalysisArgs,
+    /// Leave the mix model out (its fit takes seconds, on long panels minutes); the verdict then rests on the
+    /// incremental model, and undecided channels get no planned experiment.
+    #[arg(long)]
+    pub no_mmm: bool,
+    /// Bootstrap replicates of the incremental model's intervals.
+    #[arg(long, value_name = "N", default_value_t = 200, value_parser = clap::value_parser!(u64).range(20..=10_000))]
+    pub reps: u64,
+    /// Seed of the bootstrap, the mix model's sampler and the experiments' schedules.
+    #[arg(long, default_value_t = 7)]
+    pub seed: u64,
 }
 
 /// `socialledger crossposts`.

@@ -68,3 +68,26 @@ pub fn response(model: &Model, p: &Params, inputs: &Inputs, m: usize, multiplier
         })
         .collect()
 }
+
+/// The summed contribution of the channels `group` (indices into the panel's channels) over the whole panel:
+/// the point (weighted posterior mean) and the `level` interval over the draws. Summing the channels' own
+/// intervals would overstate the uncertainty (their draws are correlated); this sums within each draw.
+pub fn group_contribution(
+    model: &Model,
+    draws: &crate::draws::Draws,
+    inputs: &Inputs,
+    group: &[usize],
+    level: f64,
+) -> crate::result::Estimate {
+    let totals: Vec<f64> =
+        draws.params.iter().map(|p| group.iter().map(|&m| contribution(model, p, inputs, m)).sum()).collect();
+    let w = &draws.weights;
+    let weight: f64 = w.iter().sum();
+    let value = if weight > 0.0 { totals.iter().zip(w).map(|(t, w)| t * w).sum::<f64>() / weight } else { 0.0 };
+    let (ql, qh) = ((1.0 - level) / 2.0, 1.0 - (1.0 - level) / 2.0);
+    crate::result::Estimate {
+        value,
+        low: crate::draws::weighted_quantile(&totals, w, ql),
+        high: crate::draws::weighted_quantile(&totals, w, qh),
+    }
+}

@@ -31,6 +31,10 @@ pub struct Bounds {
     pub shares: Vec<(String, f64, f64)>,
     /// Bounds of the fraction of conversions credited to channels ([`super::paths::Credited`]).
     pub credited: Option<(f64, f64)>,
+    /// `(channel, low, high)` of each channel's value (credited or, for the incremental model, added), in the
+    /// path set's order: the interval an ROI is computed from. A replicate's journeys number `Poisson(J)`, so
+    /// these bounds carry the sampling noise of the total as well as that of the split.
+    pub values: Vec<(String, f64, f64)>,
 }
 
 /// Percentile bounds of every channel's share (and of the credited fraction) over `reps` bootstrap replicates of
@@ -57,15 +61,17 @@ where
                 return None;
             }
             let result = fit(&sample).ok()?;
-            // One slot per channel, then the credited fraction.
-            let mut shares = vec![0.0; paths.channels.len() + 1];
+            // One slot per channel's share, then the credited fraction, then one per channel's value.
+            let n = paths.channels.len();
+            let mut slots = vec![0.0; 2 * n + 1];
             for c in &result.channels {
                 if let Some(&i) = index.get(c.channel.as_str()) {
-                    shares[i] = c.share;
+                    slots[i] = c.share;
+                    slots[n + 1 + i] = c.value;
                 }
             }
-            shares[paths.channels.len()] = result.credited.fraction;
-            Some(shares)
+            slots[n] = result.credited.fraction;
+            Some(slots)
         })
         .collect();
     let replicates: Vec<Vec<f64>> = replicates.into_iter().flatten().collect();
@@ -88,15 +94,28 @@ where
             })
             .collect(),
         credited: Some(bounds(paths.channels.len())),
+        values: paths
+            .channels
+            .iter()
+            .enumerate()
+            .map(|(i, channel)| {
+                let (low, high) = bounds(paths.channels.len() + 1 + i);
+                (channel.clone(), low, high)
+            })
+            .collect(),
     }
 }
 
-/// `result` with `share_low`/`share_high` (and the credited fraction's bounds) taken from `bounds` (as returned
-/// by [`bootstrap`]); channels without bounds keep their point share as both bounds.
+/// `result` with `share_low`/`share_high`, `value_low`/`value_high` (and the credited fraction's bounds) taken
+/// from `bounds` (as returned by [`bootstrap`]); channels without bounds keep their point figures as both bounds.
 pub fn with_intervals(mut result: DataDrivenResult, bounds: &Bounds) -> DataDrivenResult {
-    let by_channel: HashMap<&str, (f64, f64)> = bounds.shares.iter().map(|(c, l, h)| (c.as_str(), (*l, *h))).collect();
+    let index = |list: &[(String, f64, f64)]| -> HashMap<String, (f64, f64)> {
+        list.iter().map(|(c, l, h)| (c.clone(), (*l, *h))).collect()
+    };
+    let (shares, values) = (index(&bounds.shares), index(&bounds.values));
     for c in &mut result.channels {
-        (c.share_low, c.share_high) = by_channel.get(c.channel.as_str()).copied().unwrap_or((c.share, c.share));
+        (c.share_low, c.share_high) = shares.get(c.channel.as_str()).copied().unwrap_or((c.share, c.share));
+        (c.value_low, c.value_high) = values.get(c.channel.as_str()).copied().unwrap_or((c.value, c.value));
     }
     if let Some((low, high)) = bounds.credited {
         (result.credited.low, result.credited.high) = (low, high);

@@ -177,14 +177,17 @@ pub fn incremental(paths: &PathSet, intent: &[&str]) -> Result<IncrementalFit, A
         .map(|(i, name)| {
             let conversions = incremental_of(i);
             let share = if credited > 0.0 { conversions / credited } else { 0.0 };
+            let value = conversions * value_per_conversion;
             ChannelShare {
                 channel: name.clone(),
                 conversions,
-                value: conversions * value_per_conversion,
+                value,
                 removal_effect: None,
                 share,
                 share_low: share,
                 share_high: share,
+                value_low: value,
+                value_high: value,
             }
         })
         .collect();

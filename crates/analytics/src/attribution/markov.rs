@@ -99,14 +99,17 @@ pub fn markov(paths: &PathSet, order: u8) -> Result<MarkovFit, AnalyticsError> {
         .map(|(c, name)| {
             let share = if re_sum > 0.0 { removal_effects[c] / re_sum } else { 0.0 };
             let value_share = if value_sum > 0.0 { value_removal_effects[c] / value_sum } else { 0.0 };
+            let value = total_value * value_share;
             ChannelShare {
                 channel: name.clone(),
                 conversions: total_conversions * share,
-                value: total_value * value_share,
+                value,
                 removal_effect: Some(removal_effects[c]),
                 share,
                 share_low: share,
                 share_high: share,
+                value_low: value,
+                value_high: value,
             }
         })
         .collect();

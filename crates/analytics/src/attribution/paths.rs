@@ -24,6 +24,10 @@ pub struct ChannelShare {
     pub share: f64,
     pub share_low: f64,
     pub share_high: f64,
+    /// Bootstrap percentile bounds of `value` (else equal to it): what an ROI interval is computed from. For the
+    /// incremental model the value the channel *added*; for Markov and Shapley the value it is credited with.
+    pub value_low: f64,
+    pub value_high: f64,
 }
 
 /// The result of a data-driven model over a [`PathSet`], in the shape of `socialledger attribution --json`.

@@ -105,14 +105,17 @@ pub fn shapley(paths: &PathSet) -> Result<ShapleyFit, AnalyticsError> {
         .zip(&raw)
         .map(|(name, &x)| {
             let share = if positive > 0.0 { x.max(0.0) / positive } else { 0.0 };
+            let value = total_value * share;
             ChannelShare {
                 channel: name.clone(),
                 conversions: total_conversions * share,
-                value: total_value * share,
+                value,
                 removal_effect: None,
                 share,
                 share_low: share,
                 share_high: share,
+                value_low: value,
+                value_high: value,
             }
         })
         .collect();

@@ -12,6 +12,7 @@ mod imports;
 mod mmm;
 mod mmm_panel;
 mod report;
+mod verdict;
 
 use crate::args::{Cli, Command};
 use socialledger_store::{Backend, IfMissing, Store, StoreError};
@@ -27,6 +28,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Crossposts(args) => crossposts::run(&cli, args).await,
         Command::Mmm(args) => mmm::run(&cli, args).await,
         Command::Experiment(args) => experiment::run(&cli, args).await,
+        Command::Verdict(args) => verdict::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

@@ -17,3 +17,4 @@ mod postgres;
 mod robustness;
 mod support;
 mod text_output;
+mod verdict;

@@ -10,7 +10,7 @@ use std::sync::OnceLock;
 pub(crate) struct Demo {
     pub(crate) dir: PathBuf,
     pub(crate) db: String,
-    truth: Value,
+    pub(crate) truth: Value,
 }
 
 pub(crate) fn demo() -> &'static Demo {

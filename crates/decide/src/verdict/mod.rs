@@ -3,6 +3,7 @@
 //! [`decide`] applies them to what is known about each channel ([`ChannelFacts`]).
 
 pub mod evidence;
+pub mod facts;
 pub mod rules;
 
 pub use evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionIssue, Interval};

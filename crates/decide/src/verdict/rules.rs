@@ -129,8 +129,8 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
             if heuristic.is_empty() {
                 reasons.push(Reason { code: ReasonCode::NoEvidence, text: "nothing measures what it causes".into() });
             } else {
-                let lo = heuristic.iter().map(|r| r.estimate).fold(f64::INFINITY, f64::min);
-                let hi = heuristic.iter().map(|r| r.estimate).fold(f64::NEG_INFINITY, f64::max);
+                let lo = heuristic.iter().map(|r| r.low).fold(f64::INFINITY, f64::min);
+                let hi = heuristic.iter().map(|r| r.high).fold(f64::NEG_INFINITY, f64::max);
                 reasons.push(Reason {
                     code: ReasonCode::HeuristicOnly,
                     text: format!(

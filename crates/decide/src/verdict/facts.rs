@@ -1,0 +1,179 @@
+//! The evidence about every channel, gathered from what the analyses computed: the mix model's fit, the
+//! incremental attribution model with its bootstrap, the heuristic models' ROI and the cross-posting audit. Each
+//! becomes an [`Evidence`] whose ROI is on **gross profit** (the margin of what the channel brings, minus its full
+//! cost, over that cost), so that every kind of evidence answers the same question and can be compared.
+//!
+//! Pure: the caller runs the analyses (it has the database); this module only translates their figures.
+
+use super::evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionIssue, Interval};
+use socialledger_analytics::attribution::paths::DataDrivenResult;
+use socialledger_analytics::crosspost::CrosspostAudit;
+use socialledger_analytics::roi::RoiReport;
+use socialledger_analytics::ValueBasis;
+use socialledger_mmm::result::{ChannelResult, MmmResult};
+use std::collections::BTreeMap;
+
+/// A channel is run badly when at least this share of its posts with text are identical (or near-identical)
+/// cross-posts of a post on another network: one text pushed everywhere ignores each network's audience.
+pub const IDENTICAL_SHARE_FIX: f64 = 0.5;
+/// ... and it has at least this many posts with text (a share of three posts says nothing).
+pub const MIN_POSTS_FOR_SHARE: usize = 10;
+
+/// The mix model's fit as the verdict reads it.
+pub struct MixEvidence<'a> {
+    pub result: &'a MmmResult,
+    /// What one unit of the target is worth and on what basis (`None` value: no money ROI).
+    pub value: Option<f64>,
+    pub basis: ValueBasis,
+}
+
+/// Everything the verdict is gathered from, for one period.
+pub struct Inputs<'a> {
+    /// Share of revenue that is margin: every ROI here is on gross profit.
+    pub gross_margin: f64,
+    /// Channel key, display name and full cost over the period in major units, in the order to report.
+    pub channels: &'a [(String, String, f64)],
+    pub heuristic: Option<&'a RoiReport>,
+    /// The incremental model fitted on the revenue journeys, with bootstrap bounds of each channel's value.
+    pub incremental: Option<&'a DataDrivenResult>,
+    pub mix: Option<MixEvidence<'a>>,
+    pub crossposts: Option<&'a CrosspostAudit>,
+}
+
+/// ROI on revenue turned into ROI on gross profit: `(R·g − C)/C = g·(ROI_R + 1) − 1`.
+pub fn on_gross_profit(roi_on_revenue: f64, gross_margin: f64) -> f64 {
+    gross_margin * (roi_on_revenue + 1.0) - 1.0
+}
+
+/// The facts of every channel of `inputs.channels`.
+pub fn gather(inputs: &Inputs<'_>) -> Vec<ChannelFacts> {
+    let mix_channels: BTreeMap<&str, &ChannelResult> = inputs
+        .mix
+        .as_ref()
+        .map(|m| m.result.channels.iter().map(|c| (c.channel.as_str(), c)).collect())
+        .unwrap_or_default();
+    inputs
+        .channels
+        .iter()
+        .map(|(key, name, cost)| {
+            let mut evidence = Vec::new();
+            if let (Some(mix), Some(c)) = (&inputs.mix, mix_channels.get(key.as_str())) {
+                evidence.push(mix_evidence(mix, c, inputs.gross_margin));
+            }
+            if let Some(e) = inputs.incremental.and_then(|r| incremental_evidence(r, key, *cost, inputs.gross_margin)) {
+                evidence.push(e);
+            }
+            if let Some(e) = inputs.heuristic.and_then(|r| heuristic_evidence(r, key)) {
+                evidence.push(e);
+            }
+            let execution = inputs.crossposts.map(|a| execution_issues(a, key)).unwrap_or_default();
+            ChannelFacts { channel: key.clone(), name: name.clone(), cost: *cost, evidence, execution }
+        })
+        .collect()
+}
+
+/// The mix model's evidence on one channel: its ROI on gross profit where the fit passed its checks, the
+/// channel is identifiable and the target has a money value that is revenue (not pipeline at face value).
+pub fn mix_evidence(mix: &MixEvidence<'_>, c: &ChannelResult, gross_margin: f64) -> Evidence {
+    let gp = |r: Option<f64>| r.map(|r| on_gross_profit(r, gross_margin));
+    let interval = |e: Option<f64>, l: Option<f64>, h: Option<f64>| match (gp(e), gp(l), gp(h)) {
+        (Some(e), Some(l), Some(h)) => Some(Interval::new(e, l.min(h), h.max(l))),
+        _ => None,
+    };
+    let roi = interval(c.roi, c.roi_low, c.roi_high);
+    let marginal_roi = interval(c.marginal_roi, c.marginal_roi_low, c.marginal_roi_high);
+    let priced = mix.value.is_some_and(|v| v > 0.0) && !matches!(mix.basis, ValueBasis::Pipeline | ValueBasis::NoValue);
+    let why = if !mix.result.diagnostics.passed {
+        Some("the mix model's fit failed its checks".to_string())
+    } else if !c.identifiable {
+        Some(c.why.clone().unwrap_or_else(|| "its history does not identify it".to_string()))
+    } else if !priced {
+        Some("too few closed deals to know what a unit of the target is worth in revenue".to_string())
+    } else if roi.is_none() {
+        Some("it has no cost in the panel".to_string())
+    } else {
+        None
+    };
+    Evidence { kind: EvidenceKind::Mmm, roi, marginal_roi, tells: why.is_none(), why }
+}
+
+/// The incremental model's evidence: the revenue the channel *added* (bootstrap interval), at the gross margin,
+/// against its full cost. `None` when the model does not list the channel or the channel has no cost.
+pub fn incremental_evidence(r: &DataDrivenResult, key: &str, cost: f64, gross_margin: f64) -> Option<Evidence> {
+    let c = r.channels.iter().find(|c| c.channel == key)?;
+    if cost <= 0.0 {
+        return None;
+    }
+    let roi = |value: f64| (value * gross_margin - cost) / cost;
+    let weak = r.credited.is_weak();
+    let why = weak.then(|| {
+        format!(
+            "the channels together may have caused almost none of the conversions (credited {:.0} %, lower bound \
+             {:.0} %)",
+            100.0 * r.credited.fraction,
+            100.0 * r.credited.low
+        )
+    });
+    Some(Evidence {
+        kind: EvidenceKind::Incremental,
+        roi: Some(Interval::new(roi(c.value), roi(c.value_low), roi(c.value_high))),
+        marginal_roi: None,
+        tells: !weak,
+        why,
+    })
+}
+
+/// The heuristic models' ROI as one piece of evidence: the median model's ROI, from the lowest to the highest.
+/// Not an interval of uncertainty but of disagreement between rules; it never decides.
+pub fn heuristic_evidence(r: &RoiReport, key: &str) -> Option<Evidence> {
+    let c = r.channels.iter().find(|c| c.channel == key)?;
+    let mut rois: Vec<f64> = c.models.iter().filter_map(|m| m.roi).collect();
+    if rois.is_empty() {
+        return None;
+    }
+    rois.sort_by(f64::total_cmp);
+    let median = rois[rois.len() / 2];
+    Some(Evidence {
+        kind: EvidenceKind::Heuristic,
+        roi: Some(Interval::new(median, rois[0], rois[rois.len() - 1])),
+        marginal_roi: None,
+        tells: true,
+        why: None,
+    })
+}
+
+/// Signs that the channel is run badly, from the cross-posting audit.
+pub fn execution_issues(audit: &CrosspostAudit, key: &str) -> Vec<ExecutionIssue> {
+    let Some(c) = audit.channels.iter().find(|c| c.channel == key) else { return Vec::new() };
+    let Some(share) = c.identical_share else { return Vec::new() };
+    if c.posts_with_text < MIN_POSTS_FOR_SHARE || share < IDENTICAL_SHARE_FIX {
+        return Vec::new();
+    }
+    let mut message = format!(
+        "{:.0} % of its posts ({} of {}) are identical copies of posts on other networks",
+        100.0 * share,
+        c.identical,
+        c.posts_with_text
+    );
+    if let Some(cmp) = &audit.comparison {
+        message.push_str(&format!(
+            "; across the channels, tailored posts engage {:.2} times as much as identical ones (90 % interval {:.2} \
+             to {:.2})",
+            cmp.ratio, cmp.low, cmp.high
+        ));
+    }
+    vec![ExecutionIssue { code: "identical_crossposts".into(), message }]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gross_profit_roi_is_the_margin_of_what_comes_back() {
+        // Revenue 300 on cost 100: ROI on revenue +200 %; at a 50 % margin the profit is 150, ROI +50 %.
+        assert!((on_gross_profit(2.0, 0.5) - 0.5).abs() < 1e-12);
+        // Nothing back is -100 % whatever the margin.
+        assert!((on_gross_profit(-1.0, 0.7) + 1.0).abs() < 1e-12);
+    }
+}
