@@ -206,6 +206,51 @@ pub fn notes(
             ),
         ));
     }
+    let st = &attribution.sales_touches;
+    if st.touches > 0 {
+        let (code, text) = if st.credited {
+            (
+                "sales_touches_credited",
+                format!(
+                    "{} ({}) are credited like a marketing channel (--credit-sales-touches): they are how sales works \
+                     a deal, so the heuristic models overstate them",
+                    count(st.touches, "sales meeting", "sales meetings"),
+                    st.channels.join(", ")
+                ),
+            )
+        } else {
+            (
+                "sales_touches_left_out",
+                format!(
+                    "{} on {} ({}) are left out of marketing credit: they are how sales works a deal, not what \
+                     brought it{}; --credit-sales-touches credits them",
+                    count(st.touches, "sales meeting", "sales meetings"),
+                    count(st.journeys, "journey", "journeys"),
+                    st.channels.join(", "),
+                    if st.journeys_with_nothing_else > 0 {
+                        format!(
+                            " ({} touched by nothing else are unattributed)",
+                            count(st.journeys_with_nothing_else, "journey", "journeys")
+                        )
+                    } else {
+                        String::new()
+                    }
+                ),
+            )
+        };
+        out.push(Note::new(None, Severity::Info, code, text));
+    }
+    for signal in &attribution.intent_signals {
+        out.push(Note::new(
+            Some(signal),
+            Severity::Info,
+            "intent_signal",
+            format!(
+                "{signal} is an intent signal: accounts that already want to buy touch it, so its heuristic credit \
+                 reflects intent, not cause (the incremental model uses it as a control instead)"
+            ),
+        ));
+    }
     if attribution.deals_without_amount > 0 {
         out.push(Note::new(
             None,

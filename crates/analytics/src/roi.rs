@@ -3,8 +3,10 @@
 //!
 //! ROI = (revenue credited x gross margin - full cost) / full cost, a fraction (0.5 = +50 %); `None` when the
 //! full cost is zero. The gross margin is a setting, echoed in the report next to every ROI.
-//! "What quitting would cost" = revenue credited - full cost (in minor units): the money the channel brings
-//! beyond what it costs under each model, which is what stopping it would forgo if the credit were causal.
+//! "What quitting would cost" = revenue credited x gross margin - full cost (in minor units): the gross profit the
+//! channel brings beyond what it costs under each model, which is what stopping it would forgo if the credit were
+//! causal. On the same margin as the ROI, so the two never contradict each other (a negative ROI is a negative
+//! quitting cost: stopping would save money).
 
 use crate::attribution::{AttributionReport, Model};
 use crate::cost::CostReport;
@@ -21,7 +23,8 @@ pub struct ModelRoi {
     pub revenue_minor: i64,
     /// (revenue x gross margin - cost) / cost; `None` when cost is zero.
     pub roi: Option<f64>,
-    /// revenue credited - full cost: what quitting the channel would forgo under this model.
+    /// revenue credited x gross margin - full cost: the gross profit quitting the channel would forgo under this
+    /// model (negative: quitting would save that much).
     pub quitting_cost_minor: i64,
 }
 
@@ -57,6 +60,14 @@ pub fn roi_of(revenue_minor: i64, cost_minor: i64, gross_margin: f64) -> Option<
     Some((revenue_minor as f64 * gross_margin - cost) / cost)
 }
 
+/// revenue x margin - cost, rounded to the minor unit: the gross profit stopping the channel would forgo.
+pub fn quitting_cost_minor(revenue_minor: i64, cost_minor: i64, gross_margin: f64) -> i64 {
+    let profit = (revenue_minor as f64 * gross_margin).round();
+    // Saturate like the rest of the money arithmetic: an amount this large is an error elsewhere already.
+    let profit = profit.clamp(i64::MIN as f64, i64::MAX as f64) as i64;
+    profit.saturating_sub(cost_minor)
+}
+
 /// ROI per channel and model from the cost and attribution of the same period.
 pub fn roi(costs: &CostReport, attribution: &AttributionReport, settings: &Settings) -> RoiReport {
     let mut keys: BTreeSet<&str> = BTreeSet::new();
@@ -82,7 +93,7 @@ pub fn roi(costs: &CostReport, attribution: &AttributionReport, settings: &Setti
                         model,
                         revenue_minor,
                         roi: roi_of(revenue_minor, cost_minor, settings.gross_margin),
-                        quitting_cost_minor: revenue_minor.saturating_sub(cost_minor),
+                        quitting_cost_minor: quitting_cost_minor(revenue_minor, cost_minor, settings.gross_margin),
                     }
                 })
                 .collect();
@@ -142,19 +153,22 @@ mod tests {
         assert_eq!(li.cost_minor, 50_000);
         let by = |c: &ChannelRoi, m: Model| c.models.iter().find(|x| x.model == m).unwrap().clone();
         let first = by(li, Model::First);
-        assert_eq!((first.revenue_minor, first.quitting_cost_minor), (100_000, 50_000));
+        // Quitting forgoes the gross profit beyond the cost: 1000.00 x 0.7 - 500.00, on the ROI's own margin
+        // (ROI +40 % of 500.00 is 200.00).
+        assert_eq!((first.revenue_minor, first.quitting_cost_minor), (100_000, 20_000));
         assert!(close(first.roi, 0.4));
+        assert_eq!(by(li, Model::Last).quitting_cost_minor, -50_000, "no credit: quitting saves the cost");
         assert!(close(by(li, Model::Last).roi, -1.0));
         // Linear: a third, 333.34 (the tie goes to the first channel by key).
         assert_eq!(by(li, Model::Linear).revenue_minor, 33_334);
         assert!(close(by(li, Model::Linear).roi, (33_334.0 * 0.7 - 50_000.0) / 50_000.0));
         assert!(close(li.roi_max, 0.4) && close(li.roi_min, -1.0) && close(li.roi_spread, 1.4));
 
-        // youtube costs nothing: no ROI under any model, but what quitting would cost is still its revenue.
+        // youtube costs nothing: no ROI under any model, but what quitting would cost is still its gross profit.
         let yt = &r.channels[2];
         assert_eq!(yt.cost_minor, 0);
         assert!(yt.models.iter().all(|m| m.roi.is_none()));
         assert_eq!(yt.roi_spread, None);
-        assert_eq!(by(yt, Model::Last).quitting_cost_minor, 100_000);
+        assert_eq!(by(yt, Model::Last).quitting_cost_minor, 70_000);
     }
 }

@@ -50,6 +50,12 @@ pub struct Settings {
     pub half_life_days: f64,
     /// Which date ends a revenue journey.
     pub journey_end: JourneyEnd,
+    /// Whether sales meetings (touchpoints of kind `meeting`) take part in the heuristic models' credit. They are
+    /// how sales works a deal, not a marketing channel: logged on the deal's creation day they take most of the
+    /// last-touch credit. Off by default; the report shows them separately (`AttributionReport::sales_touches`).
+    /// The data-driven models always leave them out.
+    #[serde(default)]
+    pub credit_sales_touches: bool,
 }
 
 impl Default for Settings {
@@ -61,6 +67,7 @@ impl Default for Settings {
             lookback_days: 365,
             half_life_days: 7.0,
             journey_end: JourneyEnd::Close,
+            credit_sales_touches: false,
         }
     }
 }

@@ -322,6 +322,10 @@ pub struct AnalysisArgs {
     /// Half-life in days of the time-decay model.
     #[arg(long, default_value_t = 7.0)]
     pub half_life_days: f64,
+    /// Credit sales meetings (touchpoints of kind `meeting`) like a marketing channel in the heuristic models.
+    /// Off by default: they are how sales works a deal, not what brought it; the report counts them separately.
+    #[arg(long)]
+    pub credit_sales_touches: bool,
 }
 
 #[derive(Debug, Args)]

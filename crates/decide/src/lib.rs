@@ -11,6 +11,7 @@ pub mod experiment;
 pub mod interval;
 pub mod stats;
 pub mod verdict;
+pub mod words;
 
 pub use error::DecideError;
 pub use interval::Interval;

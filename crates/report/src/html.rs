@@ -106,11 +106,16 @@ pub fn render(contents: &Contents<'_>) -> String {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="generator" content="socialledger";
                 title { (title) }
-                style { (PreEscaped(CSS)) @if contents.input.mmm.is_some() { (PreEscaped(crate::mmm::html::CSS)) } }
+                style {
+                    (PreEscaped(CSS))
+                    @if contents.input.mmm.is_some() { (PreEscaped(crate::mmm::html::CSS)) }
+                    @if contents.input.verdict.is_some() { (PreEscaped(crate::verdict_html::CSS)) }
+                }
             }
             body {
                 main {
                     (header(contents, &title))
+                    @if let Some(v) = contents.input.verdict { (crate::verdict_html::section(v)) }
                     (summary(contents))
                     (channels_table(contents))
                     section id="cost-revenue" {
@@ -224,7 +229,9 @@ fn summary(contents: &Contents<'_>) -> Markup {
         (
             s.attributed_share().map_or("n/a".to_string(), |x| figures::percent(x, 0)),
             String::new(),
-            "of revenue credited to some channel".to_string(),
+            "of revenue credited to some channel by the heuristic models: credit for being present, not what the \
+             channels caused (that is on the first page)"
+                .to_string(),
         ),
         (
             figures::group_thousands(s.channels as u64),
@@ -236,7 +243,7 @@ fn summary(contents: &Contents<'_>) -> Markup {
         ),
     ];
     html! {
-        section id="summary" class="first" {
+        section id="summary" class=[contents.input.verdict.is_none().then_some("first")] {
             h2 { "Key figures" }
             div.figures {
                 @for (value, unit, label) in &cards {

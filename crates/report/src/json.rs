@@ -41,6 +41,9 @@ struct Document<'a> {
     /// The mix model's result (the same fields as `socialledger mmm fit --json`) with the allocator's plan in
     /// `allocation` (or `null`); `null` when the report has no mix model.
     mmm: Option<MmmJson<'a>>,
+    /// The verdict per channel (the same fields as `socialledger verdict --json`); `null` when the report was
+    /// made without it.
+    verdict: Option<&'a socialledger_decide::verdict::VerdictReport>,
 }
 
 #[derive(Serialize)]
@@ -182,6 +185,7 @@ pub fn render(contents: &Contents<'_>) -> Result<String, ReportError> {
             allocation: m.allocation.as_ref(),
             value_of_target: &m.value_of_target,
         }),
+        verdict: contents.input.verdict,
     };
     let mut text = serde_json::to_string_pretty(&doc)?;
     text.push('\n');

@@ -28,6 +28,8 @@ pub mod svg;
 pub mod table;
 pub mod terminal;
 pub mod text_table;
+pub mod verdict_html;
+pub mod verdict_text;
 
 pub use contents::Contents;
 pub use error::ReportError;
@@ -57,6 +59,9 @@ pub struct ReportInput<'a> {
     /// The mix model's fit (and the allocator's plan from it), shown as its own section of the HTML report, a
     /// paragraph of the terminal report and the `mmm` field of the JSON; `None` leaves all three out.
     pub mmm: Option<&'a MmmSection>,
+    /// The verdict per channel (crates/decide): the HTML report's first page, the terminal report's first block
+    /// and the `verdict` field of the JSON; `None` leaves all three out.
+    pub verdict: Option<&'a socialledger_decide::verdict::VerdictReport>,
 }
 
 /// The output format of a report.

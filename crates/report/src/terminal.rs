@@ -71,6 +71,10 @@ pub fn render(contents: &Contents<'_>, width: usize) -> String {
         ),
     );
     lines.push(String::new());
+    if let Some(v) = contents.input.verdict {
+        lines.extend(crate::verdict_text::summary(v, width).lines().map(str::to_string));
+        lines.push(String::new());
+    }
 
     let mut channels = TextTable::new(
         "Channel",

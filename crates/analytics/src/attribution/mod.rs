@@ -21,7 +21,7 @@ pub use journey::{Journey, JourneyIndex, JourneyPurpose, Touch};
 use crate::cost::CurrencyExclusion;
 use crate::{allocation, AnalyticsError, Settings};
 use serde::{Serialize, Serializer};
-use socialledger_domain::{Currency, Dataset, Deal, DealStatus};
+use socialledger_domain::{Currency, Dataset, Deal, DealStatus, TouchKind};
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -132,6 +132,21 @@ pub struct Unattributed {
     pub deals: Vec<String>,
 }
 
+/// Sales meetings on the journeys of the period, left out of the heuristic models' credit unless
+/// [`Settings::credit_sales_touches`]: shown beside the marketing channels, never among them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct SalesTouches {
+    /// Whether they were credited like a channel (the setting).
+    pub credited: bool,
+    /// Meeting touchpoints on the attributed journeys (pipeline and revenue journeys counted once each).
+    pub touches: u64,
+    /// Journeys with at least one, and of those the journeys with nothing else (unattributed when left out).
+    pub journeys: u64,
+    pub journeys_with_nothing_else: u64,
+    /// The channels the meetings are logged on, sorted.
+    pub channels: Vec<String>,
+}
+
 /// The attribution of the period under every model.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AttributionReport {
@@ -153,6 +168,12 @@ pub struct AttributionReport {
     pub deals_without_date: u64,
     /// Deals whose amount is in another currency (excluded, not converted).
     pub currency_exclusions: Vec<CurrencyExclusion>,
+    /// Sales meetings: out of the credit by default, counted here.
+    pub sales_touches: SalesTouches,
+    /// Channels credited here that are intent signals ([`comparison::DEFAULT_INTENT`]: direct, organic and
+    /// branded search): an account that already wants to buy touches them, so their credit reflects intent,
+    /// not cause. Flagged, not removed.
+    pub intent_signals: Vec<String>,
 }
 
 /// One channel's share of one deal.
@@ -195,7 +216,10 @@ pub fn attribute(dataset: &Dataset, settings: &Settings) -> AttributionReport {
         deals_without_amount: 0,
         deals_without_date: 0,
         currency_exclusions: Vec::new(),
+        sales_touches: SalesTouches { credited: settings.credit_sales_touches, ..SalesTouches::default() },
+        intent_signals: Vec::new(),
     };
+    let mut sales_channels: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
     let mut credit: BTreeMap<(Model, String), ChannelCredit> = BTreeMap::new();
     let mut unattributed_keys: Vec<String> = Vec::new();
     let mut exclusions: BTreeMap<Currency, (u64, i64)> = BTreeMap::new();
@@ -227,7 +251,21 @@ pub fn attribute(dataset: &Dataset, settings: &Settings) -> AttributionReport {
             let Some(end) = journey::journey_end_date(deal, purpose, settings.journey_end) else {
                 continue;
             };
-            let j = index.journey(deal, purpose, end, settings.lookback_days);
+            let mut j = index.journey(deal, purpose, end, settings.lookback_days);
+            let meetings = j.touches.iter().filter(|t| t.kind == TouchKind::Meeting).count() as u64;
+            if meetings > 0 {
+                let st = &mut report.sales_touches;
+                st.touches += meetings;
+                st.journeys += 1;
+                if meetings == j.touches.len() as u64 {
+                    st.journeys_with_nothing_else += 1;
+                }
+                sales_channels
+                    .extend(j.touches.iter().filter(|t| t.kind == TouchKind::Meeting).map(|t| t.channel.clone()));
+                if !settings.credit_sales_touches {
+                    j.touches.retain(|t| t.kind != TouchKind::Meeting);
+                }
+            }
             let (deals_total, minor_total) = match purpose {
                 JourneyPurpose::Pipeline => (&mut report.pipeline_deals, &mut report.pipeline_minor),
                 JourneyPurpose::Revenue => (&mut report.won_deals, &mut report.revenue_minor),
@@ -275,6 +313,14 @@ pub fn attribute(dataset: &Dataset, settings: &Settings) -> AttributionReport {
     unattributed_keys.sort();
     unattributed_keys.dedup();
     report.unattributed.deals = unattributed_keys;
+    report.sales_touches.channels = sales_channels.into_iter().collect();
+    report.intent_signals = credit
+        .keys()
+        .map(|(_, c)| c.clone())
+        .filter(|c| comparison::DEFAULT_INTENT.contains(&c.as_str()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
     report.models = Model::ALL
         .iter()
         .map(|&model| ModelAttribution {
@@ -422,6 +468,45 @@ mod tests {
             let deals: f64 = m.channels.iter().map(|c| c.deals).sum();
             assert!((deals - 2.0).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn sales_meetings_are_counted_apart_and_credited_only_when_asked() {
+        // One won deal touched by a LinkedIn form, then a sales meeting logged on the creation day; another
+        // touched only by a meeting; a direct visit on a third. Left out, the meeting takes no credit: last touch
+        // gives the first deal to LinkedIn and leaves the second unattributed.
+        let mut ds = Dataset::default();
+        ds.deals = vec![
+            deal("A", Some("acme"), Some(eur(100_000)), Some("2024-03-10"), Some("2024-04-01"), DealStatus::Won),
+            deal("B", Some("beta"), Some(eur(40_000)), Some("2024-03-12"), None, DealStatus::Open),
+            deal("C", Some("gamma"), Some(eur(10_000)), Some("2024-03-12"), None, DealStatus::Open),
+        ];
+        ds.touchpoints = vec![
+            touch("t1", Some("acme"), "2024-03-01T10:00:00Z", "linkedin", Form),
+            touch("t2", Some("acme"), "2024-03-10T09:00:00Z", "sales", Meeting),
+            touch("t3", Some("beta"), "2024-03-12T09:00:00Z", "sales", Meeting),
+            touch("t4", Some("gamma"), "2024-03-11T09:00:00Z", "direct", Visit),
+        ];
+        let s = Settings::default();
+        let r = attribute(&ds, &s);
+        let last = credits(&r, Model::Last);
+        assert!(last.iter().all(|c| c.0 != "sales"), "{last:?}");
+        assert_eq!(last.iter().find(|c| c.0 == "linkedin").map(|c| (c.1, c.2)), Some((100_000, 100_000)));
+        assert_eq!(r.unattributed.pipeline_minor, 40_000, "the meeting-only deal is unattributed");
+        // A's meeting is on its pipeline and its revenue journey; B's on its pipeline journey.
+        assert_eq!(
+            (r.sales_touches.touches, r.sales_touches.journeys, r.sales_touches.journeys_with_nothing_else),
+            (3, 3, 1)
+        );
+        assert_eq!(r.sales_touches.channels, ["sales"]);
+        assert!(!r.sales_touches.credited);
+        assert_eq!(r.intent_signals, ["direct"]);
+        // Asked to, the meetings take last-touch credit as they did before.
+        let r = attribute(&ds, &Settings { credit_sales_touches: true, ..s });
+        let last = credits(&r, Model::Last);
+        assert_eq!(last.iter().find(|c| c.0 == "sales").map(|c| c.1), Some(140_000), "{last:?}");
+        assert_eq!(r.unattributed.pipeline_minor, 0);
+        assert!(r.sales_touches.credited);
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub fn settings(args: &AnalysisArgs) -> anyhow::Result<Settings> {
         gross_margin: args.gross_margin,
         lookback_days: args.lookback_days,
         half_life_days: args.half_life_days,
+        credit_sales_touches: args.credit_sales_touches,
         ..Settings::default()
     })
 }

@@ -71,6 +71,14 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     let dataset = store.load().await?;
     let analysis = analyze(&dataset, &settings);
     let comparison = compare_models_for_report(&dataset, &settings, &analysis.attribution);
+    // The report leads with the verdict; the demo fits the mix model for it (seconds).
+    let verdict_opts = super::verdict::VerdictOptions {
+        mmm: true,
+        reps: socialledger_analytics::attribution::comparison::REPORT_BOOTSTRAP.reps,
+        seed: args.seed,
+        without_mmm: "",
+    };
+    let verdict = super::verdict::gather(cli, &store, &dataset, &analysis, &settings, verdict_opts).await?;
     let input = ReportInput {
         analysis: &analysis,
         dataset: &dataset,
@@ -79,6 +87,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         title: Some(format!("Demo company (seed {})", args.seed)),
         comparison: Some(&comparison),
         mmm: None,
+        verdict: Some(&verdict),
     };
     let report_path = out.join("report.html");
     std::fs::write(&report_path, render(&input, Format::Html)?)

@@ -12,7 +12,7 @@ mod imports;
 mod mmm;
 mod mmm_panel;
 mod report;
-mod verdict;
+pub(crate) mod verdict;
 
 use crate::args::{Cli, Command};
 use socialledger_store::{Backend, IfMissing, Store, StoreError};

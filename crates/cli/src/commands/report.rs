@@ -21,6 +21,19 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
         .then(|| compare_models_for_report(&dataset, &settings, &analysis.attribution));
     let format = format_of(cli, args);
     let mmm = if args.mmm { mix_model(cli, &dataset, &settings) } else { None };
+    // The report leads with the verdict. Without --mmm it rests on the incremental model (fast); a database
+    // without deals has nothing to weigh, so it has none.
+    let verdict = if dataset.deals.is_empty() {
+        None
+    } else {
+        let opts = super::verdict::VerdictOptions {
+            mmm: args.mmm,
+            reps: socialledger_analytics::attribution::comparison::REPORT_BOOTSTRAP.reps,
+            seed: 7,
+            without_mmm: "not fitted (report --mmm fits it, and the verdict then reads it)",
+        };
+        Some(super::verdict::gather(cli, &store, &dataset, &analysis, &settings, opts).await?)
+    };
     let text = render_for_width(
         &ReportInput {
             analysis: &analysis,
@@ -30,6 +43,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             title: args.title.clone(),
             comparison: comparison.as_ref(),
             mmm: mmm.as_ref(),
+            verdict: verdict.as_ref(),
         },
         match format {
             ReportFormat::Terminal => Format::Terminal,

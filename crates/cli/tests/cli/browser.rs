@@ -38,6 +38,20 @@ fn demo_report_renders_in_headless_chromium() {
     );
     let pages = pdf_pages(&pdf, &bytes);
     assert!(pages >= 2, "the printed report has {pages} page(s); expected at least 2");
+    // The decision prints as one A4 page of its own: all of it on page 1, the key figures start page 2. Needs
+    // pdftotext (poppler-utils, installed with Chromium by .ci/run); without it this part is not checked.
+    if let Some(pdftotext) = on_path("pdftotext") {
+        let page = |n: &str| {
+            let out = Command::new(&pdftotext).args(["-f", n, "-l", n]).arg(&pdf).arg("-").output().unwrap();
+            assert!(out.status.success(), "pdftotext: {}", String::from_utf8_lossy(&out.stderr));
+            String::from_utf8_lossy(&out.stdout).into_owned()
+        };
+        let (first, second) = (page("1"), page("2"));
+        for part in ["The decision", "Social against the rest of the mix", "How sure we are", "Facebook page"] {
+            assert!(first.contains(part), "page 1 lacks {part:?}:\n{first}");
+        }
+        assert!(second.trim_start().starts_with("Key figures"), "the decision runs onto page 2:\n{second}");
+    }
 
     // (b) The DOM after rendering: the inline charts, the channels, no script.
     let run = chromium.run(&["--dump-dom".into(), url.clone()]);

@@ -9,7 +9,7 @@ fn help_shows_commands_and_examples() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!("help", text);
-    for cmd in ["demo", "import", "report", "attribution", "channels", "crossposts", "formats"] {
+    for cmd in ["demo", "import", "report", "attribution", "channels", "crossposts", "verdict", "formats"] {
         assert!(text.contains(cmd), "--help does not mention {cmd}");
     }
 }
@@ -26,6 +26,7 @@ fn every_subcommand_help_has_an_example_or_description() {
         "channels rename",
         "channels merge",
         "crossposts",
+        "verdict",
         "mmm fit",
         "mmm counterfactual",
         "mmm allocate",

@@ -76,6 +76,23 @@ fn no_decided_verdict_contradicts_the_demo_truth_and_every_undecided_channel_has
     // Social against the whole mix: the costs add up and the baseline is a share.
     let s = &v["social"];
     assert!(s["organic_cost"].as_f64().unwrap() > 0.0 && s["paid_cost"].as_f64().unwrap() > 0.0);
+    let groups = s["groups"].as_array().unwrap();
+    assert_eq!(
+        groups.iter().map(|g| g["group"].as_str().unwrap()).collect::<Vec<_>>(),
+        ["organic_social", "paid_social", "other_channels"]
+    );
+    let group_cost: f64 = groups.iter().map(|g| g["cost"].as_f64().unwrap()).sum();
+    assert!((group_cost - s["total_cost"].as_f64().unwrap()).abs() < 0.01, "the groups split every channel's cost");
+    for g in groups {
+        let (c, per) = (&g["caused"], &g["cost_per_won_deal"]);
+        assert!(c["low"].as_f64().unwrap() <= c["estimate"].as_f64().unwrap(), "{g}");
+        if per.is_object() {
+            assert!(
+                per["low"].as_f64().unwrap() <= per["high"].as_f64().unwrap() && per["low"].as_f64().unwrap() > 0.0,
+                "{g}"
+            );
+        }
+    }
     assert!(
         s["organic_cost"].as_f64().unwrap() + s["paid_cost"].as_f64().unwrap() <= s["total_cost"].as_f64().unwrap()
     );
@@ -107,7 +124,10 @@ fn the_text_says_what_to_do_and_a_database_without_deals_is_refused() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("Verdict per channel"), "{text}");
-    assert!(text.contains("Facebook page") && text.contains("next step: socialledger experiment plan"), "{text}");
+    // Lines are wrapped to the terminal: compare the words.
+    let words = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("Facebook page: undecided"), "{text}");
+    assert!(words.contains("socialledger experiment plan --channel facebook --design pause"), "{text}");
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.db");
     let out = bin(dir.path())

@@ -23,6 +23,16 @@ impl EvidenceKind {
         self != EvidenceKind::Heuristic
     }
 
+    /// How the reasons name it.
+    pub fn label(self) -> &'static str {
+        match self {
+            EvidenceKind::Experiment => "experiment",
+            EvidenceKind::Mmm => "mix model",
+            EvidenceKind::Incremental => "incremental model",
+            EvidenceKind::Heuristic => "heuristic models",
+        }
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             EvidenceKind::Experiment => "experiment",

@@ -4,7 +4,9 @@
 
 pub mod evidence;
 pub mod facts;
+pub mod report;
 pub mod rules;
 
 pub use evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionIssue, Interval};
+pub use report::{verdict_report, ChannelVerdict, NextStep, VerdictReport};
 pub use rules::{decide, Decision, Reason, ReasonCode, Verdict};

@@ -103,7 +103,7 @@ fn deciding_evidence(c: &ChannelFacts) -> Option<&Evidence> {
 }
 
 fn pct(x: f64) -> String {
-    format!("{:+.0} %", 100.0 * x)
+    crate::words::signed_percent(x)
 }
 
 fn range(i: &Interval) -> String {
@@ -119,7 +119,7 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
                     code: ReasonCode::CannotTell,
                     text: format!(
                         "the {} cannot tell its effect{}",
-                        e.kind.as_str(),
+                        e.kind.label(),
                         e.why.as_deref().map(|w| format!(": {w}")).unwrap_or_default()
                     ),
                 });
@@ -144,7 +144,7 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
             (Verdict::Undecided, None, None)
         }
         Some((e, roi)) => {
-            let by = e.kind.as_str();
+            let by = e.kind.label();
             let v = if roi.high < 0.0 {
                 reasons.push(Reason {
                     code: ReasonCode::RoiBelowZero,
@@ -204,15 +204,16 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
         }
     }
     if let (Some(d), Some(roi)) = (deciding, roi) {
-        for e in c.evidence.iter().filter(|e| e.kind != d.kind) {
+        // Evidence that cannot tell has nothing to disagree with; heuristic credit always "tells" its rule.
+        for e in c.evidence.iter().filter(|e| e.kind != d.kind && e.tells) {
             if let Some(other) = e.roi.filter(|o| o.disjoint(&roi)) {
                 reasons.push(Reason {
                     code: ReasonCode::Disagreement,
                     text: format!(
-                        "the {} puts its ROI at {}, apart from the {}'s: the verdict follows the stronger evidence",
-                        e.kind.as_str(),
+                        "the {} put its ROI at {}, apart from the {}'s: the verdict follows the stronger evidence",
+                        e.kind.label(),
                         range(&other),
-                        d.kind.as_str()
+                        d.kind.label()
                     ),
                 });
             }
@@ -256,7 +257,7 @@ mod tests {
         assert_eq!(d.verdict, Verdict::Undecided);
         assert_eq!(d.evidence, None);
         assert_eq!(d.reasons[0].code, ReasonCode::HeuristicOnly);
-        assert!(d.reasons[0].text.contains("+1600 %"), "{}", d.reasons[0].text);
+        assert!(d.reasons[0].text.contains("+1,600 %"), "{}", d.reasons[0].text);
     }
 
     #[test]

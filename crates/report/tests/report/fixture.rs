@@ -32,6 +32,7 @@ pub fn settings() -> Settings {
         lookback_days: 90,
         half_life_days: 7.0,
         journey_end: JourneyEnd::Close,
+        credit_sales_touches: false,
     }
 }
 

@@ -31,6 +31,7 @@ pub fn rendered_with(format: Format, mmm: Option<&MmmSection>) -> String {
         title: Some("Acme <Widgets> & Co".into()),
         comparison: Some(&comparison),
         mmm,
+        verdict: None,
     };
     render(&input, format).expect("the fixture renders")
 }

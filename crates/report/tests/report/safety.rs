@@ -43,6 +43,7 @@ fn every_format_of_an_empty_dataset_renders_cleanly() {
         title: None,
         comparison: None,
         mmm: None,
+        verdict: None,
     };
     for format in Format::ALL {
         let text = render(&input, format).unwrap_or_else(|e| panic!("{format:?}: {e}"));
@@ -66,6 +67,7 @@ fn settings_that_differ_from_the_analysis_are_refused() {
         title: None,
         comparison: None,
         mmm: None,
+        verdict: None,
     };
     assert!(matches!(render(&input, Format::Html), Err(ReportError::SettingsMismatch)));
 }
@@ -107,6 +109,7 @@ fn the_model_comparison_renders_and_escapes_hostile_channel_keys_and_answers() {
         title: None,
         comparison: Some(&comparison),
         mmm: None,
+        verdict: None,
     };
     let html = render(&input, Format::Html).unwrap();
     let section = &html[html.find("id=\"model-comparison\"").expect("the section is there")..];
@@ -139,6 +142,7 @@ fn without_the_data_driven_models_the_section_says_so() {
         title: None,
         comparison: None,
         mmm: None,
+        verdict: None,
     };
     let html = render(&input, Format::Html).unwrap();
     assert!(html.contains("were not run for this report"), "the section explains the missing models");

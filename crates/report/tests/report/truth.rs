@@ -91,6 +91,7 @@ fn json_differs_only_in_generated_at() {
         title: None,
         comparison: Some(&comparison),
         mmm: None,
+        verdict: None,
     };
     let a: serde_json::Value =
         serde_json::from_str(&render(&at(fixture::generated_at()), Format::Json).unwrap()).unwrap();
