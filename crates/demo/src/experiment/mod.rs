@@ -110,7 +110,7 @@ impl FromStr for ExperimentSpec {
             return Err(bad("write CHANNEL:DESIGN or CHANNEL:DESIGN:WEEKS, e.g. linkedin:pause:26".into()));
         }
         let channel = parts[0].trim();
-        if !experiment_channels().iter().any(|c| *c == channel) {
+        if !experiment_channels().contains(&channel) {
             return Err(bad(format!(
                 "unknown channel \"{channel}\"; an experiment needs a channel with touches: {}",
                 experiment_channels().join(", ")
