@@ -246,3 +246,22 @@ fn an_experiment_that_cannot_run_is_a_clear_error() {
     assert!(long.contains("at most half") && long.contains("26"), "{long}");
     assert!(error("linkedin:pause:10").contains("at least 16 weeks"));
 }
+
+/// A period starting on a Wednesday and ending mid-week: the experiment still takes whole Monday-to-Sunday
+/// weeks, the last of them the period's last whole week.
+#[test]
+fn the_experiment_takes_whole_weeks_of_a_period_that_starts_midweek() {
+    let start = chrono::NaiveDate::from_ymd_opt(2024, 1, 3).unwrap();
+    let cfg = DemoConfig { start, months: 12, accounts: 120, ..DemoConfig::default() };
+    let spec: ExperimentSpec = "newsletter:account-holdout:8".parse().unwrap();
+    let sim = simulate_experiment(&cfg, &spec).unwrap();
+    let plan = sim.experiment_plan().unwrap();
+    let weeks: Vec<_> = plan.schedule_weeks.iter().map(|w| w.week).collect();
+    assert_eq!(weeks.len(), 8);
+    assert!(weeks.iter().all(|w| chrono::Datelike::weekday(w) == chrono::Weekday::Mon));
+    // The period ends on Thursday 2025-01-02: its last whole week is Monday 2024-12-23 to Sunday 2024-12-29.
+    assert_eq!(*weeks.last().unwrap(), chrono::NaiveDate::from_ymd_opt(2024, 12, 23).unwrap());
+    assert_eq!(plan.held_out_accounts.as_ref().unwrap().len(), 60);
+    let truth = &sim.truth().experiments[0];
+    assert!(truth.lost_per_account.unwrap() >= 0.0);
+}
