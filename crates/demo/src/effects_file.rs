@@ -25,7 +25,7 @@ const FIELDS: [&str; 4] = ["create", "win", "saturation", "half_life_days"];
 pub fn parse_effects(text: &str, file: &str) -> Result<Vec<ChannelEffect>, DemoError> {
     let err = |entry: Option<usize>, message: String| DemoError::Effects { file: file.to_string(), entry, message };
     let table: toml::Table = toml::from_str(text).map_err(|e| {
-        err(None, format!("{} (docs/demo-model.md, \"Channel effects\", shows the format)", e.message().trim_end()))
+        err(None, format!("{} (the format: docs/demo-model.md, \"Other worlds\")", e.message().trim_end()))
     })?;
     if let Some(key) = table.keys().find(|k| k.as_str() != "effect") {
         return Err(err(None, format!("unknown key \"{key}\": the file holds only [[effect]] tables")));
