@@ -250,7 +250,8 @@ pub struct DemoArgs {
     pub months: u32,
     /// The channels' true effects, from a TOML file of [[effect]] tables (channel, create, win, saturation,
     /// half_life_days). A listed channel replaces its default entry (a field left out keeps its default);
-    /// channels not listed keep the documented defaults (the table of true effects and the format: docs/demo-model.md, "Deals").
+    /// channels not listed keep the documented defaults (the table of true effects and the format:
+    /// docs/demo-model.md, "Deals").
     #[arg(long, value_name = "FILE")]
     pub effects: Option<PathBuf>,
     /// Run an experiment on CHANNEL over the period's last WEEKS whole weeks: DESIGN pause (default 26 weeks),
