@@ -230,6 +230,28 @@ pub struct Content {
     pub identical_ideas: std::collections::BTreeSet<String>,
 }
 
+impl Content {
+    /// Removes the posts flagged in `hidden` (index as in `posts`) and their metrics: a paused channel does not
+    /// publish. Only for the records written after the CRM is drawn; `impressions`, `day_posts` and
+    /// `posts_per_week` keep describing the world as drawn.
+    pub(crate) fn remove_posts(&mut self, hidden: &[bool]) {
+        let gone: std::collections::BTreeSet<(String, String)> = self
+            .posts
+            .iter()
+            .zip(hidden)
+            .filter(|(_, h)| **h)
+            .map(|(p, _)| (p.channel.clone(), p.external_id.clone()))
+            .collect();
+        if gone.is_empty() {
+            return;
+        }
+        let keep = |channel: &str, id: &str| !gone.contains(&(channel.to_string(), id.to_string()));
+        self.posts.retain(|p| keep(&p.channel, &p.external_id));
+        self.lifetime.retain(|m| keep(&m.channel, &m.post_id));
+        self.days.retain(|m| keep(&m.channel, &m.post_id));
+    }
+}
+
 struct Idea {
     key: String,
     topic: usize,

@@ -8,6 +8,10 @@
 //! [`truth`] re-resolves the same deals with each channel's effect switched off (common random numbers) so that
 //! analytics can be checked against what each channel truly caused. The generative model, with every
 //! distribution and parameter, is described in `docs/demo-model.md`.
+//!
+//! Other worlds: [`parse_effects`] reads other true channel effects (the `--effects` file), and
+//! [`simulate_experiment`] runs a pause, geo-split or account holdout of one channel at the end of the period
+//! ([`experiment`]), with its true effect in the truth, so that experiment readouts can be checked too.
 
 pub mod activities;
 pub mod calendar;
@@ -16,7 +20,9 @@ pub mod config;
 pub mod content;
 pub mod crm;
 mod csv_out;
+mod effects_file;
 pub mod error;
+pub mod experiment;
 mod sample;
 mod streams;
 mod text;
@@ -24,7 +30,9 @@ pub mod time;
 pub mod truth;
 
 pub use config::{ChannelEffect, DemoConfig};
+pub use effects_file::parse_effects;
 pub use error::DemoError;
+pub use experiment::{Design, ExperimentPlan, ExperimentSpec};
 pub use truth::Truth;
 
 use socialledger_domain::Dataset;
@@ -39,17 +47,42 @@ pub struct Simulation {
     dataset: Dataset,
     truth: Truth,
     identical_ideas: std::collections::BTreeSet<String>,
+    experiment_plan: Option<ExperimentPlan>,
 }
 
 /// Simulates the company described by `cfg`. Pure and deterministic: the same config gives the same world.
 pub fn simulate(cfg: &DemoConfig) -> Simulation {
+    build(cfg, None)
+}
+
+/// Simulates the company described by `cfg` running the experiment `spec` over the last whole weeks of its
+/// period (see [`experiment`]). Every random number is the one [`simulate`] draws; the experiment only removes
+/// the channel's activity where it withholds it. Errors when the experiment does not fit the period (the
+/// message says why and what to give instead).
+pub fn simulate_experiment(cfg: &DemoConfig, spec: &ExperimentSpec) -> Result<Simulation, DemoError> {
+    let cal = calendar::Calendar::new(cfg.start, cfg.months);
+    let setup = experiment::Setup::new(cfg, &cal, spec)?;
+    Ok(build(cfg, Some(&setup)))
+}
+
+fn build(cfg: &DemoConfig, setup: Option<&experiment::Setup>) -> Simulation {
     let cal = calendar::Calendar::new(cfg.start, cfg.months);
     let company = company::build(cfg);
     let plan = activities::plan(cfg, &cal);
-    let content = content::publish(cfg, &cal, &plan);
-    let work = time::log(cfg, &cal, &plan, &content);
-    let crm = crm::run(cfg, &cal, &plan, &content);
+    let mut content = content::publish(cfg, &cal, &plan);
+    let mut work = time::log(cfg, &cal, &plan, &content);
+    let crm = crm::run_with(cfg, &cal, &plan, &content, setup);
+    if let Some(setup) = setup {
+        // A pause also stops the channel's posting and the time spent on it (its cost falls as it would).
+        let hidden = setup.hidden_posts(&cal, &content);
+        content.remove_posts(&hidden);
+        work.time_entries.retain(|t| !setup.hides_time(&cal, t.channel.as_deref(), t.date));
+    }
     let truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm);
+    let experiment_plan = crm.experiment.as_ref().map(|run| {
+        let keys: Vec<String> = crm.accounts.iter().map(|a| a.key.clone()).collect();
+        ExperimentPlan::of(run, &keys)
+    });
     let identical_ideas = content.identical_ideas;
     let dataset = Dataset {
         channels: company.channels,
@@ -66,7 +99,7 @@ pub fn simulate(cfg: &DemoConfig) -> Simulation {
         touchpoints: crm.touchpoints,
         ..Dataset::default()
     };
-    Simulation { dataset, truth, identical_ideas }
+    Simulation { dataset, truth, identical_ideas, experiment_plan }
 }
 
 impl Simulation {
@@ -80,6 +113,11 @@ impl Simulation {
     /// idea in `Post::idea`. Not part of `truth.json`: only the cross-posting audit's tests need it.
     pub fn identical_ideas(&self) -> &std::collections::BTreeSet<String> {
         &self.identical_ideas
+    }
+
+    /// The plan of the experiment this world ran (`experiment.json`), if it ran one.
+    pub fn experiment_plan(&self) -> Option<&ExperimentPlan> {
+        self.experiment_plan.as_ref()
     }
 
     /// The true parameters, effects and totals of this world.

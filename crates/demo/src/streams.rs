@@ -15,6 +15,7 @@ pub(crate) enum Stream {
     Triggers = 6,
     Meetings = 7,
     Reports = 8,
+    Experiment = 9,
 }
 
 /// A ChaCha8 generator for `stream` of the world seeded by `seed`.

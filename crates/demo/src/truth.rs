@@ -50,6 +50,9 @@ pub struct Truth {
     pub unlogged: Unlogged,
     /// The hidden buying intent and what it does.
     pub confounding: Confounding,
+    /// The experiment this world ran (`socialledger demo --experiment`) and its true effect; absent without.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub experiments: Vec<crate::experiment::ExperimentTruth>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -361,6 +364,20 @@ impl Truth {
                 note: "hidden intent raises the baseline deal hazard and direct/organic-search visits; \
                        those channels have no effect, so naive attribution over-credits them",
             },
+            experiments: crm
+                .experiment
+                .iter()
+                .map(|run| {
+                    let world = crate::experiment::truth::World {
+                        cfg,
+                        population: &crm.population,
+                        triggers: &crm.triggers,
+                        hazards: &crm.hazards,
+                        outcomes: &crm.outcomes,
+                    };
+                    crate::experiment::ExperimentTruth::of(run, &world)
+                })
+                .collect(),
         }
     }
 }

@@ -686,3 +686,6 @@ mod weekly {
         );
     }
 }
+
+#[path = "demo/experiments.rs"]
+mod experiments;

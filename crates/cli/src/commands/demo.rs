@@ -7,7 +7,8 @@ use anyhow::Context;
 use serde::Serialize;
 use socialledger_analytics::attribution::comparison::compare_models_for_report;
 use socialledger_analytics::{analyze, Settings};
-use socialledger_demo::{simulate, DemoConfig};
+use socialledger_demo::experiment::PLAN_FILE;
+use socialledger_demo::{parse_effects, simulate, simulate_experiment, DemoConfig, ExperimentSpec};
 use socialledger_import::ImportOptions;
 use socialledger_report::{render, render_for_width, Format, ReportInput};
 use std::path::{Path, PathBuf};
@@ -22,6 +23,9 @@ struct DemoOutput {
     truth: PathBuf,
     database: String,
     report: PathBuf,
+    /// The simulated experiment's plan (`--experiment` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    experiment_plan: Option<PathBuf>,
     rows_imported: usize,
     seconds: f64,
 }
@@ -34,6 +38,14 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         }
     };
     let out = &args.out;
+    let mut config =
+        DemoConfig { seed: args.seed, accounts: args.accounts as usize, months: args.months, ..DemoConfig::default() };
+    if let Some(path) = &args.effects {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the effects file {} (--effects)", path.display()))?;
+        config.effects = parse_effects(&text, &path.display().to_string())?;
+    }
+    let experiment = args.experiment.as_deref().map(str::parse::<ExperimentSpec>).transpose()?;
     let data_dir = out.join("data");
     std::fs::create_dir_all(&data_dir).with_context(|| format!("cannot create {}", data_dir.display()))?;
 
@@ -41,14 +53,31 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         "simulating a B2B company with {} accounts over {} months (seed {})",
         args.accounts, args.months, args.seed
     ));
-    let config =
-        DemoConfig { seed: args.seed, accounts: args.accounts as usize, months: args.months, ..DemoConfig::default() };
-    let sim = simulate(&config);
+    let sim = match &experiment {
+        Some(spec) => simulate_experiment(&config, spec)?,
+        None => simulate(&config),
+    };
     let files =
         sim.write_csv(&data_dir).with_context(|| format!("cannot write the demo files to {}", data_dir.display()))?;
     let truth_path = out.join("truth.json");
     std::fs::write(&truth_path, serde_json::to_vec_pretty(sim.truth())?)
         .with_context(|| format!("cannot write {}", truth_path.display()))?;
+    let experiment_plan = match sim.experiment_plan() {
+        Some(plan) => {
+            let path = out.join(PLAN_FILE);
+            let json = serde_json::to_string_pretty(plan)?;
+            std::fs::write(&path, json + "\n").with_context(|| format!("cannot write {}", path.display()))?;
+            say(&format!(
+                "experiment: {} {} over {} weeks, plan in {}",
+                plan.design,
+                plan.channel,
+                plan.schedule_weeks.len(),
+                path.display()
+            ));
+            Some(path)
+        }
+        None => None,
+    };
 
     let database = match &cli.db {
         Some(db) => db.clone(),
@@ -100,6 +129,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         truth: truth_path,
         database,
         report: report_path,
+        experiment_plan,
         rows_imported,
         seconds: started.elapsed().as_secs_f64(),
     };

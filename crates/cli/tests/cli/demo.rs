@@ -74,3 +74,81 @@ fn regex_like_network_load(html: &str) -> Option<String> {
     }
     None
 }
+
+fn effects_example(name: &str) -> String {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/effects").join(name).display().to_string()
+}
+
+fn truth(dir: &std::path::Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(dir.join("truth.json")).unwrap()).unwrap()
+}
+
+fn removal(truth: &serde_json::Value, channel: &str) -> f64 {
+    let e = truth["effects"].as_array().unwrap().iter().find(|e| e["channel"] == channel).unwrap();
+    e["removal_expected"]["pipeline_eur"].as_f64().unwrap()
+}
+
+#[test]
+fn demo_effects_file_gives_a_world_where_facebook_works() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = effects_example("facebook-works.toml");
+    let out = bin(dir.path()).args(["demo", "--quiet", "--effects", &file, "--out", "fb"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let t = truth(&dir.path().join("fb"));
+    let fb = t["config"]["effects"].as_array().unwrap().iter().find(|e| e["channel"] == "facebook").unwrap();
+    assert_eq!(fb["create"], 0.12);
+    assert_eq!(fb["half_life_days"], 45.0);
+    assert!(removal(&t, "facebook") > 100_000.0, "facebook causes pipeline in this world");
+    assert_eq!(removal(&t, "linkedin"), 0.0, "the LinkedIn page causes none");
+    assert!(t.get("experiments").is_none());
+}
+
+#[test]
+fn demo_bad_effects_file_names_file_entry_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bad.toml"), "[[effect]]\nchannel = \"facebook\"\ncreate = -1\n").unwrap();
+    let out = bin(dir.path()).args(["demo", "--quiet", "--effects", "bad.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("bad.toml") && err.contains("[[effect]] 1") && err.contains("create"), "{err}");
+    let out = bin(dir.path()).args(["demo", "--quiet", "--experiment", "linkedin:pause:0"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("WEEKS"));
+}
+
+/// The demo runs a 26-week pause of the LinkedIn page; the readout of `experiment analyze` on the demo's own
+/// database must find the true normal-minus-paused contrast within 3.3 standard errors (the interval's
+/// half-width / 1.645), a bar a broken mask, schedule or truth fails.
+#[test]
+fn demo_pause_experiment_is_read_out_near_its_truth() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path()).args(["demo", "--quiet", "--experiment", "linkedin:pause:26"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let root = dir.path().join("socialledger-demo");
+    let plan: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join("experiment.json")).unwrap()).unwrap();
+    assert_eq!(plan["design"], "pause");
+    assert_eq!(plan["schedule_weeks"].as_array().unwrap().len(), 26);
+    let t = truth(&root);
+    let exp = &t["experiments"][0];
+    assert_eq!(exp["channel"], "linkedin");
+    let truth_contrast = exp["contrast_per_week"].as_f64().unwrap();
+
+    let plan_path = root.join("experiment.json").display().to_string();
+    let db = root.join("socialledger.db").display().to_string();
+    let out =
+        bin(dir.path()).args(["experiment", "analyze", "--plan", &plan_path, "--db", &db, "--json"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let c = &r["contrast"];
+    let (estimate, low, high) =
+        (c["estimate"].as_f64().unwrap(), c["low"].as_f64().unwrap(), c["high"].as_f64().unwrap());
+    let se = (high - low) / 2.0 / 1.645;
+    eprintln!("pause readout {estimate:.0} (90 % {low:.0} to {high:.0}, se {se:.0}); truth {truth_contrast:.0}");
+    assert!(se > 0.0);
+    assert!(
+        (estimate - truth_contrast).abs() <= 3.3 * se,
+        "readout {estimate} is {:.1} standard errors from the true contrast {truth_contrast}",
+        (estimate - truth_contrast).abs() / se
+    );
+}

@@ -9,6 +9,7 @@ use crate::activities::Plan;
 use crate::calendar::Calendar;
 use crate::company::CHANNELS;
 use crate::content::Content;
+use crate::experiment;
 use crate::sample::chance;
 use crate::streams::{rng, Stream};
 use crate::DemoConfig;
@@ -35,16 +36,46 @@ pub struct Crm {
     pub hazards: Vec<Hazards>,
     /// What became of each trigger in this (factual) world.
     pub outcomes: Vec<Outcome>,
+    /// The experiment the world ran, if any: who it treated and the hazards had it not run.
+    pub(crate) experiment: Option<experiment::Run>,
 }
 
 /// Draws the CRM.
 pub fn run(cfg: &DemoConfig, cal: &Calendar, plan: &Plan, content: &Content) -> Crm {
+    run_with(cfg, cal, plan, content, None)
+}
+
+/// Draws the CRM of a world that runs `experiment` (none: [`run`]). Every random number is drawn as without
+/// it; the experiment then removes the channel's touches of the treated accounts in the withheld weeks, and the
+/// deals are resolved on the touches that remain.
+pub(crate) fn run_with(
+    cfg: &DemoConfig,
+    cal: &Calendar,
+    plan: &Plan,
+    content: &Content,
+    experiment: Option<&experiment::Setup>,
+) -> Crm {
     let population = accounts::draw(cfg, cal.days);
     let mut touch_list = touches::draw(cfg, cal, plan, content, &population);
     let triggers = deals::draw_triggers(cfg, cal, &population);
-    let pressures = deals::pressures(cfg, &population, &touch_list, &triggers);
-    let hazards: Vec<Hazards> =
-        triggers.iter().zip(&pressures).map(|(t, g)| deals::hazards(cfg, &population, t, g)).collect();
+    let hazards_of = |touch_list: &[touches::Touch]| -> (Vec<Vec<f64>>, Vec<Hazards>) {
+        let pressures = deals::pressures(cfg, &population, touch_list, &triggers);
+        let hazards = triggers.iter().zip(&pressures).map(|(t, g)| deals::hazards(cfg, &population, t, g)).collect();
+        (pressures, hazards)
+    };
+    let experiment = experiment.map(|setup| {
+        let assignment = experiment::assign::assign(cfg.seed, setup, &population, &touch_list);
+        let unmasked_hazards = hazards_of(&touch_list).1;
+        let hidden_posts = setup.hidden_posts(cal, content);
+        touch_list.retain(|t| !experiment::Run::hides(setup, &assignment, t));
+        for t in &mut touch_list {
+            if t.post.is_some_and(|p| hidden_posts[p]) {
+                t.post = None;
+            }
+        }
+        experiment::Run { setup: setup.clone(), assignment, unmasked_hazards }
+    });
+    let (pressures, hazards) = hazards_of(&touch_list);
     let outcomes: Vec<Outcome> =
         triggers.iter().zip(&hazards).map(|(t, h)| deals::resolve(t, h, cal.days, |_| true)).collect();
 
@@ -131,7 +162,7 @@ pub fn run(cfg: &DemoConfig, cal: &Calendar, plan: &Plan, content: &Content) -> 
         })
         .collect();
 
-    Crm { accounts, contacts, deals, touchpoints, population, triggers, pressures, hazards, outcomes }
+    Crm { accounts, contacts, deals, touchpoints, population, triggers, pressures, hazards, outcomes, experiment }
 }
 
 /// The stage a deal shows: by outcome, or for an open deal by the share of its sales cycle elapsed at the end.
