@@ -52,7 +52,7 @@ pub struct Plan {
     #[serde(skip)]
     pub held_out: Vec<bool>,
     pub accounts: usize,
-    pub held_out_accounts: usize,
+    pub held_out_count: usize,
     pub weeks: usize,
     pub washout_weeks: usize,
     pub analysed_weeks: usize,
@@ -185,7 +185,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
         let c = Plan {
             held_out: held_out.clone(),
             accounts,
-            held_out_accounts: n_held,
+            held_out_count: n_held,
             weeks,
             washout_weeks: washout,
             analysed_weeks: analysed,
