@@ -26,7 +26,7 @@ use serde::Serialize;
 
 /// Most stretches of the history the noise is averaged over per duration (evenly spaced): enough for a stable
 /// average, few enough for thousands of accounts.
-const MAX_STRETCHES: usize = 40;
+const MAX_STRETCHES: usize = 20;
 
 /// What the plan is asked.
 #[derive(Clone, Debug)]
