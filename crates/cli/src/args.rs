@@ -454,12 +454,14 @@ pub struct ExperimentArgs {
 /// What to do with an experiment.
 #[derive(Debug, Subcommand)]
 pub enum ExperimentAction {
-    /// Plan an experiment for one channel: which weeks to pause it, how long, and what it can detect (80 %
-    /// power at the 90 % level), from the outcome's week-to-week noise and the mix model's effect and
-    /// carry-over.
+    /// Plan an experiment for one channel: which weeks to pause it (pause), which regions (geo-split) or which
+    /// accounts to hold out of its ads (account-holdout), how long, and what it can detect (80 % power at the
+    /// 90 % level), from the outcome's noise in the company's history and the mix model's effect and carry-over.
     #[command(after_help = "Examples:\n  socialledger experiment plan --channel linkedin\n  socialledger \
                             experiment plan --channel linkedin --weeks 26 --json\n  socialledger experiment plan \
-                            --channel linkedin --effect 5000   (the weekly effect that matters, target units)")]
+                            --channel linkedin --effect 5000   (the weekly effect that matters, target units)\n  \
+                            socialledger experiment plan --channel linkedin --design geo-split --out geo.json\n  \
+                            socialledger experiment plan --channel linkedin-ads --design account-holdout --share 0.3")]
     Plan(ExperimentPlanArgs),
     /// Read out an experiment once its weeks are over: the effect of running the channel against pausing it,
     /// with its 90 % interval, from the plan saved by `experiment plan --out` and the outcome in the data.
@@ -486,7 +488,8 @@ pub enum DesignArg {
     /// Switch the channel off for blocks of weeks and compare (organic social, newsletters: channels the
     /// company runs itself).
     Pause,
-    /// Target the channel's posts or ads at some regions only.
+    /// Pause the channel in half the regions (the accounts' countries, in matched pairs) and keep it running in
+    /// the others (page posts and ads targeted by location).
     GeoSplit,
     /// Hold a random set of accounts out of the channel's ads.
     AccountHoldout,
@@ -500,8 +503,8 @@ pub struct ExperimentPlanArgs {
     pub channel: String,
     #[arg(long, value_enum, default_value = "pause")]
     pub design: DesignArg,
-    /// Run exactly this many weeks (rounded down to whole pairs of blocks) instead of the shortest design that
-    /// reaches 80 % power.
+    /// Run exactly this many weeks (pause: rounded down to whole pairs of blocks) instead of the shortest design
+    /// that reaches 80 % power.
     #[arg(long, value_name = "N")]
     pub weeks: Option<usize>,
     /// The longest experiment considered.
@@ -511,6 +514,10 @@ pub struct ExperimentPlanArgs {
     /// (default: the mix model's estimate).
     #[arg(long, value_name = "AMOUNT")]
     pub effect: Option<f64>,
+    /// Account holdout: the share of the accounts held out of the channel's ads (stratified by their outcome
+    /// before the experiment).
+    #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
+    pub share: f64,
     /// Also save the plan (as `--json` prints it) to FILE, for `experiment analyze --plan FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -14,6 +14,7 @@ use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::stats::power;
 use socialledger_decide::Interval;
 use socialledger_mmm::Frequency;
+use socialledger_mmm::Panel;
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
@@ -25,11 +26,13 @@ pub async fn run(cli: &Cli, args: &ExperimentArgs) -> anyhow::Result<ExitCode> {
 
 /// One week of the schedule.
 #[derive(Serialize, Deserialize)]
-struct Week {
-    week: NaiveDate,
-    on: bool,
+pub(super) struct Week {
+    pub week: NaiveDate,
+    /// The treated units as usual (pause: the channel runs; geo-split and account holdout: false throughout,
+    /// the paused regions and held-out accounts are off every week).
+    pub on: bool,
     /// Compared in the readout (false in the washout after a switch).
-    analysed: bool,
+    pub analysed: bool,
 }
 
 /// `experiment plan --json`.
@@ -53,14 +56,19 @@ struct PlanOutput<'a> {
     reading: String,
 }
 
-async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCode> {
-    if args.design != DesignArg::Pause {
-        anyhow::bail!(
-            "--design {}: only the pause (switchback) design can be planned so far; geo-split and account holdout \
-             are being built (docs/experiments.md). Use --design pause",
-            if args.design == DesignArg::GeoSplit { "geo-split" } else { "account-holdout" }
-        );
-    }
+/// What every design's plan starts from: the panel, the value of its target, the channel's carry-over and its
+/// weekly effect by the mix model, and the effect the plan is for.
+pub(super) struct Prepared {
+    pub panel: Panel,
+    pub value: socialledger_analytics::ValueOfTarget,
+    pub m: usize,
+    pub response: Response,
+    pub mmm_effect: Interval,
+    pub effect: f64,
+    pub effect_source: &'static str,
+}
+
+async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepared> {
     let (panel, value) = super::mmm::load_panel(cli, &args.fit).await?;
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("an experiment is planned on weeks: build the panel weekly (drop --frequency daily)");
@@ -78,6 +86,20 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
         Some(e) => anyhow::bail!("--effect must be a positive weekly effect in target units, not {e}"),
         None => (mmm_effect.estimate, "mmm"),
     };
+    Ok(Prepared { panel, value, m, response, mmm_effect, effect, effect_source })
+}
+
+async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCode> {
+    let prepared = prepare(cli, args).await?;
+    match args.design {
+        DesignArg::Pause => plan_pause(cli, args, prepared),
+        DesignArg::GeoSplit => super::experiment_designs::plan_geo_split(cli, args, prepared).await,
+        DesignArg::AccountHoldout => super::experiment_designs::plan_account_holdout(cli, args, prepared).await,
+    }
+}
+
+fn plan_pause(cli: &Cli, args: &ExperimentPlanArgs, prepared: Prepared) -> anyhow::Result<ExitCode> {
+    let Prepared { panel, value, m, response, mmm_effect, effect, effect_source } = prepared;
     let req = PlanRequest {
         dates: &panel.dates,
         outcome: &panel.target,
@@ -128,15 +150,24 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-/// The parts of a saved plan the readout needs.
+/// The parts of a saved plan the readout needs (other fields are ignored: plans written by other tools, such as
+/// the demo's simulated experiments, have the same shape).
 #[derive(Deserialize)]
-struct SavedPlan {
-    channel: String,
-    design: String,
-    block_weeks: usize,
-    washout_weeks: usize,
-    response: Response,
-    schedule_weeks: Vec<Week>,
+pub(super) struct SavedPlan {
+    pub channel: String,
+    pub design: String,
+    #[serde(default)]
+    pub block_weeks: Option<usize>,
+    pub washout_weeks: usize,
+    #[serde(default)]
+    pub response: Option<Response>,
+    pub schedule_weeks: Vec<Week>,
+    /// Geo-split only.
+    #[serde(default)]
+    pub regions: Option<Vec<socialledger_decide::experiment::geo_split::RegionArm>>,
+    /// Account holdout only; every other account is exposed.
+    #[serde(default)]
+    pub held_out_accounts: Option<Vec<String>>,
 }
 
 /// `experiment analyze --json`.
@@ -157,38 +188,28 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
     let text = std::fs::read_to_string(&args.plan).with_context(|| format!("cannot read {}", args.plan.display()))?;
     let saved: SavedPlan = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", args.plan.display()))?;
-    if saved.design != "pause" {
-        anyhow::bail!("{}: design {} cannot be read out yet; only pause", args.plan.display(), saved.design);
-    }
     let (panel, _) = super::mmm::load_panel(cli, &args.fit).await?;
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("an experiment is read out on weeks: build the panel weekly (drop --frequency daily)");
     }
-    let (Some(first), Some(last)) = (saved.schedule_weeks.first(), saved.schedule_weeks.last()) else {
-        anyhow::bail!("{}: the plan has no weeks", args.plan.display());
-    };
-    let (first, last) = (first.week, last.week);
-    let Some(start) = panel.dates.iter().position(|d| *d == first) else {
-        anyhow::bail!(
-            "the data do not reach the experiment's first week ({first}): its last whole week is {}; import the \
-             weeks the experiment ran, then read it out",
-            panel.dates.last().map(|d| d.to_string()).unwrap_or_default()
-        );
-    };
-    let n = saved.schedule_weeks.len();
-    if start + n > panel.len() {
-        anyhow::bail!(
-            "the experiment runs to the week of {last}, the data to {}: read it out once every week is in",
-            panel.dates[panel.len() - 1]
-        );
-    }
-    for (i, w) in saved.schedule_weeks.iter().enumerate() {
-        if panel.dates[start + i] != w.week {
-            anyhow::bail!("the data have no week {} of the experiment (weeks must follow each other)", w.week);
+    let (start, n) = experiment_weeks(&panel, &saved)?;
+    match saved.design.as_str() {
+        "pause" => {}
+        "geo-split" => return super::experiment_designs::analyze_geo_split(cli, args, &saved, &panel, start, n).await,
+        "account-holdout" => {
+            return super::experiment_designs::analyze_account_holdout(cli, args, &saved, &panel, start, n).await
         }
+        other => anyhow::bail!(
+            "{}: design {other} is not one socialledger reads out (pause, geo-split, account-holdout)",
+            args.plan.display()
+        ),
     }
+    let (Some(block_weeks), Some(response)) = (saved.block_weeks, saved.response.clone()) else {
+        anyhow::bail!("{}: a pause plan needs block_weeks and response", args.plan.display());
+    };
+    let (first, last) = (saved.schedule_weeks[0].week, saved.schedule_weeks[n - 1].week);
     let schedule = Schedule {
-        block_weeks: saved.block_weeks,
+        block_weeks,
         washout_weeks: saved.washout_weeks,
         on: saved.schedule_weeks.iter().map(|w| w.on).collect(),
     };
@@ -198,7 +219,7 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
         &panel.dates[start..start + n],
         &panel.target[start..start + n],
         &schedule,
-        Some(&saved.response),
+        Some(&response),
     )
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     let c = &readout.contrast;
@@ -238,8 +259,37 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
+/// Where the plan's weeks are in the panel: the index of its first week and the number of weeks, once every week
+/// is in the data.
+pub(super) fn experiment_weeks(panel: &Panel, saved: &SavedPlan) -> anyhow::Result<(usize, usize)> {
+    let (Some(first), Some(last)) = (saved.schedule_weeks.first(), saved.schedule_weeks.last()) else {
+        anyhow::bail!("the plan has no weeks");
+    };
+    let (first, last) = (first.week, last.week);
+    let Some(start) = panel.dates.iter().position(|d| *d == first) else {
+        anyhow::bail!(
+            "the data do not reach the experiment's first week ({first}): its last whole week is {}; import the \
+             weeks the experiment ran, then read it out",
+            panel.dates.last().map(|d| d.to_string()).unwrap_or_default()
+        );
+    };
+    let n = saved.schedule_weeks.len();
+    if start + n > panel.len() {
+        anyhow::bail!(
+            "the experiment runs to the week of {last}, the data to {}: read it out once every week is in",
+            panel.dates[panel.len() - 1]
+        );
+    }
+    for (i, w) in saved.schedule_weeks.iter().enumerate() {
+        if panel.dates[start + i] != w.week {
+            anyhow::bail!("the data have no week {} of the experiment (weeks must follow each other)", w.week);
+        }
+    }
+    Ok((start, n))
+}
+
 /// An amount in target units, with as many decimals as its size needs.
-fn amount(x: f64) -> String {
+pub(super) fn amount(x: f64) -> String {
     match x.abs() {
         a if a >= 100.0 => format!("{x:.0}"),
         a if a >= 1.0 => format!("{x:.1}"),
@@ -247,7 +297,7 @@ fn amount(x: f64) -> String {
     }
 }
 
-fn weeks(n: usize) -> String {
+pub(super) fn weeks(n: usize) -> String {
     if n == 1 {
         "1 week".into()
     } else {

@@ -6,6 +6,8 @@ mod channels;
 mod crossposts;
 mod demo;
 mod experiment;
+mod experiment_designs;
+mod experiment_units;
 mod formats;
 mod import;
 mod imports;

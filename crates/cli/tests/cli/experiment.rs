@@ -1,5 +1,7 @@
-//! `socialledger experiment plan` through the real binary on PyMC-Marketing's example panel (in the repository):
-//! the plan's JSON, its schedule and its figures, and the errors that say what to do.
+//! `socialledger experiment plan` and `analyze` through the real binary: the pause on PyMC-Marketing's example
+//! panel (in the repository), the geo-split and the account holdout on the demo company's database (their units
+//! are the CRM's accounts and countries); the plan's JSON, its assignment and figures, readouts of known
+//! injected effects, and the errors that say what to do.
 
 use crate::support::bin;
 
@@ -61,7 +63,7 @@ fn a_pause_plan_has_its_schedule_and_the_power_it_claims() {
 }
 
 #[test]
-fn unknown_channels_and_designs_not_yet_built_say_what_to_do() {
+fn unknown_channels_and_designs_without_their_units_say_what_to_do() {
     let dir = tempfile::tempdir().unwrap();
     let out = bin(dir.path()).args(["experiment", "plan", "--channel", "x9"]).args(example_args()).output().unwrap();
     assert!(!out.status.success());
@@ -73,7 +75,9 @@ fn unknown_channels_and_designs_not_yet_built_say_what_to_do() {
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("--design pause"));
+    // A geo-split needs the accounts' countries: a CSV panel has none, and the message says so.
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("drop --csv"), "{err}");
 }
 
 /// On the demo company (docs/demo-model.md) the LinkedIn page's effect is real but its history cannot identify
@@ -171,4 +175,214 @@ fn analyze_reads_a_known_effect_out_of_a_planned_pause() {
         .unwrap();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("import the weeks the experiment ran"));
+}
+
+/// The demo's flags for a quick plan: the fast fit (the plan needs the mode and its draws, not NUTS).
+fn demo_plan(design: &str, extra: &[&str]) -> serde_json::Value {
+    let d = crate::mmm_panel::demo();
+    let out = bin(&d.dir)
+        .args(["--db", &d.db, "--quiet", "--json", "experiment", "plan", "--channel", "linkedin", "--design", design])
+        .args(["--sampler", "fast"])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The schedule of a geo-split or a holdout: consecutive Mondays after the history, the treated units off
+/// throughout, the washout weeks not compared.
+fn assert_parallel_schedule(v: &serde_json::Value, max_weeks: usize) {
+    let weeks = v["weeks"].as_u64().unwrap() as usize;
+    let washout = v["washout_weeks"].as_u64().unwrap() as usize;
+    assert!(washout < weeks && weeks <= max_weeks, "{weeks} weeks, washout {washout}");
+    let schedule = v["schedule_weeks"].as_array().unwrap();
+    assert_eq!(schedule.len(), weeks);
+    let dates: Vec<chrono::NaiveDate> = schedule.iter().map(|w| w["week"].as_str().unwrap().parse().unwrap()).collect();
+    assert!(dates.windows(2).all(|w| (w[1] - w[0]).num_days() == 7));
+    assert_eq!(dates[0].weekday(), chrono::Weekday::Mon);
+    for (i, w) in schedule.iter().enumerate() {
+        assert_eq!(w["on"], false);
+        assert_eq!(w["analysed"].as_bool().unwrap(), i >= washout);
+    }
+    let mde = v["min_detectable_effect"].as_f64().unwrap();
+    assert!(mde > 0.0 && mde.is_finite(), "{mde}");
+    let power = v["power"].as_f64().unwrap();
+    assert_eq!(v["reaches_power"].as_bool().unwrap(), power >= 0.8);
+    assert!(v["response"]["l_max"].as_u64().unwrap() > 0);
+}
+
+use chrono::Datelike;
+
+#[test]
+fn a_geo_split_plan_on_the_demo_pauses_some_regions_and_runs_the_others() {
+    let v = demo_plan("geo-split", &["--max-weeks", "30"]);
+    assert_eq!(v["design"], "geo-split");
+    assert_parallel_schedule(&v, 30);
+    let regions = v["regions"].as_array().unwrap();
+    let paused: Vec<&str> =
+        regions.iter().filter(|r| r["paused"] == true).map(|r| r["region"].as_str().unwrap()).collect();
+    let running: Vec<&str> =
+        regions.iter().filter(|r| r["paused"] == false).map(|r| r["region"].as_str().unwrap()).collect();
+    assert!(!paused.is_empty() && !running.is_empty(), "{regions:?}");
+    assert!(paused.iter().all(|p| !running.contains(p)), "a region in both arms");
+    // The demo's accounts are in a handful of countries; every one is a region of the plan.
+    assert!(regions.len() >= 4 && paused.contains(&"GB") != running.contains(&"GB"));
+    let share = v["paused_share"].as_f64().unwrap();
+    assert!(0.0 < share && share < 1.0);
+    let company = v["min_detectable_company_effect"].as_f64().unwrap();
+    assert!(company > v["min_detectable_effect"].as_f64().unwrap(), "the company-wide figure scales up");
+    assert!(v["reading"].as_str().unwrap().contains("Pause linkedin in"));
+}
+
+#[test]
+fn an_account_holdout_plan_on_the_demo_holds_out_the_share_asked() {
+    let v = demo_plan("account-holdout", &["--max-weeks", "40", "--share", "0.3"]);
+    assert_eq!(v["design"], "account-holdout");
+    assert_parallel_schedule(&v, 40);
+    let held: Vec<&str> = v["held_out_accounts"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let accounts = v["accounts"].as_u64().unwrap() as usize;
+    let unique: std::collections::HashSet<&str> = held.iter().copied().collect();
+    assert_eq!(unique.len(), held.len(), "an account held out twice");
+    assert_eq!(held.len(), v["held_out_count"].as_u64().unwrap() as usize);
+    let share = held.len() as f64 / accounts as f64;
+    assert!((share - 0.3).abs() < 0.02, "{} of {accounts}", held.len());
+    assert!(held.iter().all(|a| a.starts_with("acc-")), "{held:?}");
+
+    let d = crate::mmm_panel::demo();
+    let out = bin(&d.dir)
+        .args(["--db", &d.db, "experiment", "plan", "--channel", "linkedin", "--design", "account-holdout"])
+        .args(["--sampler", "fast", "--share", "1.5"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("between 0 and 1"));
+}
+
+/// A copy of the demo's database (the shared one stays as the demo wrote it) and its accounts' countries.
+fn demo_copy(dir: &std::path::Path) -> (String, Vec<(String, String)>) {
+    let d = crate::mmm_panel::demo();
+    let src = std::path::Path::new(&d.db);
+    for entry in std::fs::read_dir(src.parent().unwrap()).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name.starts_with("socialledger.db") {
+            std::fs::copy(&path, dir.join(&name)).unwrap();
+        }
+    }
+    let mut accounts = Vec::new();
+    let mut r = csv::Reader::from_path(src.parent().unwrap().join("data/accounts.csv")).unwrap();
+    for row in r.records() {
+        let row = row.unwrap();
+        accounts.push((row[0].to_string(), row[4].to_string()));
+    }
+    (dir.join("socialledger.db").display().to_string(), accounts)
+}
+
+/// Imports `deals` (account, created, amount in EUR) as open deals through the canonical CSV import.
+fn import_deals(dir: &std::path::Path, db: &str, deals: &[(String, chrono::NaiveDate, f64)]) {
+    let mut text = String::from("deal_id,account_id,name,amount,currency,created,stage,status\n");
+    for (i, (account, created, amount)) in deals.iter().enumerate() {
+        text.push_str(&format!("inj-{i:05},{account},Injected {i},{amount:.2},EUR,{created},open,open\n"));
+    }
+    let path = dir.join("deals.csv");
+    std::fs::write(&path, text).unwrap();
+    let out = bin(dir).args(["--db", db, "--quiet", "import"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "import failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+fn plan_file(dir: &std::path::Path, db: &str, design: &str) -> serde_json::Value {
+    let out = bin(dir)
+        .args(["--db", db, "--quiet", "experiment", "plan", "--channel", "linkedin", "--design", design])
+        .args(["--sampler", "fast", "--to", "2025-06-29", "--weeks", "20", "--out", "plan.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap()
+}
+
+fn analyze(dir: &std::path::Path, db: &str) -> serde_json::Value {
+    let out = bin(dir)
+        .args(["--db", db, "--quiet", "--json", "experiment", "analyze", "--plan", "plan.json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn analysed_weeks(plan: &serde_json::Value) -> Vec<chrono::NaiveDate> {
+    plan["schedule_weeks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|w| w["analysed"] == true)
+        .map(|w| w["week"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
+/// A geo-split planned on the demo's history up to June 2025, then "run" in the demo's later weeks (where
+/// nothing was paused, so the effect of the pause itself is zero) with `D` more pipeline a week created in the
+/// paused regions: the readout's interval must cover the known effect, -D (the paused regions did better), and
+/// exclude zero.
+#[test]
+fn analyze_reads_a_known_effect_out_of_a_geo_split() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, accounts) = demo_copy(dir.path());
+    let plan = plan_file(dir.path(), &db, "geo-split");
+    assert_eq!(plan["design"], "geo-split");
+    let paused: Vec<&str> = plan["regions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["paused"] == true)
+        .map(|r| r["region"].as_str().unwrap())
+        .collect();
+    let d = (3.0 * plan["min_detectable_effect"].as_f64().unwrap()).round();
+    let in_paused: Vec<&String> =
+        accounts.iter().filter(|(_, c)| paused.contains(&c.as_str())).map(|(a, _)| a).collect();
+    assert!(!in_paused.is_empty());
+    let deals: Vec<(String, chrono::NaiveDate, f64)> = analysed_weeks(&plan)
+        .into_iter()
+        .enumerate()
+        .map(|(i, week)| (in_paused[i % in_paused.len()].clone(), week + chrono::Days::new(2), d))
+        .collect();
+    import_deals(dir.path(), &db, &deals);
+    let v = analyze(dir.path(), &db);
+    assert_eq!(v["design"], "geo-split");
+    let (low, high) = (v["effect"]["low"].as_f64().unwrap(), v["effect"]["high"].as_f64().unwrap());
+    assert!(low <= -d && -d <= high, "[{low}, {high}] misses {}", -d);
+    assert!(high < 0.0, "the interval [{low}, {high}] should exclude zero");
+    assert!(v["reading"].as_str().unwrap().contains("below zero"), "{}", v["reading"]);
+    assert_eq!(v["first_week"], plan["schedule_weeks"][0]["week"]);
+}
+
+/// An account holdout planned on the demo's history up to June 2025, then "run" in the demo's later weeks with
+/// one deal of `X` more for every exposed account in the analysed weeks: the readout's interval per account must
+/// cover X and exclude zero, and the total is X times the held-out accounts.
+#[test]
+fn analyze_reads_a_known_effect_out_of_an_account_holdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, accounts) = demo_copy(dir.path());
+    let plan = plan_file(dir.path(), &db, "account-holdout");
+    let held: std::collections::HashSet<&str> =
+        plan["held_out_accounts"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+    let x = (2.0 * plan["min_detectable_effect"].as_f64().unwrap()).round();
+    let weeks = analysed_weeks(&plan);
+    let deals: Vec<(String, chrono::NaiveDate, f64)> = accounts
+        .iter()
+        .filter(|(a, _)| !held.contains(a.as_str()))
+        .enumerate()
+        .map(|(i, (a, _))| (a.clone(), weeks[i % weeks.len()] + chrono::Days::new(1), x))
+        .collect();
+    import_deals(dir.path(), &db, &deals);
+    let v = analyze(dir.path(), &db);
+    assert_eq!(v["design"], "account-holdout");
+    let (low, high) = (v["per_account"]["low"].as_f64().unwrap(), v["per_account"]["high"].as_f64().unwrap());
+    assert!(low <= x && x <= high, "[{low}, {high}] misses {x}");
+    assert!(low > 0.0, "the interval [{low}, {high}] should exclude zero");
+    let n_held = v["adjusted"]["held_out"].as_u64().unwrap() as f64;
+    assert_eq!(n_held as usize, held.len());
+    let total = v["total"]["estimate"].as_f64().unwrap();
+    assert!((total - n_held * v["per_account"]["estimate"].as_f64().unwrap()).abs() < 1e-6 * total.abs().max(1.0));
+    assert!(v["reading"].as_str().unwrap().contains("above zero"));
 }

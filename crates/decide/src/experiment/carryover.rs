@@ -52,6 +52,18 @@ impl Response {
         }
         w.len()
     }
+
+    /// The share of a normal week's effect that a pause of `weeks` weeks takes away over its weeks from
+    /// `washout_weeks` on (the analysed ones): 1 minus the mean carried-over contribution left there. What a
+    /// geo-split or an account holdout, whose treated units are off throughout, can show of the channel's steady
+    /// effect (1 without carry-over). 0 when no week is analysed.
+    pub fn hold_off_efficiency(&self, weeks: usize, washout_weeks: usize) -> f64 {
+        if washout_weeks >= weeks {
+            return 0.0;
+        }
+        let left = self.relative_contribution(&vec![false; weeks]);
+        1.0 - mean_where(&left, |t| t >= washout_weeks)
+    }
 }
 
 /// Mean of `values` over the weeks where `pick` holds (0 when none).
@@ -101,5 +113,16 @@ mod tests {
         assert_eq!(w, 3);
         assert!(r[4 + w] < 0.1 && r[4 + w - 1] > 0.1, "{r:?}");
         assert_eq!(geometric(1e-9, 8).washout_weeks(0.1), 0);
+    }
+
+    #[test]
+    fn holding_off_shows_all_but_the_carry_over_left_after_the_washout() {
+        let resp = geometric(0.5, 8);
+        let w = resp.washout_weeks(0.1);
+        let e = resp.hold_off_efficiency(12, w);
+        assert!(e > 0.9 && e < 1.0, "{e}");
+        assert!(resp.hold_off_efficiency(40, w) > e);
+        assert_eq!(resp.hold_off_efficiency(w, w), 0.0);
+        assert!((geometric(1e-9, 8).hold_off_efficiency(5, 0) - 1.0).abs() < 1e-9);
     }
 }
