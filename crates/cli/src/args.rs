@@ -11,8 +11,8 @@ Examples:
   socialledger report --format html --out report.html
   socialledger attribution --model w-shaped --json
   socialledger crossposts                    identical posts across channels; tailored against identical
-  socialledger target-group --icp examples/target_group.toml   does each channel reach the target group?
-  socialledger value-beyond-sales --values examples/value_beyond_sales.toml
+  socialledger target-group --icp icp.toml   does each channel reach the target group (docs/target-group.md)
+  socialledger value-beyond-sales --values values.toml
   socialledger mmm panel                     weekly input and cost of every channel, for the mix model
   socialledger --db postgres://user@host/db channels
 

@@ -85,6 +85,15 @@ pub fn audience_fit(
     })
 }
 
+/// Whether a slice value is inside the target group. Location values are matched whole or by their last
+/// comma-separated part, because LinkedIn names places `Muscat, Oman` or `Berlin Metropolitan Area, Germany`:
+/// `Oman` in the target group matches both `Oman` and `Muscat, Oman`.
+fn value_matches(dimension: AudienceDimension, values: &[String], value: &str) -> bool {
+    matches_any(values, value)
+        || (dimension == AudienceDimension::Location
+            && value.rsplit_once(',').is_some_and(|(_, country)| matches_any(values, country)))
+}
+
 /// The share of `values` in the latest snapshot of `dimension`, or `None` when it has no slices.
 fn latest(slices: &[&AudienceSlice], dimension: AudienceDimension, values: &[String]) -> Option<DimensionShare> {
     let date = slices.iter().filter(|s| s.dimension == dimension).map(|s| s.date).max()?;
@@ -92,7 +101,7 @@ fn latest(slices: &[&AudienceSlice], dimension: AudienceDimension, values: &[Str
     for s in slices.iter().filter(|s| s.dimension == dimension && s.date == date) {
         let n = s.count.max(0);
         listed = listed.saturating_add(n);
-        if matches_any(values, &s.value) {
+        if value_matches(dimension, values, &s.value) {
             matching = matching.saturating_add(n);
         }
     }

@@ -31,7 +31,8 @@ pub struct AudienceCriteria {
     pub industry: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub company_size: Option<Vec<String>>,
-    /// Matched against `location` slices, and against `country` slices where a channel has no location slices.
+    /// Matched against `location` slices (whole, or their last comma-separated part: `Germany` matches
+    /// `Berlin, Germany`), and against `country` slices where a channel has no location slices.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Vec<String>>,
 }

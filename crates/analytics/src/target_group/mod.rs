@@ -137,7 +137,7 @@ fn misses(audience: Option<&AudienceFit>, reach: Option<&AccountReach>, crm: Opt
         if let (Some(high), Some(expected), true) = (r.share_high, base.target_share, base.target_accounts > 0) {
             if high < expected {
                 why.push(format!(
-                    "target accounts are {} of the accounts it reaches ({} % interval up to {}) but {} of the CRM's \
+                    "target accounts are {} of the accounts it reaches ({}% interval up to {}) but {} of the CRM's \
                      accounts",
                     pct(r.target_share_of_reached.unwrap_or(0.0)),
                     (LEVEL * 100.0).round(),
@@ -159,13 +159,14 @@ fn misses(audience: Option<&AudienceFit>, reach: Option<&AccountReach>, crm: Opt
     why
 }
 
-/// A share as a whole percentage, with one decimal below 10 % (`0.094` -> `9.4 %`).
+/// A share as a whole percentage, with one decimal below 10 % (`0.094` -> `9.4%`), written without a space so
+/// that wrapped text never splits a number from its sign.
 fn pct(share: f64) -> String {
     let p = share * 100.0;
     if p < 10.0 && p > 0.0 {
-        format!("{:.1} %", p)
+        format!("{p:.1}%")
     } else {
-        format!("{:.0} %", p)
+        format!("{p:.0}%")
     }
 }
 

@@ -91,6 +91,10 @@ fn dataset() -> Dataset {
     ds.audience.push(slice("linkedin", day(10), f, D::JobFunction, "Engineering", 30));
     ds.audience.push(slice("linkedin", day(10), f, D::JobFunction, "Sales", 70));
     ds.audience.push(slice("linkedin", day(10), f, D::Country, "germany", 40));
+    // Location slices of another channel, named the LinkedIn way.
+    ds.audience.push(slice("blog", day(10), f, D::Location, "Berlin Metropolitan Area, Germany", 5));
+    ds.audience.push(slice("blog", day(10), f, D::Location, "Germany", 1));
+    ds.audience.push(slice("blog", day(10), f, D::Location, "Germany, Texas, United States", 4));
     ds.audience.push(slice("linkedin", day(10), f, D::Country, "France", 60));
     // x: visitors only, 2 % engineers.
     ds.audience.push(slice("x", day(5), AudienceKind::Visitors, D::JobFunction, "Engineering", 2));
@@ -140,12 +144,18 @@ fn shares_bounds_and_account_reach_are_exact() {
     assert_eq!(reach.touchpoints_without_account, 1);
     assert!(!li.misses_target_group, "{:?}", li.misses_because);
     assert!(
-        li.reading.starts_with("Reaches 2 of 4 target accounts (50 % of the 4 accounts it reaches"),
+        li.reading.starts_with("Reaches 2 of 4 target accounts (50% of the 4 accounts it reaches"),
         "{}",
         li.reading
     );
-    assert!(li.reading.contains("30 % of its followers match the target group at most (12 % if"), "{}", li.reading);
+    assert!(li.reading.contains("30% of its followers match the target group at most (12% if"), "{}", li.reading);
     assert!(li.reading.contains("no data on seniority"), "{}", li.reading);
+
+    let blog = channel(&r, "blog").audience.as_ref().unwrap();
+    assert_eq!(
+        (blog.dimensions[0].read_from, blog.dimensions[0].matching, blog.dimensions[0].listed),
+        (D::Location, 6, 10)
+    );
 
     let x = channel(&r, "x");
     let reach = x.accounts.as_ref().unwrap();

@@ -13,8 +13,7 @@ fn a_canonical_audience_file_becomes_audience_slices() {
                 Mastodon,2025-03-31,followers,function,Sales,80\n\
                 mastodon,2025-03-31,visitors,country,Germany,7\n\
                 mastodon,2025-03-31,followers,size,51-200,0\n";
-    let parsed = import_as("audience.csv", text.as_bytes(), &ImportOptions::default())
-        .unwrap();
+    let parsed = import_as("audience.csv", text.as_bytes(), &ImportOptions::default()).unwrap();
     assert_eq!(parsed.format, "canonical-audience");
     let got: Vec<(&str, AudienceKind, AudienceDimension, &str, i64)> = parsed
         .dataset
@@ -42,7 +41,8 @@ fn an_audience_file_with_a_negative_count_or_unknown_dimension_names_row_and_col
                 mastodon,2025-03-31,fans,seniority,Director,4\n\
                 mastodon,2025-03-31,followers,hobby,Chess,4\n\
                 mastodon,2025-03-31,followers,seniority,senior,1\n";
-    let Err(e @ ImportError::Rejected { .. }) = import_as("audience.csv", text.as_bytes(), &ImportOptions::default()) else {
+    let Err(e @ ImportError::Rejected { .. }) = import_as("audience.csv", text.as_bytes(), &ImportOptions::default())
+    else {
         panic!("the file must be rejected");
     };
     let display = e.to_string();
@@ -52,6 +52,12 @@ fn an_audience_file_with_a_negative_count_or_unknown_dimension_names_row_and_col
     assert_eq!(errors[0], "audience.csv:3:count: a count cannot be negative; write 0 or more, or leave it empty");
     assert!(errors[1].starts_with("audience.csv:4:audience: unknown audience \"fans\""), "{}", errors[1]);
     assert!(errors[2].starts_with("audience.csv:5:dimension: unknown audience dimension \"hobby\""), "{}", errors[2]);
-    assert!(errors[3].starts_with("audience.csv:6:value: seniority \"senior\" of mastodon's followers on 2025-03-31 is also on line 2"), "{}", errors[3]);
+    assert!(
+        errors[3].starts_with(
+            "audience.csv:6:value: seniority \"senior\" of mastodon's followers on 2025-03-31 is also on line 2"
+        ),
+        "{}",
+        errors[3]
+    );
     assert!(display.ends_with("nothing was imported from audience.csv; fix the rows above and import again"));
 }
