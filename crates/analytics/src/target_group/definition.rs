@@ -50,6 +50,9 @@ pub struct AccountCriteria {
     pub country: Option<Vec<String>>,
 }
 
+/// A list of values as the file gives it: `None` when the key is left out.
+type ValueList = Option<Vec<String>>;
+
 /// One constrained audience dimension: the slices it reads (in order of preference) and the values inside.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AudienceConstraint {
@@ -118,7 +121,7 @@ impl TargetGroup {
     pub fn audience_constraints(&self) -> Vec<AudienceConstraint> {
         use AudienceDimension as D;
         let Some(a) = &self.audience else { return Vec::new() };
-        let all: [(D, &'static [D], &Option<Vec<String>>); 5] = [
+        let all: [(D, &'static [D], &ValueList); 5] = [
             (D::JobFunction, &[D::JobFunction], &a.job_function),
             (D::Seniority, &[D::Seniority], &a.seniority),
             (D::Industry, &[D::Industry], &a.industry),
