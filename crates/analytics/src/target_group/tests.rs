@@ -206,3 +206,37 @@ fn a_small_reach_is_not_called_a_miss() {
     assert!(!x.misses_target_group, "{:?}", x.misses_because);
     assert!(x.accounts.as_ref().unwrap().share_high.unwrap() > 0.4);
 }
+
+proptest::proptest! {
+    /// Whatever the counts: every share lies in [0, 1], the upper bound is the smallest share, and the estimate
+    /// under independence never exceeds it.
+    #[test]
+    fn shares_are_fractions_and_the_independence_estimate_stays_below_the_upper_bound(
+        counts in proptest::collection::vec((0usize..4, 0usize..3, -5i64..1_000), 1..40)
+    ) {
+        let dims = [D::JobFunction, D::Seniority, D::Location, D::Industry];
+        let values = ["Engineering", "Senior", "Germany", "Other"];
+        let mut ds = Dataset::default();
+        let mut seen = std::collections::BTreeSet::new();
+        for (d, v, n) in counts {
+            if seen.insert((d, v)) {
+                ds.audience.push(slice("li", day(1), AudienceKind::Followers, dims[d], values[v], n));
+            }
+        }
+        let g = TargetGroup::from_toml_str(
+            "[audience]\njob_function = [\"Engineering\"]\nseniority = [\"senior\"]\nlocation = [\"germany\"]\n\
+             industry = [\"Software\"]",
+        ).unwrap();
+        let r = fit(&ds, &Settings::default(), &g);
+        let a = r.channels[0].audience.as_ref().unwrap();
+        let shares: Vec<f64> = a.dimensions.iter().filter_map(|d| d.share).collect();
+        for s in &shares {
+            proptest::prop_assert!((0.0..=1.0).contains(s));
+        }
+        if let (Some(u), Some(i)) = (a.upper_bound, a.independence_estimate) {
+            proptest::prop_assert!(i <= u + 1e-12 && (0.0..=1.0).contains(&i));
+            proptest::prop_assert_eq!(u, shares.iter().copied().fold(1.0, f64::min));
+        }
+        proptest::prop_assert_eq!(a.dimensions.len() + a.missing_dimensions.len(), 4);
+    }
+}

@@ -253,3 +253,20 @@ fn value_beyond_sales_on_the_demo_with_the_example_assumptions() {
         }
     }
 }
+
+#[test]
+fn the_canonical_audience_import_is_idempotent_and_a_corrected_file_replaces_the_counts() {
+    let dir = temp_dir("reimport");
+    let db = import(&dir, &[("audience.csv", AUDIENCE)]);
+    let again = json(&dir, &["--db", &db, "import", "audience.csv"]);
+    assert_eq!(again[0]["status"], "unchanged", "{again}");
+    std::fs::write(dir.join("icp.toml"), ICP).unwrap();
+    let before = json(&dir, &["--db", &db, "target-group", "--icp", "icp.toml"]);
+    assert!(close(&channel(&before, "linkedin")["audience"]["dimensions"][0]["share"], 0.3));
+    std::fs::write(dir.join("corrected.csv"), AUDIENCE.replace("Engineering,30", "Engineering,70")).unwrap();
+    let out = json(&dir, &["--db", &db, "import", "corrected.csv"]);
+    assert_eq!(out[0]["status"], "imported", "{out}");
+    let after = json(&dir, &["--db", &db, "target-group", "--icp", "icp.toml"]);
+    let dim = &channel(&after, "linkedin")["audience"]["dimensions"][0];
+    assert_eq!((dim["matching"].as_i64(), dim["listed"].as_i64()), (Some(70), Some(140)), "{dim}");
+}
