@@ -59,4 +59,8 @@ pub enum AnalyticsError {
     CrosspostThreshold(f64),
     #[error("interval level {0} is outside (0, 1) (0.9 gives a 90 % interval)")]
     IntervalLevel(f64),
+    #[error("invalid target group: {0}")]
+    TargetGroup(String),
+    #[error("invalid value-beyond-sales assumptions: {0}")]
+    ValueAssumptions(String),
 }

@@ -14,9 +14,11 @@ pub mod mix_panel;
 pub mod notes;
 pub mod roi;
 pub mod settings;
+pub mod target_group;
 pub mod target_value;
 #[cfg(test)]
 mod testdata;
+pub mod value_beyond_sales;
 #[doc(hidden)]
 pub mod worlds;
 
@@ -30,6 +32,7 @@ pub use mix_panel::{build_panel, BuiltPanel, OrganicInput, PanelNote, PanelNoteC
 pub use notes::{Note, Severity};
 pub use roi::{ChannelRoi, ModelRoi, RoiReport};
 pub use settings::{JourneyEnd, Settings};
+pub use target_group::{ChannelFit, TargetGroup, TargetGroupReport};
 pub use target_value::{value_of_target, ValueBasis, ValueOfTarget};
 
 use chrono::Datelike;

@@ -11,6 +11,8 @@ Examples:
   socialledger report --format html --out report.html
   socialledger attribution --model w-shaped --json
   socialledger crossposts                    identical posts across channels; tailored against identical
+  socialledger target-group --icp icp.toml   does each channel reach the target group (docs/target-group.md)
+  socialledger value-beyond-sales --values values.toml
   socialledger mmm panel                     weekly input and cost of every channel, for the mix model
   socialledger --db postgres://user@host/db channels
 
@@ -123,6 +125,21 @@ pub enum Command {
                             (faster: the incremental model decides)\n\nThe rules: docs/verdict.md."
     )]
     Verdict(VerdictArgs),
+    /// Target group fit: per channel, the share of its audience inside the target group (ideal customer profile)
+    /// and the target accounts it reaches and how they engage; says which channels miss the target group.
+    #[command(after_help = "Examples:\n  socialledger target-group --icp examples/target_group.toml\n  socialledger \
+                      target-group --icp icp.toml --from 2025-01-01 --to 2025-06-30 --json\n\nThe file, the figures \
+                      and the rule for missing the target group: docs/target-group.md. Audience demographics come \
+                      from LinkedIn followers/visitors exports or a canonical audience CSV (docs/formats.md).")]
+    TargetGroup(TargetGroupArgs),
+    /// Value beyond sales: time on customer service, recruiting, PR and procurement per channel, valued by your
+    /// own assumptions, beside the channel's cost (never added to revenue or ROI).
+    #[command(
+        after_help = "Examples:\n  socialledger value-beyond-sales --values examples/value_beyond_sales.toml\n  \
+                      socialledger value-beyond-sales --values values.toml --from 2025-01-01 --to 2025-12-31 \
+                      --json\n\nThe file and the figures: docs/value-beyond-sales.md."
+    )]
+    ValueBeyondSales(ValueBeyondSalesArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
@@ -144,6 +161,39 @@ pub struct VerdictArgs {
     /// Seed of the bootstrap, the mix model's sampler and the experiments' schedules.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+}
+
+/// `socialledger target-group`.
+#[derive(Debug, Args)]
+pub struct TargetGroupArgs {
+    /// The target group (ideal customer profile) as TOML: [audience] and [accounts] lists, see
+    /// docs/target-group.md and examples/target_group.toml.
+    #[arg(long, value_name = "FILE")]
+    pub icp: PathBuf,
+    /// First day of the period (YYYY-MM-DD): touchpoints from this day.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period (YYYY-MM-DD): touchpoints up to this day, audience snapshots on or before it.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+}
+
+/// `socialledger value-beyond-sales`.
+#[derive(Debug, Args)]
+pub struct ValueBeyondSalesArgs {
+    /// Your assumptions as TOML: value per hour (and per unit) of each task, units per channel; see
+    /// docs/value-beyond-sales.md and examples/value_beyond_sales.toml.
+    #[arg(long, value_name = "FILE")]
+    pub values: PathBuf,
+    /// First day of the period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    /// Currency of the assumptions and of the staff cost; time of people paid in another currency is not costed.
+    #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
+    pub currency: String,
 }
 
 /// `socialledger crossposts`.

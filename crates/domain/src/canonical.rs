@@ -47,6 +47,9 @@ pub mod columns {
         "posts_published",
     ];
 
+    /// `audience.csv`: one value of one demographic dimension of a channel's followers or visitors on a date.
+    pub const AUDIENCE: &[&str] = &["channel", "date", "audience", "dimension", "value", "count"];
+
     /// `activities.csv`.
     pub const ACTIVITIES: &[&str] = &[
         "activity_id",
@@ -143,6 +146,7 @@ mod tests {
             POSTS,
             POST_DAYS,
             CHANNEL_DAYS,
+            AUDIENCE,
             ACTIVITIES,
             PEOPLE,
             TIME_ENTRIES,

@@ -1,6 +1,8 @@
 //! Integration tests of socialledger-import: the shipped canonical examples, rejected files, encodings and line
 //! endings, and spreadsheets read through the public API. One test binary; one module per concern.
 
+#[path = "import/audience.rs"]
+mod audience;
 #[path = "import/examples.rs"]
 mod examples;
 #[path = "import/fuzz.rs"]

@@ -14,6 +14,8 @@ mod imports;
 mod mmm;
 mod mmm_panel;
 mod report;
+mod target_group;
+mod value_beyond_sales;
 pub(crate) mod verdict;
 
 use crate::args::{Cli, Command};
@@ -31,6 +33,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mmm(args) => mmm::run(&cli, args).await,
         Command::Experiment(args) => experiment::run(&cli, args).await,
         Command::Verdict(args) => verdict::run(&cli, args).await,
+        Command::TargetGroup(args) => target_group::run(&cli, args).await,
+        Command::ValueBeyondSales(args) => value_beyond_sales::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

@@ -16,5 +16,6 @@ mod mmm_panel;
 mod postgres;
 mod robustness;
 mod support;
+mod target_group;
 mod text_output;
 mod verdict;

@@ -70,6 +70,7 @@ pub static ALL: &[&dyn Format] = &[
     &canonical::posts::Posts,
     &canonical::post_days::PostDays,
     &canonical::channel_days::ChannelDays,
+    &canonical::audience::Audience,
     &canonical::activities::Activities,
     &canonical::people::People,
     &canonical::time_entries::TimeEntries,

@@ -11,7 +11,7 @@ pub const SPEC: Spec = Spec {
     description: "socialledger channel_days.csv: daily account figures per channel (channel, date, followers, ...)",
     required: &["channel", "date"],
     any_of: &[],
-    excluded: &["post_id", "person", "hours"],
+    excluded: &["post_id", "person", "hours", "dimension"],
     columns: columns::CHANNEL_DAYS,
 };
 

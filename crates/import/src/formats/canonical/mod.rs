@@ -3,6 +3,7 @@
 
 pub mod accounts;
 pub mod activities;
+pub mod audience;
 pub mod channel_days;
 pub mod channels;
 pub mod contacts;
@@ -245,11 +246,12 @@ mod tests {
         crate::detect::detect_formats(&file(header)).iter().map(|f| f.name()).collect()
     }
 
-    const CANONICAL: [&Spec; 12] = [
+    const CANONICAL: [&Spec; 13] = [
         &channels::SPEC,
         &posts::SPEC,
         &post_days::SPEC,
         &channel_days::SPEC,
+        &audience::SPEC,
         &activities::SPEC,
         &people::SPEC,
         &time_entries::SPEC,
