@@ -152,7 +152,7 @@ pub struct VerdictArgs {
     #[command(flatten)]
     pub analysis: AnalysisArgs,
     /// Leave the mix model out (its fit takes seconds, on long panels minutes); the verdict then rests on the
-    /// incremental model, and undecided channels get no planned experiment.
+    /// incremental model, and next steps assume a carry-over.
     #[arg(long)]
     pub no_mmm: bool,
     /// Bootstrap replicates of the incremental model's intervals.
@@ -161,6 +161,13 @@ pub struct VerdictArgs {
     /// Seed of the bootstrap, the mix model's sampler and the experiments' schedules.
     #[arg(long, default_value_t = 7)]
     pub seed: u64,
+    /// The target group (TOML, docs/target-group.md): a channel that misses it and brings nothing else is
+    /// dropped.
+    #[arg(long, value_name = "FILE")]
+    pub icp: Option<PathBuf>,
+    /// Your values of the work beyond sales (TOML, docs/value-beyond-sales.md), shown beside each channel's ROI.
+    #[arg(long, value_name = "FILE")]
+    pub values: Option<PathBuf>,
 }
 
 /// `socialledger target-group`.

@@ -51,6 +51,9 @@ fn why(c: &ChannelVerdict) -> Markup {
     for r in &c.reasons {
         let part = match r.code {
             ReasonCode::RoiBelowZero => "ROI below zero throughout".to_string(),
+            ReasonCode::LowerBoundBelowZero => {
+                "below zero on deal creation alone; effects on winning unseen".to_string()
+            }
             ReasonCode::RoiAboveZero => "ROI above zero throughout".to_string(),
             ReasonCode::RoiSpansZero => "ROI interval spans zero".to_string(),
             ReasonCode::MarginalAboveOthers => "the next euro returns most here".to_string(),
@@ -67,6 +70,7 @@ fn why(c: &ChannelVerdict) -> Markup {
                 format!("only heuristic credit{range}, which cannot decide")
             }
             ReasonCode::NoEvidence => "nothing measures what it causes".to_string(),
+            ReasonCode::MissesTargetGroup => r.text.split(" (").next().unwrap_or(&r.text).to_string(),
             ReasonCode::Execution => r.text.split(';').next().unwrap_or(&r.text).to_string(),
         };
         parts.push(part);

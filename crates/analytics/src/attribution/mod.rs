@@ -475,18 +475,20 @@ mod tests {
         // One won deal touched by a LinkedIn form, then a sales meeting logged on the creation day; another
         // touched only by a meeting; a direct visit on a third. Left out, the meeting takes no credit: last touch
         // gives the first deal to LinkedIn and leaves the second unattributed.
-        let mut ds = Dataset::default();
-        ds.deals = vec![
-            deal("A", Some("acme"), Some(eur(100_000)), Some("2024-03-10"), Some("2024-04-01"), DealStatus::Won),
-            deal("B", Some("beta"), Some(eur(40_000)), Some("2024-03-12"), None, DealStatus::Open),
-            deal("C", Some("gamma"), Some(eur(10_000)), Some("2024-03-12"), None, DealStatus::Open),
-        ];
-        ds.touchpoints = vec![
-            touch("t1", Some("acme"), "2024-03-01T10:00:00Z", "linkedin", Form),
-            touch("t2", Some("acme"), "2024-03-10T09:00:00Z", "sales", Meeting),
-            touch("t3", Some("beta"), "2024-03-12T09:00:00Z", "sales", Meeting),
-            touch("t4", Some("gamma"), "2024-03-11T09:00:00Z", "direct", Visit),
-        ];
+        let ds = Dataset {
+            deals: vec![
+                deal("A", Some("acme"), Some(eur(100_000)), Some("2024-03-10"), Some("2024-04-01"), DealStatus::Won),
+                deal("B", Some("beta"), Some(eur(40_000)), Some("2024-03-12"), None, DealStatus::Open),
+                deal("C", Some("gamma"), Some(eur(10_000)), Some("2024-03-12"), None, DealStatus::Open),
+            ],
+            touchpoints: vec![
+                touch("t1", Some("acme"), "2024-03-01T10:00:00Z", "linkedin", Form),
+                touch("t2", Some("acme"), "2024-03-10T09:00:00Z", "sales", Meeting),
+                touch("t3", Some("beta"), "2024-03-12T09:00:00Z", "sales", Meeting),
+                touch("t4", Some("gamma"), "2024-03-11T09:00:00Z", "direct", Visit),
+            ],
+            ..Dataset::default()
+        };
         let s = Settings::default();
         let r = attribute(&ds, &s);
         let last = credits(&r, Model::Last);

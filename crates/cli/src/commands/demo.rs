@@ -107,7 +107,8 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         without_mmm: "",
     };
-    let verdict = super::verdict::gather(cli, &store, &dataset, &analysis, &settings, verdict_opts).await?;
+    let verdict =
+        super::verdict::gather(cli, &store, &dataset, &analysis, &settings, verdict_opts, &Default::default()).await?;
     let input = ReportInput {
         analysis: &analysis,
         dataset: &dataset,

@@ -330,6 +330,36 @@ struct DesignReadoutOutput<'a, R: Serialize> {
     reading: String,
 }
 
+/// Prints a readout of the experiment's `n` weeks from `start` (`--json`: the readout's fields beside the
+/// experiment's; text: the reading).
+fn print_readout<R: Serialize>(
+    cli: &Cli,
+    saved: &SavedPlan,
+    panel: &Panel,
+    (start, n): (usize, usize),
+    readout: &R,
+    notes: &[String],
+    reading: String,
+) -> anyhow::Result<ExitCode> {
+    let out = DesignReadoutOutput {
+        channel: &saved.channel,
+        design: &saved.design,
+        target: &panel.target_name,
+        first_week: panel.dates[start],
+        last_week: panel.dates[start + n - 1],
+        history_weeks: start,
+        readout,
+        notes,
+        reading,
+    };
+    if cli.json {
+        output::print_json(&out)?;
+    } else {
+        output::print_text(&out.reading)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn split(units: &Units, start: usize, n: usize) -> (Vec<Vec<f64>>, Vec<Vec<f64>>) {
     let history = units.outcome.iter().map(|s| s[..start].to_vec()).collect();
     let during = units.outcome.iter().map(|s| s[start..start + n].to_vec()).collect();
@@ -392,23 +422,7 @@ pub async fn analyze_geo_split(
     if r.null.method == NullMethod::Ar1 {
         reading.push_str(" The history is too short for a placebo on past weeks: the noise is computed from the week-to-week variance.");
     }
-    let out = DesignReadoutOutput {
-        channel: &saved.channel,
-        design: &saved.design,
-        target: &panel.target_name,
-        first_week: panel.dates[start],
-        last_week: panel.dates[start + n - 1],
-        history_weeks: start,
-        readout: &r,
-        notes: &notes,
-        reading,
-    };
-    if cli.json {
-        output::print_json(&out)?;
-    } else {
-        output::print_text(&out.reading)?;
-    }
-    Ok(ExitCode::SUCCESS)
+    print_readout(cli, saved, panel, (start, n), &r, &notes, reading)
 }
 
 pub async fn analyze_account_holdout(
@@ -448,21 +462,5 @@ pub async fn analyze_account_holdout(
         amount(r.total.estimate)
     );
     reading.push_str(verdict(e.low, e.high));
-    let out = DesignReadoutOutput {
-        channel: &saved.channel,
-        design: &saved.design,
-        target: &panel.target_name,
-        first_week: panel.dates[start],
-        last_week: panel.dates[start + n - 1],
-        history_weeks: start,
-        readout: &r,
-        notes: &notes,
-        reading,
-    };
-    if cli.json {
-        output::print_json(&out)?;
-    } else {
-        output::print_text(&out.reading)?;
-    }
-    Ok(ExitCode::SUCCESS)
+    print_readout(cli, saved, panel, (start, n), &r, &notes, reading)
 }

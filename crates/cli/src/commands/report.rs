@@ -32,7 +32,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             seed: 7,
             without_mmm: "not fitted (report --mmm fits it, and the verdict then reads it)",
         };
-        Some(super::verdict::gather(cli, &store, &dataset, &analysis, &settings, opts).await?)
+        Some(super::verdict::gather(cli, &store, &dataset, &analysis, &settings, opts, &Default::default()).await?)
     };
     let text = render_for_width(
         &ReportInput {

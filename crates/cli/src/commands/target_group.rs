@@ -28,7 +28,7 @@ pub async fn run(cli: &Cli, args: &TargetGroupArgs) -> anyhow::Result<ExitCode> 
 }
 
 /// The target group from `path`, with the file named in every error.
-fn read_target_group(path: &std::path::Path) -> anyhow::Result<TargetGroup> {
+pub(crate) fn read_target_group(path: &std::path::Path) -> anyhow::Result<TargetGroup> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the target group file {}; check --icp", path.display()))?;
     TargetGroup::from_toml_str(&text).with_context(|| {

@@ -36,7 +36,7 @@ pub async fn run(cli: &Cli, args: &ValueBeyondSalesArgs) -> anyhow::Result<ExitC
 }
 
 /// The assumptions from `path`, with the file named in every error.
-fn read_assumptions(path: &std::path::Path) -> anyhow::Result<ValueAssumptions> {
+pub(crate) fn read_assumptions(path: &std::path::Path) -> anyhow::Result<ValueAssumptions> {
     let text = std::fs::read_to_string(path)
         .with_context(|| format!("cannot read the assumptions file {}; check --values", path.display()))?;
     ValueAssumptions::from_toml_str(&text).with_context(|| {

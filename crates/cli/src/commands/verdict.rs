@@ -12,6 +12,8 @@ use socialledger_analytics::attribution::paths::DataDrivenResult;
 use socialledger_analytics::attribution::JourneyPurpose;
 use socialledger_analytics::crosspost::{crosspost_audit, CrosspostOptions};
 use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
+use socialledger_analytics::target_group::{self, TargetGroup};
+use socialledger_analytics::value_beyond_sales::{value_beyond_sales, ValueAssumptions};
 use socialledger_analytics::{value_of_target, Analysis, Settings, ValueOfTarget};
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::verdict::report::{verdict_report, EvidenceSummary, Found, Mix};
@@ -33,6 +35,13 @@ pub struct VerdictOptions {
     pub without_mmm: &'static str,
 }
 
+/// The user's own files the verdict may read: the target group and the values of work beyond sales.
+#[derive(Default)]
+pub struct UserFiles {
+    pub target_group: Option<TargetGroup>,
+    pub values: Option<ValueAssumptions>,
+}
+
 pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
@@ -52,7 +61,11 @@ pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         without_mmm: "left out (--no-mmm)",
     };
-    let report = gather(cli, &store, &dataset, &analysis, &settings, opts).await?;
+    let files = UserFiles {
+        target_group: args.icp.as_deref().map(super::target_group::read_target_group).transpose()?,
+        values: args.values.as_deref().map(super::value_beyond_sales::read_assumptions).transpose()?,
+    };
+    let report = gather(cli, &store, &dataset, &analysis, &settings, opts, &files).await?;
     if cli.json {
         output::print_json(&report)?;
     } else {
@@ -69,6 +82,7 @@ pub async fn gather(
     analysis: &Analysis,
     settings: &Settings,
     opts: VerdictOptions,
+    files: &UserFiles,
 ) -> anyhow::Result<VerdictReport> {
     let posts = store.posts_with_metrics().await?;
     let crossposts = crosspost_audit(&posts, settings, &CrosspostOptions::default()).ok();
@@ -89,10 +103,14 @@ pub async fn gather(
         crossposts: crossposts.is_some(),
         experiments: 0,
     };
+    let target_group = files.target_group.as_ref().map(|g| target_group::fit(dataset, settings, g));
+    let value_beyond = files.values.as_ref().map(|v| value_beyond_sales(dataset, settings, v));
     let found = Found {
         incremental: incremental.as_ref(),
         crossposts: crossposts.as_ref(),
         mix: mix.as_ref().map(|(panel, fitted, value)| Mix { panel, fitted: fitted.as_ref(), value }),
+        target_group: target_group.as_ref(),
+        value_beyond: value_beyond.as_ref(),
     };
     Ok(verdict_report(dataset, analysis, settings, &found, evidence, opts.seed))
 }

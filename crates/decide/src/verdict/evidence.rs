@@ -55,6 +55,11 @@ pub struct Evidence {
     /// experiment too short to read); the reason in `why`.
     pub tells: bool,
     pub why: Option<String>,
+    /// Set when the evidence sees only part of what the channel can do, so its ROI is a lower bound: it can show
+    /// that a channel pays back, never that it does not (the mix model on pipeline sees deal creation, not a
+    /// channel's effect on winning deals). The reason, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub lower_bound_only: Option<String>,
 }
 
 /// A sign that the channel reaches people but is run badly (the `fix` verdict).
@@ -75,4 +80,17 @@ pub struct ChannelFacts {
     pub cost: f64,
     pub evidence: Vec<Evidence>,
     pub execution: Vec<ExecutionIssue>,
+    /// The target group fit, when a target group was given: whether the channel misses it, and its figures in
+    /// words.
+    pub target_group: Option<TargetGroupFacts>,
+    /// Hours on customer service, recruiting, PR and procurement on the channel: what it brings beyond sales
+    /// (a channel that misses the target group but carries this work is not dropped for missing it).
+    pub value_beyond_sales_hours: f64,
+}
+
+/// A channel against the target group (crates/analytics, `target_group::fit`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct TargetGroupFacts {
+    pub misses: bool,
+    pub reading: String,
 }

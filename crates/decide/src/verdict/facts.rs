@@ -5,10 +5,11 @@
 //!
 //! Pure: the caller runs the analyses (it has the database); this module only translates their figures.
 
-use super::evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionIssue, Interval};
+use super::evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionIssue, Interval, TargetGroupFacts};
 use socialledger_analytics::attribution::paths::DataDrivenResult;
 use socialledger_analytics::crosspost::CrosspostAudit;
 use socialledger_analytics::roi::RoiReport;
+use socialledger_analytics::TargetGroupReport;
 use socialledger_analytics::ValueBasis;
 use socialledger_mmm::result::{ChannelResult, MmmResult};
 use std::collections::BTreeMap;
@@ -38,6 +39,10 @@ pub struct Inputs<'a> {
     pub incremental: Option<&'a DataDrivenResult>,
     pub mix: Option<MixEvidence<'a>>,
     pub crossposts: Option<&'a CrosspostAudit>,
+    /// The target group fit, when a target group was given.
+    pub target_group: Option<&'a TargetGroupReport>,
+    /// Hours of value-beyond-sales work per channel (customer service, recruiting, PR, procurement).
+    pub value_beyond_sales_hours: &'a BTreeMap<String, f64>,
 }
 
 /// ROI on revenue turned into ROI on gross profit: `(R·g − C)/C = g·(ROI_R + 1) − 1`.
@@ -67,7 +72,26 @@ pub fn gather(inputs: &Inputs<'_>) -> Vec<ChannelFacts> {
                 evidence.push(e);
             }
             let execution = inputs.crossposts.map(|a| execution_issues(a, key)).unwrap_or_default();
-            ChannelFacts { channel: key.clone(), name: name.clone(), cost: *cost, evidence, execution }
+            let target_group =
+                inputs.target_group.and_then(|r| r.channels.iter().find(|c| &c.channel == key)).map(|c| {
+                    TargetGroupFacts {
+                        misses: c.misses_target_group,
+                        reading: if c.misses_because.is_empty() {
+                            c.reading.clone()
+                        } else {
+                            c.misses_because.join("; ")
+                        },
+                    }
+                });
+            ChannelFacts {
+                channel: key.clone(),
+                name: name.clone(),
+                cost: *cost,
+                evidence,
+                execution,
+                target_group,
+                value_beyond_sales_hours: inputs.value_beyond_sales_hours.get(key).copied().unwrap_or(0.0),
+            }
         })
         .collect()
 }
@@ -94,7 +118,14 @@ pub fn mix_evidence(mix: &MixEvidence<'_>, c: &ChannelResult, gross_margin: f64)
     } else {
         None
     };
-    Evidence { kind: EvidenceKind::Mmm, roi, marginal_roi, tells: why.is_none(), why }
+    // A pipeline (or deal-count) target counts deals created: what a channel adds to winning them is not in it.
+    let lower_bound_only = matches!(mix.result.target.as_str(), "pipeline" | "deals").then(|| {
+        format!(
+            "the mix model's target is {}: it sees what the channel adds to deals created, not to winning them",
+            mix.result.target
+        )
+    });
+    Evidence { kind: EvidenceKind::Mmm, roi, marginal_roi, tells: why.is_none(), why, lower_bound_only }
 }
 
 /// The incremental model's evidence: the revenue the channel *added* (bootstrap interval), at the gross margin,
@@ -120,6 +151,7 @@ pub fn incremental_evidence(r: &DataDrivenResult, key: &str, cost: f64, gross_ma
         marginal_roi: None,
         tells: !weak,
         why,
+        lower_bound_only: None,
     })
 }
 
@@ -139,6 +171,7 @@ pub fn heuristic_evidence(r: &RoiReport, key: &str) -> Option<Evidence> {
         marginal_roi: None,
         tells: true,
         why: None,
+        lower_bound_only: None,
     })
 }
 

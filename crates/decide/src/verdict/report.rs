@@ -5,7 +5,7 @@
 
 use super::facts::{gather, Inputs, MixEvidence};
 use super::rules::{decide, Decision, Reason, Verdict};
-use super::Evidence;
+use super::{Evidence, TargetGroupFacts};
 use crate::experiment::carryover::Response;
 use crate::experiment::from_fit::channel_from_fit;
 use crate::experiment::switchback::{plan, PlanRequest};
@@ -15,6 +15,8 @@ use crate::Interval;
 use serde::Serialize;
 use socialledger_analytics::attribution::paths::DataDrivenResult;
 use socialledger_analytics::crosspost::CrosspostAudit;
+use socialledger_analytics::value_beyond_sales::ValueBeyondSalesReport;
+use socialledger_analytics::TargetGroupReport;
 use socialledger_analytics::{Analysis, Settings, ValueOfTarget};
 use socialledger_domain::{ChannelKind, Dataset, DealStatus};
 use socialledger_mmm::analyze::inputs_of;
@@ -67,6 +69,20 @@ pub struct ChannelVerdict {
     /// Every piece of evidence, strongest first, with its ROI and whether it can tell.
     pub all_evidence: Vec<Evidence>,
     pub next_step: Option<NextStep>,
+    /// Against the target group, when one was given (`--icp`).
+    pub target_group: Option<TargetGroupFacts>,
+    /// What it brings beyond sales, valued by the user's assumptions (`--values`): shown beside the ROI, never
+    /// in it.
+    pub value_beyond_sales: Option<ValueBeside>,
+}
+
+/// Value beyond sales of one channel under the user's assumptions.
+#[derive(Clone, Debug, Serialize)]
+pub struct ValueBeside {
+    /// Hours on customer service, recruiting, PR and procurement.
+    pub hours: f64,
+    /// Their value under the assumptions, major units; `None` without an assumptions file.
+    pub value: Option<f64>,
 }
 
 /// The experiment that would settle an undecided channel.
@@ -152,6 +168,8 @@ pub struct Found<'a> {
     pub incremental: Option<&'a DataDrivenResult>,
     pub crossposts: Option<&'a CrosspostAudit>,
     pub mix: Option<Mix<'a>>,
+    pub target_group: Option<&'a TargetGroupReport>,
+    pub value_beyond: Option<&'a ValueBeyondSalesReport>,
 }
 
 /// The verdict report over `analysis` (of `dataset` under `settings`) from what the analyses `found`. `seed`
@@ -164,7 +182,7 @@ pub fn verdict_report(
     evidence: EvidenceSummary,
     seed: u64,
 ) -> VerdictReport {
-    let Found { incremental, crossposts, mix } = *found;
+    let Found { incremental, crossposts, mix, target_group, value_beyond } = *found;
     let fitted_mix = mix.filter(|m| m.fitted.is_some());
     let scale = 10f64.powi(analysis.currency.exponent() as i32);
     // Every channel with a cost or some evidence, in the channels table's order.
@@ -180,6 +198,8 @@ pub fn verdict_report(
             (c.channel.clone(), c.name.clone().unwrap_or_else(|| c.channel.clone()), c.cost.total_minor as f64 / scale)
         })
         .collect();
+    let value_hours: BTreeMap<String, f64> =
+        analysis.channels.iter().map(|c| (c.channel.clone(), c.cost.value_beyond_sales_hours)).collect();
     let facts = gather(&Inputs {
         gross_margin: settings.gross_margin,
         channels: &channels,
@@ -189,6 +209,8 @@ pub fn verdict_report(
             m.fitted.map(|f| MixEvidence { result: &f.result, value: m.value.value, basis: m.value.basis })
         }),
         crossposts,
+        target_group,
+        value_beyond_sales_hours: &value_hours,
     });
     let decisions = decide(&facts);
     let kind_of = |key: &str| analysis.channels.iter().find(|c| c.channel == key).and_then(|c| c.kind);
@@ -200,7 +222,14 @@ pub fn verdict_report(
             let next_step = (d.verdict == Verdict::Undecided)
                 .then(|| next_step(&d, kind_of(&d.channel), mix, settings.gross_margin, weeks_in_period, seed))
                 .flatten();
-            channel_verdict(d, f.evidence, kind_of, next_step)
+            let hours = value_hours.get(&d.channel).copied().unwrap_or(0.0);
+            let value = value_beyond.and_then(|v| v.channels.iter().find(|c| c.channel == d.channel));
+            let beside = (hours > 0.0 || value.is_some())
+                .then(|| ValueBeside { hours, value: value.map(|v| v.value_minor as f64 / scale) });
+            let mut v = channel_verdict(d, f.evidence, kind_of, next_step);
+            v.target_group = f.target_group;
+            v.value_beyond_sales = beside;
+            v
         })
         .collect();
     let social = social(&channels_out, fitted_mix, dataset, settings);
@@ -240,6 +269,8 @@ fn channel_verdict(
         reasons: d.reasons,
         all_evidence: evidence,
         next_step,
+        target_group: None,
+        value_beyond_sales: None,
     }
 }
 

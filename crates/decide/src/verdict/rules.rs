@@ -4,13 +4,18 @@
 //!    an interval: an experiment's readout, else the mix model where its history identifies the channel, else
 //!    the incremental attribution model. Heuristic credit never decides: with nothing else the channel is
 //!    `undecided`.
-//! 2. With the deciding ROI interval (90 %): wholly below zero, `drop`; wholly above zero, `keep`, or `grow`
+//! 2. With the deciding ROI interval (90 %): wholly below zero, `drop` (unless the evidence sees only part of
+//!    what the channel does, e.g. the mix model on pipeline does not see effects on winning deals: then its ROI
+//!    is a lower bound and the channel stays `undecided`); wholly above zero, `keep`, or `grow`
 //!    when its marginal ROI is above zero across its interval and its lower end is above every other
 //!    channel's marginal ROI where the evidence gives one (the response curve is not saturated: the next euro
 //!    or hour brings most there); an interval that spans zero is `undecided`.
 //! 3. A channel run badly (execution issues: identical cross-posts, falling engagement, slow responses) is
 //!    `fix` unless the evidence says `drop`: running it better comes before judging it.
-//! 4. Every other piece of evidence whose ROI interval does not overlap the deciding one is reported as a
+//! 4. A channel that **misses the target group** (a target group was given and its fit says so) and brings
+//!    nothing else (no hours of customer service, recruiting, PR or procurement on it) is `drop` unless the
+//!    evidence shows it pays back (`keep`, `grow`): reaching the wrong people is reason enough to stop.
+//! 5. Every other piece of evidence whose ROI interval does not overlap the deciding one is reported as a
 //!    disagreement, heuristic credit included: the reader sees where the models part ways.
 
 use super::evidence::{ChannelFacts, Evidence, EvidenceKind, Interval};
@@ -44,6 +49,7 @@ impl Verdict {
 #[serde(rename_all = "snake_case")]
 pub enum ReasonCode {
     RoiBelowZero,
+    LowerBoundBelowZero,
     RoiAboveZero,
     RoiSpansZero,
     MarginalAboveOthers,
@@ -52,6 +58,7 @@ pub enum ReasonCode {
     CannotTell,
     NoEvidence,
     Execution,
+    MissesTargetGroup,
     Disagreement,
 }
 
@@ -146,11 +153,29 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
         Some((e, roi)) => {
             let by = e.kind.label();
             let v = if roi.high < 0.0 {
-                reasons.push(Reason {
-                    code: ReasonCode::RoiBelowZero,
-                    text: format!("by the {by}, its ROI on full cost is {}: below zero throughout", range(&roi)),
-                });
-                Verdict::Drop
+                match &e.lower_bound_only {
+                    Some(partial) => {
+                        reasons.push(Reason {
+                            code: ReasonCode::LowerBoundBelowZero,
+                            text: format!(
+                                "by the {by}, its ROI on full cost is {}, but {partial}: what it brings may be more, \
+                                 so this cannot show that it does not pay back",
+                                range(&roi)
+                            ),
+                        });
+                        Verdict::Undecided
+                    }
+                    None => {
+                        reasons.push(Reason {
+                            code: ReasonCode::RoiBelowZero,
+                            text: format!(
+                                "by the {by}, its ROI on full cost is {}: below zero throughout",
+                                range(&roi)
+                            ),
+                        });
+                        Verdict::Drop
+                    }
+                }
             } else if roi.low > 0.0 {
                 reasons.push(Reason {
                     code: ReasonCode::RoiAboveZero,
@@ -197,6 +222,22 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
             (v, Some(roi), e.marginal_roi)
         }
     };
+    if let Some(tg) = c.target_group.as_ref().filter(|t| t.misses) {
+        let pays = matches!(verdict, Verdict::Keep | Verdict::Grow);
+        let text = if pays {
+            format!("it misses the target group ({}), yet the evidence says it pays back", tg.reading)
+        } else if c.value_beyond_sales_hours > 0.0 {
+            format!(
+                "it misses the target group ({}), but carries {:.0} hours of customer service, recruiting, PR or \
+                 procurement work: value beyond sales, so it is not dropped for that",
+                tg.reading, c.value_beyond_sales_hours
+            )
+        } else {
+            verdict = Verdict::Drop;
+            format!("it misses the target group ({}) and brings nothing else: stop it", tg.reading)
+        };
+        reasons.push(Reason { code: ReasonCode::MissesTargetGroup, text });
+    }
     if !c.execution.is_empty() && verdict != Verdict::Drop {
         verdict = Verdict::Fix;
         for issue in &c.execution {
@@ -234,7 +275,7 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::ExecutionIssue;
+    use crate::verdict::{ExecutionIssue, TargetGroupFacts};
 
     fn ev(kind: EvidenceKind, roi: (f64, f64, f64), marginal: Option<(f64, f64, f64)>, tells: bool) -> Evidence {
         Evidence {
@@ -243,11 +284,20 @@ mod tests {
             marginal_roi: marginal.map(|m| Interval::new(m.0, m.1, m.2)),
             tells,
             why: (!tells).then(|| "its hours barely varied".to_string()),
+            lower_bound_only: None,
         }
     }
 
     fn channel(key: &str, evidence: Vec<Evidence>) -> ChannelFacts {
-        ChannelFacts { channel: key.into(), name: key.into(), cost: 1000.0, evidence, execution: Vec::new() }
+        ChannelFacts {
+            channel: key.into(),
+            name: key.into(),
+            cost: 1000.0,
+            evidence,
+            execution: Vec::new(),
+            target_group: None,
+            value_beyond_sales_hours: 0.0,
+        }
     }
 
     #[test]
@@ -305,5 +355,39 @@ mod tests {
         let mut bad = channel("y", vec![ev(EvidenceKind::Mmm, (-0.8, -0.95, -0.4), None, true)]);
         bad.execution.push(issue);
         assert_eq!(decide(&[bad])[0].verdict, Verdict::Drop);
+    }
+
+    #[test]
+    fn missing_the_target_group_drops_a_channel_that_brings_nothing_else() {
+        let misses = TargetGroupFacts { misses: true, reading: "reaches 0 of 40 target accounts".into() };
+        let undecided = ev(EvidenceKind::Mmm, (0.2, -0.5, 0.9), None, true);
+        let mut nothing_else = channel("x", vec![undecided.clone()]);
+        nothing_else.target_group = Some(misses.clone());
+        let d = &decide(&[nothing_else.clone()])[0];
+        assert_eq!(d.verdict, Verdict::Drop);
+        assert!(d.reasons.iter().any(|r| r.code == ReasonCode::MissesTargetGroup && r.text.contains("0 of 40")));
+        // Customer service on it: not dropped for missing the target group.
+        let mut service = nothing_else.clone();
+        service.value_beyond_sales_hours = 120.0;
+        assert_eq!(decide(&[service])[0].verdict, Verdict::Undecided);
+        // Evidence that it pays back outranks the miss.
+        let mut pays = channel("x", vec![ev(EvidenceKind::Mmm, (1.0, 0.4, 1.8), None, true)]);
+        pays.target_group = Some(misses);
+        assert_eq!(decide(&[pays])[0].verdict, Verdict::Keep);
+        // A channel that reaches the target group is judged as before.
+        nothing_else.target_group = Some(TargetGroupFacts { misses: false, reading: String::new() });
+        assert_eq!(decide(&[nothing_else])[0].verdict, Verdict::Undecided);
+    }
+
+    #[test]
+    fn evidence_that_sees_only_part_of_the_effect_never_drops() {
+        let mut partial = ev(EvidenceKind::Mmm, (-0.6, -0.9, -0.2), None, true);
+        partial.lower_bound_only = Some("the mix model's target is pipeline".into());
+        let d = &decide(&[channel("events", vec![partial.clone()])])[0];
+        assert_eq!(d.verdict, Verdict::Undecided);
+        assert_eq!(d.reasons[0].code, ReasonCode::LowerBoundBelowZero);
+        // Above zero, a lower bound is enough to keep.
+        partial.roi = Some(Interval::new(0.8, 0.2, 1.5));
+        assert_eq!(decide(&[channel("events", vec![partial])])[0].verdict, Verdict::Keep);
     }
 }
