@@ -122,7 +122,10 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  socialledger verdict\n  socialledger verdict --json\n  socialledger verdict \
                             --from 2025-01-01 --to 2025-12-31 --gross-margin 0.6\n  socialledger verdict --no-mmm   \
-                            (faster: the incremental model decides)\n\nThe rules: docs/verdict.md."
+                            (faster: the incremental model decides)\n  socialledger verdict --icp \
+                            examples/target_group.toml --values examples/value_beyond_sales.toml\n  socialledger \
+                            verdict --experiment plan.json   (a pause whose weeks are imported)\n\nThe rules: \
+                            docs/verdict.md."
     )]
     Verdict(VerdictArgs),
     /// Target group fit: per channel, the share of its audience inside the target group (ideal customer profile)
@@ -168,12 +171,16 @@ pub struct VerdictArgs {
     /// Your values of the work beyond sales (TOML, docs/value-beyond-sales.md), shown beside each channel's ROI.
     #[arg(long, value_name = "FILE")]
     pub values: Option<PathBuf>,
+    /// A pause experiment whose weeks are in the data (the plan as `experiment plan --out` or `demo
+    /// --experiment` saved it): read out, it is the channel's strongest evidence. Repeatable.
+    #[arg(long, value_name = "PLAN")]
+    pub experiment: Vec<PathBuf>,
 }
 
 /// `socialledger target-group`.
 #[derive(Debug, Args)]
 pub struct TargetGroupArgs {
-    /// The target group (ideal customer profile) as TOML: [audience] and [accounts] lists, see
+    /// The target group (ideal customer profile) as TOML: `[audience]` and `[accounts]` lists, see
     /// docs/target-group.md and examples/target_group.toml.
     #[arg(long, value_name = "FILE")]
     pub icp: PathBuf,
@@ -331,7 +338,7 @@ pub struct DemoArgs {
     /// Length of the simulated period in calendar months.
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=120))]
     pub months: u32,
-    /// The channels' true effects, from a TOML file of [[effect]] tables (channel, create, win, saturation,
+    /// The channels' true effects, from a TOML file of `[[effect]]` tables (channel, create, win, saturation,
     /// half_life_days). A listed channel replaces its default entry (a field left out keeps its default);
     /// channels not listed keep the documented defaults (the table of true effects and the format:
     /// docs/demo-model.md, "Deals").

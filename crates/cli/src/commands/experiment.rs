@@ -204,24 +204,8 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
             args.plan.display()
         ),
     }
-    let (Some(block_weeks), Some(response)) = (saved.block_weeks, saved.response.clone()) else {
-        anyhow::bail!("{}: a pause plan needs block_weeks and response", args.plan.display());
-    };
     let (first, last) = (saved.schedule_weeks[0].week, saved.schedule_weeks[n - 1].week);
-    let schedule = Schedule {
-        block_weeks,
-        washout_weeks: saved.washout_weeks,
-        on: saved.schedule_weeks.iter().map(|w| w.on).collect(),
-    };
-    let readout = read_out(
-        &panel.dates[..start],
-        &panel.target[..start],
-        &panel.dates[start..start + n],
-        &panel.target[start..start + n],
-        &schedule,
-        Some(&response),
-    )
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let readout = read_pause(&saved, &panel, start, n).with_context(|| args.plan.display().to_string())?;
     let c = &readout.contrast;
     let mut reading = format!(
         "Running {} rather than pausing it changed {} by {} a week (90 % interval {} to {}), from {} normal and {} \
@@ -261,6 +245,27 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
 
 /// Where the plan's weeks are in the panel: the index of its first week and the number of weeks, once every week
 /// is in the data.
+/// Reads out a saved pause over the panel's weeks `start..start + n` (the history is every week before).
+pub(super) fn read_pause(saved: &SavedPlan, panel: &Panel, start: usize, n: usize) -> anyhow::Result<Readout> {
+    let (Some(block_weeks), Some(response)) = (saved.block_weeks, saved.response.clone()) else {
+        anyhow::bail!("a pause plan needs block_weeks and response");
+    };
+    let schedule = Schedule {
+        block_weeks,
+        washout_weeks: saved.washout_weeks,
+        on: saved.schedule_weeks.iter().map(|w| w.on).collect(),
+    };
+    read_out(
+        &panel.dates[..start],
+        &panel.target[..start],
+        &panel.dates[start..start + n],
+        &panel.target[start..start + n],
+        &schedule,
+        Some(&response),
+    )
+    .map_err(|e| anyhow::anyhow!("{e}"))
+}
+
 pub(super) fn experiment_weeks(panel: &Panel, saved: &SavedPlan) -> anyhow::Result<(usize, usize)> {
     let (Some(first), Some(last)) = (saved.schedule_weeks.first(), saved.schedule_weeks.last()) else {
         anyhow::bail!("the plan has no weeks");

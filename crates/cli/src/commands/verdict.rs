@@ -18,6 +18,7 @@ use socialledger_analytics::{value_of_target, Analysis, Settings, ValueOfTarget}
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::verdict::report::{verdict_report, EvidenceSummary, Found, Mix};
 use socialledger_decide::verdict::VerdictReport;
+use socialledger_decide::Interval;
 use socialledger_domain::Dataset;
 use socialledger_mmm::{fit_auto, FitOptions, Fitted, NutsSettings, Panel};
 use socialledger_store::Store;
@@ -40,6 +41,8 @@ pub struct VerdictOptions {
 pub struct UserFiles {
     pub target_group: Option<TargetGroup>,
     pub values: Option<ValueAssumptions>,
+    /// Saved experiment plans to read out.
+    pub experiments: Vec<std::path::PathBuf>,
 }
 
 pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
@@ -64,6 +67,7 @@ pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
     let files = UserFiles {
         target_group: args.icp.as_deref().map(super::target_group::read_target_group).transpose()?,
         values: args.values.as_deref().map(super::value_beyond_sales::read_assumptions).transpose()?,
+        experiments: args.experiment.clone(),
     };
     let report = gather(cli, &store, &dataset, &analysis, &settings, opts, &files).await?;
     if cli.json {
@@ -95,13 +99,28 @@ pub async fn gather(
         Ok(m) => (Some(m), None),
         Err(e) => (None, Some(e.to_string())),
     };
+    let mut experiment_notes = Vec::new();
+    let mut experiments: Vec<(String, Interval)> = Vec::new();
+    for path in &files.experiments {
+        let panel = mix.as_ref().map(|m| &m.0).ok_or_else(|| {
+            anyhow::anyhow!(
+                "{}: an experiment is read out on the weekly pipeline panel, and there is none",
+                path.display()
+            )
+        })?;
+        match read_experiment(path, panel)? {
+            Ok(e) => experiments.push(e),
+            Err(note) => experiment_notes.push(note),
+        }
+    }
     let evidence = EvidenceSummary {
         mmm: mix.as_ref().is_some_and(|m| m.1.is_some()),
         mmm_note,
         incremental: incremental.is_some(),
         incremental_note,
         crossposts: crossposts.is_some(),
-        experiments: 0,
+        experiments: experiments.len(),
+        experiment_notes,
     };
     let target_group = files.target_group.as_ref().map(|g| target_group::fit(dataset, settings, g));
     let value_beyond = files.values.as_ref().map(|v| value_beyond_sales(dataset, settings, v));
@@ -111,8 +130,30 @@ pub async fn gather(
         mix: mix.as_ref().map(|(panel, fitted, value)| Mix { panel, fitted: fitted.as_ref(), value }),
         target_group: target_group.as_ref(),
         value_beyond: value_beyond.as_ref(),
+        experiments: &experiments,
     };
     Ok(verdict_report(dataset, analysis, settings, &found, evidence, opts.seed))
+}
+
+/// A saved experiment read out on `panel`: the channel and the weekly effect of running it, or why the verdict
+/// cannot read it (a note).
+fn read_experiment(path: &std::path::Path, panel: &Panel) -> anyhow::Result<Result<(String, Interval), String>> {
+    use anyhow::Context;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let saved: super::experiment::SavedPlan = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", path.display()))?;
+    if saved.design != "pause" {
+        return Ok(Err(format!(
+            "{}: the verdict reads pause experiments so far; read this {} with `socialledger experiment analyze --plan \
+             {}`",
+            path.display(),
+            saved.design,
+            path.display()
+        )));
+    }
+    let (start, n) = super::experiment::experiment_weeks(panel, &saved).with_context(|| path.display().to_string())?;
+    let readout = super::experiment::read_pause(&saved, panel, start, n).with_context(|| path.display().to_string())?;
+    Ok(Ok((saved.channel, readout.weekly_effect.unwrap_or(readout.contrast))))
 }
 
 /// The incremental model on the revenue journeys, with a bootstrap interval of each channel's added revenue.

@@ -144,3 +144,48 @@ fn the_text_says_what_to_do_and_a_database_without_deals_is_refused() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The demo company runs a 26-week pause of its LinkedIn page at the end of its period; the verdict reads the
+/// saved plan out and the experiment becomes the strongest evidence on LinkedIn. On pipeline it sees deal
+/// creation only, so it can keep the channel but never drop it; the truth (LinkedIn pays back) forbids a drop.
+#[test]
+fn a_pause_experiment_read_out_is_the_strongest_evidence() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = bin(dir.path()).args(["demo", "--quiet", "--experiment", "linkedin:pause:26"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let demo = dir.path().join("socialledger-demo");
+    let db = demo.join("socialledger.db").display().to_string();
+    let plan = demo.join("experiment.json").display().to_string();
+    let out = bin(dir.path())
+        .args(["--db", &db, "--quiet", "--json", "verdict", "--no-mmm", "--reps", "20", "--experiment", &plan])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["evidence"]["experiments"], 1, "{}", v["evidence"]);
+    let li = v["channels"].as_array().unwrap().iter().find(|c| c["channel"] == "linkedin").unwrap();
+    let first = &li["all_evidence"][0];
+    assert_eq!(first["kind"], "experiment", "{li}");
+    assert!(first["lower_bound_only"].as_str().unwrap().contains("pipeline"), "{first}");
+    let (e, lo, hi) = (
+        first["roi"]["estimate"].as_f64().unwrap(),
+        first["roi"]["low"].as_f64().unwrap(),
+        first["roi"]["high"].as_f64().unwrap(),
+    );
+    assert!(lo <= e && e <= hi, "{first}");
+    assert_eq!(li["evidence"], "experiment");
+    assert_ne!(li["verdict"], "drop", "{li}");
+    // A plan of another design is named in a note, not read.
+    let other = dir.path().join("geo.json");
+    let text = std::fs::read_to_string(&plan).unwrap().replacen("\"pause\"", "\"geo-split\"", 1);
+    std::fs::write(&other, text).unwrap();
+    let out = bin(dir.path())
+        .args(["--db", &db, "--quiet", "--json", "verdict", "--no-mmm", "--reps", "20", "--experiment"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["evidence"]["experiments"], 0);
+    assert!(v["evidence"]["experiment_notes"][0].as_str().unwrap().contains("experiment analyze"), "{}", v["evidence"]);
+}

@@ -43,6 +43,8 @@ pub struct Inputs<'a> {
     pub target_group: Option<&'a TargetGroupReport>,
     /// Hours of value-beyond-sales work per channel (customer service, recruiting, PR, procurement).
     pub value_beyond_sales_hours: &'a BTreeMap<String, f64>,
+    /// Experiments read out, by channel: the strongest evidence there is ([`experiment_evidence`]).
+    pub experiments: &'a [(String, Evidence)],
 }
 
 /// ROI on revenue turned into ROI on gross profit: `(R·g − C)/C = g·(ROI_R + 1) − 1`.
@@ -61,7 +63,8 @@ pub fn gather(inputs: &Inputs<'_>) -> Vec<ChannelFacts> {
         .channels
         .iter()
         .map(|(key, name, cost)| {
-            let mut evidence = Vec::new();
+            let mut evidence: Vec<Evidence> =
+                inputs.experiments.iter().filter(|(k, _)| k == key).map(|(_, e)| e.clone()).collect();
             if let (Some(mix), Some(c)) = (&inputs.mix, mix_channels.get(key.as_str())) {
                 evidence.push(mix_evidence(mix, c, inputs.gross_margin));
             }
@@ -126,6 +129,30 @@ pub fn mix_evidence(mix: &MixEvidence<'_>, c: &ChannelResult, gross_margin: f64)
         )
     });
     Evidence { kind: EvidenceKind::Mmm, roi, marginal_roi, tells: why.is_none(), why, lower_bound_only }
+}
+
+/// An experiment's evidence: the weekly effect of running the channel (target units, 90 % interval) at
+/// `value` per unit and the gross margin, against its weekly full cost. A pipeline target sees deal creation
+/// only, so, as for the mix model, the ROI is then a lower bound (`lower_bound_only`).
+pub fn experiment_evidence(
+    weekly_effect: Interval,
+    weekly_cost: f64,
+    value: f64,
+    gross_margin: f64,
+    target: &str,
+) -> Evidence {
+    let roi = |effect: f64| (effect * value * gross_margin - weekly_cost) / weekly_cost;
+    let tells = weekly_cost > 0.0 && value > 0.0;
+    Evidence {
+        kind: EvidenceKind::Experiment,
+        roi: tells.then(|| Interval::new(roi(weekly_effect.estimate), roi(weekly_effect.low), roi(weekly_effect.high))),
+        marginal_roi: None,
+        tells,
+        why: (!tells).then(|| "the channel has no cost, or a unit of the target no value".to_string()),
+        lower_bound_only: matches!(target, "pipeline" | "deals").then(|| {
+            format!("the experiment's outcome is {target}: it sees what the channel adds to deals created, not to winning them")
+        }),
+    }
 }
 
 /// The incremental model's evidence: the revenue the channel *added* (bootstrap interval), at the gross margin,

@@ -151,7 +151,9 @@ pub struct EvidenceSummary {
     pub incremental: bool,
     pub incremental_note: Option<String>,
     pub crossposts: bool,
+    /// Experiments read out, and the plans the verdict could not read (why, in words).
     pub experiments: usize,
+    pub experiment_notes: Vec<String>,
 }
 
 /// The weekly pipeline panel (what experiments are planned on) and, where it was fitted, the mix model.
@@ -170,6 +172,8 @@ pub struct Found<'a> {
     pub mix: Option<Mix<'a>>,
     pub target_group: Option<&'a TargetGroupReport>,
     pub value_beyond: Option<&'a ValueBeyondSalesReport>,
+    /// Experiments read out: channel and the weekly effect of running it (target units of the mix panel).
+    pub experiments: &'a [(String, Interval)],
 }
 
 /// The verdict report over `analysis` (of `dataset` under `settings`) from what the analyses `found`. `seed`
@@ -182,7 +186,7 @@ pub fn verdict_report(
     evidence: EvidenceSummary,
     seed: u64,
 ) -> VerdictReport {
-    let Found { incremental, crossposts, mix, target_group, value_beyond } = *found;
+    let Found { incremental, crossposts, mix, target_group, value_beyond, experiments } = *found;
     let fitted_mix = mix.filter(|m| m.fitted.is_some());
     let scale = 10f64.powi(analysis.currency.exponent() as i32);
     // Every channel with a cost or some evidence, in the channels table's order.
@@ -198,6 +202,22 @@ pub fn verdict_report(
             (c.channel.clone(), c.name.clone().unwrap_or_else(|| c.channel.clone()), c.cost.total_minor as f64 / scale)
         })
         .collect();
+    let weeks_in_period = period_weeks(dataset, settings);
+    let experiment_evidence: Vec<(String, Evidence)> = experiments
+        .iter()
+        .filter_map(|(key, effect)| {
+            let cost = channels.iter().find(|c| &c.0 == key)?.2;
+            let mix = mix?;
+            let e = super::facts::experiment_evidence(
+                *effect,
+                cost / weeks_in_period,
+                mix.value.value.unwrap_or(0.0),
+                settings.gross_margin,
+                &mix.panel.target_name,
+            );
+            Some((key.clone(), e))
+        })
+        .collect();
     let value_hours: BTreeMap<String, f64> =
         analysis.channels.iter().map(|c| (c.channel.clone(), c.cost.value_beyond_sales_hours)).collect();
     let facts = gather(&Inputs {
@@ -211,10 +231,10 @@ pub fn verdict_report(
         crossposts,
         target_group,
         value_beyond_sales_hours: &value_hours,
+        experiments: &experiment_evidence,
     });
     let decisions = decide(&facts);
     let kind_of = |key: &str| analysis.channels.iter().find(|c| c.channel == key).and_then(|c| c.kind);
-    let weeks_in_period = period_weeks(dataset, settings);
     let channels_out: Vec<ChannelVerdict> = decisions
         .into_iter()
         .zip(facts)
