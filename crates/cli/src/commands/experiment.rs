@@ -266,6 +266,15 @@ pub(super) fn read_pause(saved: &SavedPlan, panel: &Panel, start: usize, n: usiz
     .map_err(|e| anyhow::anyhow!("{e}"))
 }
 
+/// The sentence on the washout (empty without one): `lead` names which weeks, e.g. "The first".
+pub(super) fn washout_note(washout_weeks: usize, lead: &str) -> String {
+    match washout_weeks {
+        0 => String::new(),
+        1 => format!(" {lead} week is not compared: the channel's effect carries over."),
+        n => format!(" {lead} {n} weeks are not compared: the channel's effect carries over."),
+    }
+}
+
 pub(super) fn experiment_weeks(panel: &Panel, saved: &SavedPlan) -> anyhow::Result<(usize, usize)> {
     let (Some(first), Some(last)) = (saved.schedule_weeks.first(), saved.schedule_weeks.last()) else {
         anyhow::bail!("the plan has no weeks");
@@ -345,12 +354,7 @@ fn reading(
             100.0 * p.power
         )
     };
-    if p.washout_weeks > 0 {
-        s.push_str(&format!(
-            " After every switch the first {} not compared: the channel's effect carries over.",
-            if p.washout_weeks == 1 { "week is".to_string() } else { format!("{} weeks are", p.washout_weeks) }
-        ));
-    }
+    s.push_str(&washout_note(p.washout_weeks, "After every switch the first"));
     if let (Some(b), Some(pw)) = (break_even, power_at_break_even) {
         s.push_str(&format!(
             " The channel pays back its cost at a weekly effect of {}; the plan detects that with {:.0} % power.",

@@ -161,12 +161,7 @@ fn geo_reading(channel: &str, p: &geo_split::Plan, longest: usize, source: &str)
             100.0 * p.power
         ));
     }
-    if p.washout_weeks > 0 {
-        s.push_str(&format!(
-            " The first {} not compared: the channel's effect carries over.",
-            if p.washout_weeks == 1 { "week is".to_string() } else { format!("{} weeks are", p.washout_weeks) }
-        ));
-    }
+    s.push_str(&super::experiment::washout_note(p.washout_weeks, "The first"));
     if p.null.method == NullMethod::Ar1 {
         s.push_str(" The history is too short to measure the noise on past weeks: it is computed from the week-to-week variance instead.");
     }
@@ -277,12 +272,7 @@ fn holdout_reading(channel: &str, p: &account_holdout::Plan, longest: usize, sou
             100.0 * p.power
         ));
     }
-    if p.washout_weeks > 0 {
-        s.push_str(&format!(
-            " The first {} not compared: the channel's effect carries over.",
-            if p.washout_weeks == 1 { "week is".to_string() } else { format!("{} weeks are", p.washout_weeks) }
-        ));
-    }
+    s.push_str(&super::experiment::washout_note(p.washout_weeks, "The first"));
     if p.stretches == 0 {
         s.push_str(
             " The history has no stretch as long as this experiment and its pre-period: the accounts' noise is \
