@@ -107,8 +107,9 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         seed: args.seed,
         without_mmm: "",
     };
+    let no_files = Default::default();
     let verdict =
-        super::verdict::gather(cli, &store, &dataset, &analysis, &settings, verdict_opts, &Default::default()).await?;
+        super::verdict::gather(cli, &store, &dataset, &analysis, &settings, verdict_opts, &no_files, None).await?;
     let input = ReportInput {
         analysis: &analysis,
         dataset: &dataset,

@@ -4,11 +4,7 @@ use crate::args::{Cli, ReportArgs, ReportFormat};
 use crate::output;
 use anyhow::Context;
 use socialledger_analytics::attribution::comparison::compare_models_for_report;
-use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
-use socialledger_analytics::{value_of_target, Settings};
-use socialledger_domain::Dataset;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
-use socialledger_mmm::{fit_auto, FitOptions, NutsSettings};
 use socialledger_report::{render_for_width, Format, MmmSection, ReportInput};
 use std::process::ExitCode;
 
@@ -20,7 +16,9 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let comparison = matches!(format_of(cli, args), ReportFormat::Html | ReportFormat::Json)
         .then(|| compare_models_for_report(&dataset, &settings, &analysis.attribution));
     let format = format_of(cli, args);
-    let mmm = if args.mmm { mix_model(cli, &dataset, &settings) } else { None };
+    // One fit of the mix model (with --mmm) serves its own section and the verdict.
+    let mix = args.mmm.then(|| super::verdict::mix_model(cli, &dataset, &settings, Some(0), true));
+    let mmm = mix.as_ref().and_then(|m| mix_section(cli, m));
     // The report leads with the verdict. Without --mmm it rests on the incremental model (fast); a database
     // without deals has nothing to weigh, so it has none.
     let verdict = if dataset.deals.is_empty() {
@@ -32,7 +30,8 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             seed: 7,
             without_mmm: "not fitted (report --mmm fits it, and the verdict then reads it)",
         };
-        Some(super::verdict::gather(cli, &store, &dataset, &analysis, &settings, opts, &Default::default()).await?)
+        let files = Default::default();
+        Some(super::verdict::gather(cli, &store, &dataset, &analysis, &settings, opts, &files, mix).await?)
     };
     let text = render_for_width(
         &ReportInput {
@@ -73,30 +72,21 @@ fn format_of(cli: &Cli, args: &ReportArgs) -> ReportFormat {
     }
 }
 
-/// The mix model's section: the default weekly pipeline panel, the default fit (fast, or NUTS where the fast
-/// approximation does not hold) and next quarter's plan. A dataset
-/// that makes no panel (too short, no inputs) leaves the section out with a line on stderr: the rest of the
-/// report stands on its own.
-fn mix_model(cli: &Cli, dataset: &Dataset, settings: &Settings) -> Option<MmmSection> {
-    let run = || -> anyhow::Result<MmmSection> {
-        let panel_opts = PanelOptions::default();
-        let built = build_panel(dataset, settings, &panel_opts)?;
-        // Valued as `mmm fit` values the same panel: pipeline at the CRM's win rate when it has one.
-        let value_of_target = value_of_target(&dataset.deals, panel_opts.target, settings.currency);
-        let opts = FitOptions { value_per_unit: value_of_target.per_unit(), ..FitOptions::new(&built.panel) };
-        let f = fit_auto(&built.panel, &opts, &NutsSettings::default(), super::mmm::fallback_note(cli.quiet))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
-        let allocation = allocate(&f.model, &built.panel, &f.point, &f.draws, opts.spec.level, &req).ok();
-        Ok(MmmSection { result: f.result, allocation, value_of_target })
-    };
-    match run() {
-        Ok(section) => Some(section),
+/// The mix model's section from the default weekly pipeline panel and its fit (fast, or NUTS where the fast
+/// approximation does not hold), with next quarter's plan. A dataset that makes no panel (too short, no inputs)
+/// leaves the section out with a line on stderr: the rest of the report stands on its own.
+fn mix_section(cli: &Cli, mix: &anyhow::Result<super::verdict::MixFit>) -> Option<MmmSection> {
+    let m = match mix {
+        Ok(m) => m,
         Err(e) => {
             if !cli.quiet {
                 eprintln!("socialledger: the mix model is left out of the report: {e}");
             }
-            None
+            return None;
         }
-    }
+    };
+    let f = m.fitted.as_ref()?;
+    let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
+    let allocation = allocate(&f.model, &m.panel, &f.point, &f.draws, f.result.spec.level, &req).ok();
+    Some(MmmSection { result: f.result.clone(), allocation, value_of_target: m.value.clone() })
 }

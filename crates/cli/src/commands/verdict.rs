@@ -69,7 +69,7 @@ pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
         values: args.values.as_deref().map(super::value_beyond_sales::read_assumptions).transpose()?,
         experiments: args.experiment.clone(),
     };
-    let report = gather(cli, &store, &dataset, &analysis, &settings, opts, &files).await?;
+    let report = gather(cli, &store, &dataset, &analysis, &settings, opts, &files, None).await?;
     if cli.json {
         output::print_json(&report)?;
     } else {
@@ -79,6 +79,9 @@ pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Runs every analysis the verdict reads and builds the verdict report (also the report's first page).
+/// `mix`: the mix model already built and fitted by the caller (`report --mmm` shows the same fit in its own
+/// section: fitting it twice would double the slowest step); `None` builds it here as `opts` says.
+#[allow(clippy::too_many_arguments)]
 pub async fn gather(
     cli: &Cli,
     store: &Store,
@@ -87,6 +90,7 @@ pub async fn gather(
     settings: &Settings,
     opts: VerdictOptions,
     files: &UserFiles,
+    mix: Option<anyhow::Result<MixFit>>,
 ) -> anyhow::Result<VerdictReport> {
     let posts = store.posts_with_metrics().await?;
     let crossposts = crosspost_audit(&posts, settings, &CrosspostOptions::default()).ok();
@@ -94,15 +98,16 @@ pub async fn gather(
         Ok(r) => (Some(r), None),
         Err(e) => (None, Some(e)),
     };
-    let (mix, mmm_note) = match mix_model(cli, dataset, settings, opts) {
-        Ok(m) if !opts.mmm => (Some(m), Some(opts.without_mmm.to_string())),
+    let mix = mix.unwrap_or_else(|| mix_model(cli, dataset, settings, opts.mmm.then_some(opts.seed), false));
+    let (mix, mmm_note) = match mix {
+        Ok(m) if m.fitted.is_none() => (Some(m), Some(opts.without_mmm.to_string())),
         Ok(m) => (Some(m), None),
         Err(e) => (None, Some(e.to_string())),
     };
     let mut experiment_notes = Vec::new();
     let mut experiments: Vec<(String, Interval)> = Vec::new();
     for path in &files.experiments {
-        let panel = mix.as_ref().map(|m| &m.0).ok_or_else(|| {
+        let panel = mix.as_ref().map(|m| &m.panel).ok_or_else(|| {
             anyhow::anyhow!(
                 "{}: an experiment is read out on the weekly pipeline panel, and there is none",
                 path.display()
@@ -114,7 +119,7 @@ pub async fn gather(
         }
     }
     let evidence = EvidenceSummary {
-        mmm: mix.as_ref().is_some_and(|m| m.1.is_some()),
+        mmm: mix.as_ref().is_some_and(|m| m.fitted.is_some()),
         mmm_note,
         incremental: incremental.is_some(),
         incremental_note,
@@ -127,7 +132,7 @@ pub async fn gather(
     let found = Found {
         incremental: incremental.as_ref(),
         crossposts: crossposts.as_ref(),
-        mix: mix.as_ref().map(|(panel, fitted, value)| Mix { panel, fitted: fitted.as_ref(), value }),
+        mix: mix.as_ref().map(|m| Mix { panel: &m.panel, fitted: m.fitted.as_ref(), value: &m.value }),
         target_group: target_group.as_ref(),
         value_beyond: value_beyond.as_ref(),
         experiments: &experiments,
@@ -167,26 +172,35 @@ fn incremental_model(dataset: &Dataset, settings: &Settings, opts: VerdictOption
         .map_err(|e| e.to_string())
 }
 
-/// The default weekly pipeline panel and its fit, as `mmm fit` and `report --mmm` have them (no fit without
-/// `opts.mmm`).
-fn mix_model(
+/// The default weekly pipeline panel, what a unit of it is worth, and its fit when there is one.
+pub struct MixFit {
+    pub panel: Panel,
+    pub fitted: Option<Fitted>,
+    pub value: ValueOfTarget,
+}
+
+/// The default weekly pipeline panel and its fit, as `mmm fit` and `report --mmm` have them: fitted with the
+/// sampler's `seed` when there is one (else only the panel), cross-validated when the caller shows the check.
+pub fn mix_model(
     cli: &Cli,
     dataset: &Dataset,
     settings: &Settings,
-    opts: VerdictOptions,
-) -> anyhow::Result<(Panel, Option<Fitted>, ValueOfTarget)> {
+    seed: Option<u64>,
+    cross_validate: bool,
+) -> anyhow::Result<MixFit> {
     let panel_opts = PanelOptions::default();
     let built = build_panel(dataset, settings, &panel_opts)?;
     let value = value_of_target(&dataset.deals, panel_opts.target, settings.currency);
-    let fitted = if opts.mmm {
-        let fit_opts =
-            FitOptions { value_per_unit: value.per_unit(), cross_validate: false, ..FitOptions::new(&built.panel) };
-        let nuts = NutsSettings { seed: opts.seed, ..NutsSettings::default() };
-        let f = fit_auto(&built.panel, &fit_opts, &nuts, super::mmm::fallback_note(cli.quiet))
-            .map_err(|e| anyhow::anyhow!("{e}"))?;
-        Some(f)
-    } else {
-        None
+    let fitted = match seed {
+        Some(seed) => {
+            let fit_opts =
+                FitOptions { value_per_unit: value.per_unit(), cross_validate, ..FitOptions::new(&built.panel) };
+            let nuts = NutsSettings { seed, ..NutsSettings::default() };
+            let f = fit_auto(&built.panel, &fit_opts, &nuts, super::mmm::fallback_note(cli.quiet))
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            Some(f)
+        }
+        None => None,
     };
-    Ok((built.panel, fitted, value))
+    Ok(MixFit { panel: built.panel, fitted, value })
 }

@@ -204,6 +204,23 @@ fn report_with_the_mix_model_section() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["mmm"]["channels"].as_array().is_some_and(|c| !c.is_empty()), "{}", v["mmm"]);
+    // The verdict reads the same fit as the section (one fit, not two): its mix-model ROI is the section's ROI
+    // on gross profit, margin x (ROI + 1) - 1, channel by channel.
+    let margin = v["verdict"]["gross_margin"].as_f64().unwrap();
+    let mut compared = 0;
+    for c in v["mmm"]["channels"].as_array().unwrap() {
+        let Some(roi) = c["roi"].as_f64() else { continue };
+        // Series that are not channels (paid campaigns) have no verdict of their own.
+        let Some(verdict) = v["verdict"]["channels"].as_array().unwrap().iter().find(|x| x["channel"] == c["channel"])
+        else {
+            continue;
+        };
+        let mmm = verdict["all_evidence"].as_array().unwrap().iter().find(|e| e["kind"] == "mmm");
+        let gp = mmm.map(|e| e["roi"]["estimate"].as_f64().unwrap()).unwrap_or_else(|| panic!("{}", c["channel"]));
+        assert!((gp - (margin * (roi + 1.0) - 1.0)).abs() < 1e-9, "{}: {gp} vs ROI {roi}", c["channel"]);
+        compared += 1;
+    }
+    assert!(compared > 0, "{}", v["mmm"]);
     let out = bin(&d.dir).args(["--db", &d.db, "--json", "report"]).output().unwrap();
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["mmm"].is_null());
