@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The verdict against the truth over many simulated companies (issue 14's figures).
 
-Usage: benches/verdict_truth.py [--seeds N] [--jobs J] [--bin PATH] [EFFECTS.toml ...]
+Usage: benches/verdict_truth.py [--seeds N] [--jobs J] [--bin PATH] [--demo-args ARGS] [--experiment SPEC]
+                               [EFFECTS.toml ...]
 
 For every effects configuration (the documented default company, and each TOML given, e.g.
 examples/effects/*.toml) and every seed 1..N it runs
@@ -9,7 +10,9 @@ examples/effects/*.toml) and every seed 1..N it runs
     socialledger demo --seed S [--effects FILE] --out DIR
     socialledger --db DIR/socialledger.db verdict --json
 
-and compares every channel's verdict with the channel's true ROI on gross profit (70 % margin, the default):
+(`--demo-args "--accounts 2000 --months 36"` simulates a larger company; `--experiment linkedin:pause` lets every
+company run that experiment at the end of its period and gives the verdict its readout, `verdict --experiment
+DIR/experiment.json`) and compares every channel's verdict with the channel's true ROI on gross profit (70 % margin, the default):
 revenue that disappears without the channel (truth.json, `effects[].removal_expected.revenue_eur`, expected over
 the deal coin flips) x 0.7 minus its full cost (`costs[].total_minor`), over that cost. A channel without an
 effect entry has a true ROI of -100 %.
@@ -44,18 +47,18 @@ def true_rois(truth):
     return rois
 
 
-def one_world(binary, seed, effects, workdir):
+def one_world(binary, seed, effects, workdir, demo_args, experiment):
     out = os.path.join(workdir, f"s{seed}-{os.path.basename(effects or 'default')}")
-    cmd = [binary, "--quiet", "demo", "--seed", str(seed), "--out", out]
+    cmd = [binary, "--quiet", "demo", "--seed", str(seed), "--out", out] + demo_args
     if effects:
         cmd += ["--effects", effects]
+    if experiment:
+        cmd += ["--experiment", experiment]
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    v = subprocess.run(
-        [binary, "--quiet", "--json", "--db", os.path.join(out, "socialledger.db"), "verdict", "--seed", str(seed)],
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    verdict = [binary, "--quiet", "--json", "--db", os.path.join(out, "socialledger.db"), "verdict", "--seed", str(seed)]
+    if experiment:
+        verdict += ["--experiment", os.path.join(out, "experiment.json")]
+    v = subprocess.run(verdict, check=True, capture_output=True, text=True)
     with open(os.path.join(out, "truth.json")) as f:
         truth = json.load(f)
     return seed, json.loads(v.stdout), true_rois(truth)
@@ -86,14 +89,22 @@ def main():
     ap.add_argument("--seeds", type=int, default=20)
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--bin", default="target/release/socialledger")
+    ap.add_argument("--demo-args", default="", help="extra arguments to `socialledger demo`, one string")
+    ap.add_argument("--experiment", help="CHANNEL:DESIGN[:WEEKS]: every company runs this experiment")
     args = ap.parse_args()
+    demo_args = args.demo_args.split()
     configs = [None] + args.effects
     failed = False
     with tempfile.TemporaryDirectory() as work:
         for effects in configs:
             name = effects or "default company"
             with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-                runs = list(pool.map(lambda s: one_world(args.bin, s, effects, work), range(1, args.seeds + 1)))
+                runs = list(
+                    pool.map(
+                        lambda s: one_world(args.bin, s, effects, work, demo_args, args.experiment),
+                        range(1, args.seeds + 1),
+                    )
+                )
             print(f"\n{name}: {args.seeds} seeds")
             print(f"{'seed':>4} {'decided':>8}  verdicts (decided)  contradictions")
             total_decided, total_channels, all_contra, fb_bad = 0, 0, 0, 0
@@ -103,7 +114,9 @@ def main():
                 total_channels += len(verdict["channels"])
                 all_contra += len(contra)
                 shown = ", ".join(
-                    f"{c['channel']}={c['verdict']}" for c in verdict["channels"] if c["verdict"] != "undecided"
+                    f"{c['channel']}={c['verdict']} ({c['evidence']})"
+                    for c in verdict["channels"]
+                    if c["verdict"] != "undecided"
                 )
                 print(f"{seed:>4} {decided:>3} of {len(verdict['channels']):<2}  {shown or '-'}  {'; '.join(contra) or '-'}")
                 if missing:

@@ -655,6 +655,11 @@ pub struct MmmFitArgs {
     /// Priors in a TOML file (docs/mmm.md lists the keys and defaults).
     #[arg(long, value_name = "FILE")]
     pub priors: Option<PathBuf>,
+    /// Calibrate by an experiment: a pause saved by `experiment plan --out` (or `demo --experiment`) whose weeks
+    /// are in the data is read out, and its effect becomes the channel's effect prior (docs/mmm.md,
+    /// "Calibration by experiments"). Repeatable, one per channel; panels from the database only.
+    #[arg(long, value_name = "PLAN")]
+    pub calibrate: Vec<PathBuf>,
     /// Probability of every interval (0.9 = 90 %).
     #[arg(long, default_value_t = 0.9)]
     pub level: f64,

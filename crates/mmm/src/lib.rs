@@ -24,6 +24,7 @@
 
 pub mod allocate;
 pub mod analyze;
+pub mod calibration;
 pub mod centred;
 pub mod collapsed;
 pub mod counterfactual;

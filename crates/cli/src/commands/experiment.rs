@@ -77,7 +77,7 @@ async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepare
         let keys: Vec<&str> = panel.channels.iter().map(|c| c.key.as_str()).collect();
         anyhow::anyhow!("--channel {}: the panel has no such channel; it has {}", args.channel, keys.join(", "))
     })?;
-    let mut opts = super::mmm::options(&panel, &value, &args.fit)?;
+    let (mut opts, _) = super::mmm::options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
     let fitted = super::mmm::fit(&panel, &opts, &args.fit, cli.quiet)?;
     let (response, mmm_effect) = channel_from_fit(&fitted, m, LEVEL).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -241,6 +241,27 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
         output::print_text(&out.reading)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A saved pause read out on `panel`: its channel and the effect of a week the channel runs as usual (the
+/// contrast where the plan has no carry-over to scale it by), with its 90 % interval. What `mmm fit --calibrate`
+/// takes; errors name the file.
+pub(super) fn read_weekly_effect(path: &std::path::Path, panel: &Panel) -> anyhow::Result<(String, Interval)> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let saved: SavedPlan = serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", path.display()))?;
+    if saved.design != "pause" {
+        anyhow::bail!(
+            "{}: a {} calibrates the mix model once its readout is scaled to the whole channel; pauses do so \
+             today: read this one with `socialledger experiment analyze --plan {}`",
+            path.display(),
+            saved.design,
+            path.display()
+        );
+    }
+    let (start, n) = experiment_weeks(panel, &saved).with_context(|| path.display().to_string())?;
+    let readout = read_pause(&saved, panel, start, n).with_context(|| path.display().to_string())?;
+    Ok((saved.channel, readout.weekly_effect.unwrap_or(readout.contrast)))
 }
 
 /// Where the plan's weeks are in the panel: the index of its first week and the number of weeks, once every week

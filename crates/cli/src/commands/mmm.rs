@@ -11,6 +11,7 @@ use serde::Serialize;
 use socialledger_analytics::target_value::without_money_roi;
 use socialledger_analytics::ValueOfTarget;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
+use socialledger_mmm::calibration::{calibrate, Calibrated, Calibration};
 use socialledger_mmm::result::Check;
 use socialledger_mmm::{
     fit_auto, fit_fast_full, fit_nuts, AdstockKind, FitOptions, Fitted, Frequency, ModelSpec, NutsSettings, Panel,
@@ -19,12 +20,15 @@ use socialledger_mmm::{
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-/// A result as `--json` prints it, with `value_of_target` beside its own fields: what the ROI figures rest on.
+/// A result as `--json` prints it, with `value_of_target` beside its own fields: what the ROI figures rest on,
+/// and the experiments that calibrated the fit.
 #[derive(Serialize)]
 struct Valued<'a, T: Serialize> {
     #[serde(flatten)]
     inner: &'a T,
     value_of_target: &'a ValueOfTarget,
+    #[serde(skip_serializing_if = "<[Calibrated]>::is_empty")]
+    calibration: &'a [Calibrated],
 }
 
 pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
@@ -38,14 +42,14 @@ pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
 
 async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::Result<ExitCode> {
     let (panel, value) = load_panel(cli, &args.fit).await?;
-    let mut opts = options(&panel, &value, &args.fit)?;
+    let (mut opts, calibration) = options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
     let fitted = fit(&panel, &opts, &args.fit, cli.quiet)?;
     let periods = args.periods.unwrap_or(opts.counterfactual_periods);
     let cf = socialledger_mmm::counterfactual::without(&fitted, &panel, &args.without, periods)
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     if cli.json {
-        output::print_json(&Valued { inner: &cf, value_of_target: &value })?;
+        output::print_json(&Valued { inner: &cf, value_of_target: &value, calibration: &calibration })?;
     } else {
         let width = output::terminal_width();
         let lines = socialledger_report::mmm_text::counterfactual_text(&cf, &value, &panel.currency, width);
@@ -56,7 +60,7 @@ async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::
 
 async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitCode> {
     let (panel, value) = load_panel(cli, &args.fit).await?;
-    let mut opts = options(&panel, &value, &args.fit)?;
+    let (mut opts, _) = options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
     let per_week = match args.period.as_str() {
         "next-quarter" => 13,
@@ -129,15 +133,16 @@ pub(crate) fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs, quiet: bo
 
 async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
     let (panel, value) = load_panel(cli, args).await?;
-    let opts = options(&panel, &value, args)?;
+    let (opts, calibration) = options(&panel, &value, args)?;
     let mut result = fit(&panel, &opts, args, cli.quiet)?.result;
     if value.value.is_none() {
         without_money_roi(&mut result);
     }
     if cli.json {
-        output::print_json(&Valued { inner: &result, value_of_target: &value })?;
+        output::print_json(&Valued { inner: &result, value_of_target: &value, calibration: &calibration })?;
     } else {
-        let lines = socialledger_report::mmm_text::fit_text(&result, &value, output::terminal_width());
+        let mut lines = socialledger_report::mmm_text::fit_text(&result, &value, output::terminal_width());
+        lines.extend(calibration_lines(&calibration, &result.target));
         output::print_text(&lines.join("\n"))?;
     }
     // A fit that failed its checks is not an answer: exit 1, as for "nothing found", so scripts notice.
@@ -190,8 +195,13 @@ pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(
 }
 
 /// Fit options from the flags; contributions are valued at `value` per unit of the target (1 when it has none:
-/// the fit's money ROI is then withheld, see [`socialledger_analytics::target_value::without_money_roi`]).
-pub(crate) fn options(panel: &Panel, value: &ValueOfTarget, args: &MmmFitArgs) -> anyhow::Result<FitOptions> {
+/// the fit's money ROI is then withheld, see [`socialledger_analytics::target_value::without_money_roi`]). With
+/// `--calibrate`, each experiment's readout sets its channel's effect prior; what it set comes back beside.
+pub(crate) fn options(
+    panel: &Panel,
+    value: &ValueOfTarget,
+    args: &MmmFitArgs,
+) -> anyhow::Result<(FitOptions, Vec<Calibrated>)> {
     let mut opts = FitOptions::new(panel);
     if let Some(path) = &args.priors {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -221,5 +231,62 @@ pub(crate) fn options(panel: &Panel, value: &ValueOfTarget, args: &MmmFitArgs) -
     opts.seed = args.seed;
     opts.search.seed = args.seed;
     opts.cross_validate = !args.no_cv;
-    Ok(opts)
+    let readouts = readouts(panel, args)?;
+    let (priors, calibrated) =
+        calibrate(panel, &opts.spec, &opts.priors, &readouts).map_err(|e| anyhow::anyhow!("{e}"))?;
+    opts.priors = priors;
+    Ok((opts, calibrated))
+}
+
+/// `--calibrate PLAN...`: each experiment read out on the panel as `experiment analyze` reads it, as the effect of
+/// a week the channel runs as usual (its contrast where the plan has no carry-over to scale it by).
+fn readouts(panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<Vec<Calibration>> {
+    if args.calibrate.is_empty() {
+        return Ok(Vec::new());
+    }
+    if args.csv.is_some() {
+        anyhow::bail!("--calibrate reads experiments out on the database's weekly panel: leave out --csv");
+    }
+    if panel.frequency != Frequency::Weekly {
+        anyhow::bail!("--calibrate reads experiments out on weeks: build the panel weekly (drop --frequency daily)");
+    }
+    args.calibrate
+        .iter()
+        .map(|path| {
+            let (channel, effect) = super::experiment::read_weekly_effect(path, panel)?;
+            Ok(Calibration {
+                channel,
+                effect: effect.estimate,
+                low: effect.low,
+                high: effect.high,
+                level: socialledger_decide::experiment::LEVEL,
+                source: path.display().to_string(),
+            })
+        })
+        .collect()
+}
+
+/// The lines under the fit's table that say which experiments calibrated it.
+fn calibration_lines(calibrated: &[Calibrated], target: &str) -> Vec<String> {
+    let mut lines = Vec::new();
+    for c in calibrated {
+        let w = socialledger_decide::words::whole;
+        let held = if c.low > 0.0 {
+            "held near it".to_string()
+        } else {
+            format!("at most {} a week, possibly nothing", w(c.high.max(0.0)))
+        };
+        lines.push(format!(
+            "Calibrated: {}'s effect prior is the experiment {}: {} a week of {target} (90 % interval {} to {}), {held}.",
+            c.channel,
+            c.source,
+            w(c.effect),
+            w(c.low),
+            w(c.high)
+        ));
+    }
+    if !lines.is_empty() {
+        lines.insert(0, String::new());
+    }
+    lines
 }
