@@ -657,7 +657,7 @@ pub struct MmmFitArgs {
     pub priors: Option<PathBuf>,
     /// Calibrate by an experiment: a pause saved by `experiment plan --out` (or `demo --experiment`) whose weeks
     /// are in the data is read out, and its effect becomes the channel's effect prior (docs/mmm.md,
-    /// "Calibration by experiments"). Repeatable, one per channel; panels from the database only.
+    /// "Calibration by experiments"). Repeatable, one per channel.
     #[arg(long, value_name = "PLAN")]
     pub calibrate: Vec<PathBuf>,
     /// Probability of every interval (0.9 = 90 %).

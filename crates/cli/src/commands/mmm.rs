@@ -244,9 +244,6 @@ fn readouts(panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<Vec<Calibration>
     if args.calibrate.is_empty() {
         return Ok(Vec::new());
     }
-    if args.csv.is_some() {
-        anyhow::bail!("--calibrate reads experiments out on the database's weekly panel: leave out --csv");
-    }
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("--calibrate reads experiments out on weeks: build the panel weekly (drop --frequency daily)");
     }

@@ -167,6 +167,26 @@ fn analyze_reads_a_known_effect_out_of_a_planned_pause() {
     assert_eq!(v["history_weeks"].as_u64().unwrap() as usize, HISTORY);
     assert!(v["reading"].as_str().unwrap().contains("above zero"));
 
+    // The mix model takes the readout as calibration: x2's effect prior is set from it, and the output says so.
+    let effect = if v["weekly_effect"].is_null() { &v["contrast"] } else { &v["weekly_effect"] };
+    let out = bin(dir.path())
+        .args(["--json", "mmm", "fit", "--no-cv", "--calibrate", "plan.json"])
+        .args(args("after.csv"))
+        .output()
+        .unwrap();
+    let fit: serde_json::Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stderr)));
+    let cal = &fit["calibration"][0];
+    assert_eq!(cal["channel"], "x2", "{}", fit["calibration"]);
+    assert!((cal["effect"].as_f64().unwrap() - effect["estimate"].as_f64().unwrap()).abs() < 1e-6, "{cal}");
+    assert_eq!(cal["prior"]["dist"], "gamma", "an interval above zero holds the effect near it: {cal}");
+    let out = bin(dir.path())
+        .args(["mmm", "fit", "--no-cv", "--calibrate", "plan.json"])
+        .args(args("after.csv"))
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Calibrated: x2's effect prior is the experiment plan.json"));
+
     // Before its weeks are in the data, the readout says what to do.
     let out = bin(dir.path())
         .args(["experiment", "analyze", "--plan", "plan.json"])
