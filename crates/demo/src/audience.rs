@@ -20,9 +20,9 @@
 //! channel, each dimension's counts over its values are a multinomial draw of the channel's followers that day
 //! (`channel_days.csv`) with probabilities `m_d` spread over the target values and `1 - m_d` over the others by
 //! the fixed weights of [`DIMENSIONS`]. Zero counts are not written (a platform lists the values it has).
-//! Everything is drawn from its own stream ([`Stream::Audience`]), after the content: no other file changes, and
-//! each channel draws from its own generator seeded from that stream, so one channel's share (an `--effects`
-//! file) changes no other channel's rows.
+//! Everything is drawn from its own stream (stream 10, `Stream::Audience`), after the content: no other file
+//! changes, and each channel draws from its own generator seeded from that stream, so one channel's share (an
+//! `--effects` file) changes no other channel's rows.
 
 use crate::calendar::Calendar;
 use crate::company;
@@ -145,10 +145,10 @@ pub struct ChannelAudience {
 }
 
 impl ChannelAudience {
-    /// The documented defaults, in the order the B2B buyers of the CRM engage the channels: the LinkedIn page,
-    /// where buying committees engage most (the highest touch rates per contact), is mostly inside; X and
-    /// YouTube, technical but international, about a third; Facebook and Instagram, whose contacts engage least
-    /// and whose followers are mostly local consumers, are mostly outside (Instagram's upper bound stays above
+    /// The documented defaults, chosen to agree with how the CRM's buyers engage (touches do not depend on
+    /// them): the LinkedIn page, where buying committees touch most, is mostly inside; X, and YouTube (few
+    /// touches but the most per follower), about a third; Facebook and Instagram, with the fewest CRM touches
+    /// per follower and mostly local consumers as followers, mostly outside (Instagram's upper bound stays above
     /// the verdict's 5 % limit: it does not *miss* the target group in the default company).
     pub fn defaults() -> Vec<ChannelAudience> {
         [

@@ -2,10 +2,11 @@
 //!
 //! [`simulate`] builds one deterministic world from a [`DemoConfig`] (seeded ChaCha8 streams, no clock, no global
 //! RNG): the company's channels and people ([`company`]), its marketing plan ([`activities`]), its social posting
-//! rhythm and engagement ([`content`]), who its followers are ([`audience`]: demographics against the demo's target
-//! group, with each channel's true share inside it), the time and money it spends ([`time`]), and its CRM ([`crm`]): accounts,
-//! buying committees, touchpoints and deals whose creation and win depend on *known* per-channel effects plus a
-//! hidden buying intent that also drives `direct` and `organic-search` visits (a deliberate confounder).
+//! rhythm and engagement ([`content`]), who its followers are ([`audience`]: demographics against the demo's
+//! target group, with each channel's true share inside it), the time and money it spends ([`time`]), and its CRM
+//! ([`crm`]): accounts, buying committees, touchpoints and deals whose creation and win depend on *known*
+//! per-channel effects plus a hidden buying intent that also drives `direct` and `organic-search` visits (a
+//! deliberate confounder).
 //! [`truth`] re-resolves the same deals with each channel's effect switched off (common random numbers) so that
 //! analytics can be checked against what each channel truly caused. The generative model, with every
 //! distribution and parameter, is described in `docs/demo-model.md`.
