@@ -226,7 +226,9 @@ pub fn draw(cfg: &DemoConfig, cal: &Calendar, channel_days: &[ChannelDay]) -> Au
         // One generator per channel, seeded from the stream: how many numbers a binomial draw consumes depends
         // on its parameters, so a shared generator would let one channel's share move the next channel's rows.
         let mut rng = ChaCha8Rng::seed_from_u64(stream.gen());
-        let inside = cfg.audience_share(profile.channel);
+        // A config built in code is not checked like an effects file: a share outside [0, 1] is clamped and one
+        // that is not a number counts as none inside, so the truth says what was drawn.
+        let inside = Some(cfg.audience_share(profile.channel)).filter(|s| s.is_finite()).unwrap_or(0.0).clamp(0.0, 1.0);
         let shares = dimension_shares(inside, &profile.match_rates);
         let followers = |date: Date| {
             channel_days
@@ -353,6 +355,28 @@ mod tests {
             let inside: f64 = w[..dim.target.len()].iter().sum();
             assert!((inside - 0.3).abs() < 1e-12 && (w.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         }
+    }
+
+    #[test]
+    fn a_share_outside_0_to_1_or_not_a_number_is_drawn_and_told_as_clamped() {
+        let cal = Calendar::new(Date::from_ymd_opt(2024, 1, 1).unwrap(), 1);
+        let days: Vec<ChannelDay> = OUTSIDERS
+            .iter()
+            .map(|o| ChannelDay {
+                channel: o.channel.to_string(),
+                date: Some(Date::from_ymd_opt(2024, 1, 31).unwrap()),
+                followers: Some(500),
+                ..ChannelDay::default()
+            })
+            .collect();
+        let mut cfg = DemoConfig::default();
+        for (a, s) in cfg.audience.iter_mut().zip([f64::NAN, -1.0, 2.0, f64::INFINITY, 0.5]) {
+            a.inside_share = s;
+        }
+        let out = draw(&cfg, &cal, &days);
+        let told: Vec<f64> = out.truth.iter().map(|t| t.inside_share).collect();
+        assert_eq!(told, [0.0, 0.0, 1.0, 0.0, 0.5]);
+        assert_eq!(out.slices.iter().map(|s| s.count).sum::<i64>(), 5 * 5 * 500);
     }
 
     #[test]
