@@ -57,7 +57,8 @@ pub enum Command {
     /// Simulate a B2B company, write its data as CSV files, import them and write report.html.
     #[command(after_help = "Examples:\n  socialledger demo --seed 7 --out /tmp/acme\n  socialledger demo --effects \
                             examples/effects/facebook-works.toml   (a company where Facebook works and the LinkedIn \
-                            page does not)\n  socialledger demo --experiment linkedin:pause:26 --out /tmp/acme\n  \
+                            page does not)\n  socialledger demo --effects examples/effects/instagram-misses-target-group.toml   \
+                            (Instagram's followers are outside the target group)\n  socialledger demo --experiment linkedin:pause:26 --out /tmp/acme\n  \
                             socialledger experiment analyze --plan /tmp/acme/experiment.json --db \
                             /tmp/acme/socialledger.db --json\n\nWithout --db the demo uses DIR/socialledger.db, made \
                             anew on every run. The model, the default effects and the experiments: \
@@ -339,9 +340,10 @@ pub struct DemoArgs {
     #[arg(long, default_value_t = 24, value_parser = clap::value_parser!(u32).range(1..=120))]
     pub months: u32,
     /// The channels' true effects, from a TOML file of `[[effect]]` tables (channel, create, win, saturation,
-    /// half_life_days). A listed channel replaces its default entry (a field left out keeps its default);
+    /// half_life_days; for a social channel also audience_in_target_group, the share of its followers inside
+    /// the target group). A listed channel replaces its default entry (a field left out keeps its default);
     /// channels not listed keep the documented defaults (the table of true effects and the format:
-    /// docs/demo-model.md, "Deals").
+    /// docs/demo-model.md, "Deals" and "Audience").
     #[arg(long, value_name = "FILE")]
     pub effects: Option<PathBuf>,
     /// Run an experiment on CHANNEL over the period's last WEEKS whole weeks: DESIGN pause (default 26 weeks),

@@ -1,5 +1,7 @@
-//! The knobs of one simulated world: seed, calendar, size, and the true causal effect of every channel.
+//! The knobs of one simulated world: seed, calendar, size, and the truths of every channel (its causal effect,
+//! its audience's share inside the target group).
 
+use crate::audience::ChannelAudience;
 use serde::Serialize;
 use socialledger_domain::Date;
 
@@ -16,6 +18,9 @@ pub struct DemoConfig {
     pub accounts: usize,
     /// The true effect of each channel on deal creation and winning. Channels not listed have no effect.
     pub effects: Vec<ChannelEffect>,
+    /// The true share of each social channel's followers inside the demo's target group (`audience.csv`).
+    /// Social channels not listed have none inside.
+    pub audience: Vec<ChannelAudience>,
 }
 
 impl Default for DemoConfig {
@@ -26,6 +31,7 @@ impl Default for DemoConfig {
             start: Date::from_ymd_opt(2024, 1, 1).unwrap_or_default(),
             accounts: 400,
             effects: ChannelEffect::defaults(),
+            audience: ChannelAudience::defaults(),
         }
     }
 }
@@ -39,6 +45,11 @@ impl DemoConfig {
             e.win = 0.0;
         }
         cfg
+    }
+
+    /// The true share of `channel`'s followers inside the target group (0 when it is not listed).
+    pub fn audience_share(&self, channel: &str) -> f64 {
+        self.audience.iter().find(|a| a.channel == channel).map_or(0.0, |a| a.inside_share)
     }
 
     /// The effect parameters of `channel`, if it has any.

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// File names in import order: channels first, people before time entries, accounts before contacts before
-/// deals before touchpoints.
-pub(crate) const FILES: [&str; 12] = [
+/// deals before touchpoints. `audience.csv` came last (issue 14), so the files before it keep their order.
+pub(crate) const FILES: [&str; 13] = [
     "channels.csv",
     "posts.csv",
     "post_days.csv",
@@ -23,6 +23,7 @@ pub(crate) const FILES: [&str; 12] = [
     "contacts.csv",
     "deals.csv",
     "touchpoints.csv",
+    "audience.csv",
 ];
 
 fn date(d: Date) -> String {
@@ -280,6 +281,19 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
             text(&t.utm_source),
             text(&t.utm_medium),
             text(&t.utm_campaign),
+        ])?;
+    }
+    paths.push(f.finish()?);
+
+    let mut f = Out::create(dir, FILES[12], columns::AUDIENCE)?;
+    for a in &ds.audience {
+        f.row(vec![
+            a.channel.clone(),
+            date(a.date),
+            a.audience.as_str().to_string(),
+            a.dimension.as_str().to_string(),
+            a.value.clone(),
+            a.count.to_string(),
         ])?;
     }
     paths.push(f.finish()?);

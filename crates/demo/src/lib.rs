@@ -2,18 +2,21 @@
 //!
 //! [`simulate`] builds one deterministic world from a [`DemoConfig`] (seeded ChaCha8 streams, no clock, no global
 //! RNG): the company's channels and people ([`company`]), its marketing plan ([`activities`]), its social posting
-//! rhythm and engagement ([`content`]), the time and money it spends ([`time`]), and its CRM ([`crm`]): accounts,
-//! buying committees, touchpoints and deals whose creation and win depend on *known* per-channel effects plus a
-//! hidden buying intent that also drives `direct` and `organic-search` visits (a deliberate confounder).
+//! rhythm and engagement ([`content`]), who its followers are ([`audience`]: demographics against the demo's
+//! target group, with each channel's true share inside it), the time and money it spends ([`time`]), and its CRM
+//! ([`crm`]): accounts, buying committees, touchpoints and deals whose creation and win depend on *known*
+//! per-channel effects plus a hidden buying intent that also drives `direct` and `organic-search` visits (a
+//! deliberate confounder).
 //! [`truth`] re-resolves the same deals with each channel's effect switched off (common random numbers) so that
 //! analytics can be checked against what each channel truly caused. The generative model, with every
 //! distribution and parameter, is described in `docs/demo-model.md`.
 //!
-//! Other worlds: [`parse_effects`] reads other true channel effects (the `--effects` file), and
+//! Other worlds: [`parse_world`] reads other true channel effects and audience shares (the `--effects` file), and
 //! [`simulate_experiment`] runs a pause, geo-split or account holdout of one channel at the end of the period
 //! ([`experiment`]), with its true effect in the truth, so that experiment readouts can be checked too.
 
 pub mod activities;
+pub mod audience;
 pub mod calendar;
 pub mod company;
 pub mod config;
@@ -29,8 +32,9 @@ mod text;
 pub mod time;
 pub mod truth;
 
+pub use audience::ChannelAudience;
 pub use config::{ChannelEffect, DemoConfig};
-pub use effects_file::parse_effects;
+pub use effects_file::{parse_effects, parse_world, World};
 pub use error::DemoError;
 pub use experiment::{Design, ExperimentPlan, ExperimentSpec};
 pub use truth::Truth;
@@ -78,7 +82,9 @@ fn build(cfg: &DemoConfig, setup: Option<&experiment::Setup>) -> Simulation {
         content.remove_posts(&hidden);
         work.time_entries.retain(|t| !setup.hides_time(&cal, t.channel.as_deref(), t.date));
     }
-    let truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm);
+    // Page-level follower levels are not masked by an experiment, so neither is who the followers are.
+    let audience = audience::draw(cfg, &cal, &content.channel_days);
+    let truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm, &audience);
     let experiment_plan = crm.experiment.as_ref().map(|run| {
         let keys: Vec<String> = crm.accounts.iter().map(|a| a.key.clone()).collect();
         ExperimentPlan::of(run, &keys)
@@ -97,6 +103,7 @@ fn build(cfg: &DemoConfig, setup: Option<&experiment::Setup>) -> Simulation {
         contacts: crm.contacts,
         deals: crm.deals,
         touchpoints: crm.touchpoints,
+        audience: audience.slices,
         ..Dataset::default()
     };
     Simulation { dataset, truth, identical_ideas, experiment_plan }

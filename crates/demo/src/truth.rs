@@ -2,6 +2,7 @@
 //! common random numbers, and Shapley shares of expected pipeline and revenue), and totals of the written records.
 
 use crate::activities::{self, Plan};
+use crate::audience::{self, Audience, AudienceTruth, DimensionValues, OutsiderProfile};
 use crate::calendar::Calendar;
 use crate::company::{self, ChannelSpec, PersonSpec, CHANNELS, PEOPLE};
 use crate::content::{self, Content, ContentParams, SocialParams};
@@ -15,8 +16,9 @@ use serde::Serialize;
 use socialledger_domain::{Date, DealStatus, MetricPeriod};
 use std::collections::BTreeMap;
 
-/// Version of the generative model; bumped whenever the same seed would give different files.
-pub const MODEL_VERSION: &str = "socialledger-demo/1";
+/// Version of the generative model; bumped whenever the same seed would give different files. 2: `audience.csv`
+/// and `truth.json` → `audience` added (issue 14); the twelve files of version 1 are byte for byte unchanged.
+pub const MODEL_VERSION: &str = "socialledger-demo/2";
 
 /// Everything known about a simulated world that its CSV files do not say. Money in integer cents (`*_minor`,
 /// EUR) where it is a sum of records; in euros (`*_eur`, float) where it is an expectation.
@@ -48,6 +50,9 @@ pub struct Truth {
     pub general_cost: ChannelCost,
     /// Time truly spent but never logged (Instagram): the report should say its cost is understated.
     pub unlogged: Unlogged,
+    /// Per social channel: the true share of its followers inside the demo's target group, and the shares per
+    /// dimension its `audience.csv` is drawn from (what `socialledger target-group` should find).
+    pub audience: Vec<AudienceTruth>,
     /// The hidden buying intent and what it does.
     pub confounding: Confounding,
     /// The experiment this world ran (`socialledger demo --experiment`) and its true effect; absent without.
@@ -79,6 +84,16 @@ pub struct Parameters {
     pub touches: TouchParams,
     pub deals: DealParams,
     pub memorability: &'static [(&'static str, f64)],
+    pub audience: AudienceParams,
+}
+
+/// The audience model's fixed parameters (the inside shares are in `config.audience`).
+#[derive(Debug, Clone, Serialize)]
+pub struct AudienceParams {
+    /// The target group's values per dimension, and the other values, with their weights.
+    pub dimensions: &'static [DimensionValues],
+    /// How often an outsider matches each dimension, per channel.
+    pub outsiders: &'static [OutsiderProfile],
 }
 
 /// Expected deals created, deals won, won revenue and pipeline (amount of the deals created, won or not).
@@ -194,6 +209,8 @@ pub struct Totals {
     pub touchpoints: usize,
     pub touchpoints_by_channel: BTreeMap<String, usize>,
     pub buying_triggers: usize,
+    /// Rows of `audience.csv`.
+    pub audience_slices: usize,
 }
 
 /// Full cost of one channel over the period, in cents.
@@ -235,6 +252,7 @@ impl Truth {
         content: &Content,
         work: &Work,
         crm: &Crm,
+        audience: &Audience,
     ) -> Truth {
         let weeks = Weeks::of(cal);
         let (expected, baseline, shapley, mut weekly) = expectations(cal, crm, cfg, &weeks);
@@ -333,6 +351,7 @@ impl Truth {
                 touches: touches::PARAMS,
                 deals: deals::PARAMS,
                 memorability: &deals::MEMORABILITY,
+                audience: AudienceParams { dimensions: &audience::DIMENSIONS, outsiders: &audience::OUTSIDERS },
             },
             effects,
             expected,
@@ -348,7 +367,7 @@ impl Truth {
                 }
                 weekly
             },
-            totals: totals(content, plan, work, crm),
+            totals: totals(content, plan, work, crm, audience),
             costs,
             general_cost,
             unlogged: Unlogged {
@@ -357,6 +376,7 @@ impl Truth {
                 hours,
                 cost_minor: (hours * creator_rate as f64 * 100.0).round() as i64,
             },
+            audience: audience.truth.clone(),
             confounding: Confounding {
                 intent_channels: touches::PARAMS.intent_rates.iter().map(|(c, _, _)| *c).collect(),
                 mean_intent_buyers: mean_of(true),
@@ -564,7 +584,7 @@ fn costs(plan: &Plan, work: &Work) -> (Vec<ChannelCost>, ChannelCost) {
     (per_channel, general)
 }
 
-fn totals(content: &Content, plan: &Plan, work: &Work, crm: &Crm) -> Totals {
+fn totals(content: &Content, plan: &Plan, work: &Work, crm: &Crm, audience: &Audience) -> Totals {
     let mut posts = BTreeMap::new();
     for p in &content.posts {
         *posts.entry(p.channel.clone()).or_insert(0) += 1;
@@ -600,6 +620,7 @@ fn totals(content: &Content, plan: &Plan, work: &Work, crm: &Crm) -> Totals {
         touchpoints: crm.touchpoints.len(),
         touchpoints_by_channel,
         buying_triggers: crm.triggers.len(),
+        audience_slices: audience.slices.len(),
     }
 }
 

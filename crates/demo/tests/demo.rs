@@ -78,7 +78,7 @@ mod files {
     use socialledger_demo::DemoError;
 
     /// The documented columns of every canonical file, in the order we write them (docs/formats.md).
-    const HEADERS: [(&str, &str); 12] = [
+    const HEADERS: [(&str, &str); 13] = [
         ("channels.csv", "channel,name,kind,network,handle"),
         (
             "posts.csv",
@@ -107,6 +107,7 @@ mod files {
             "touchpoint_id,contact_id,account_id,deal_id,timestamp,channel,kind,campaign,post_id,utm_source,\
              utm_medium,utm_campaign",
         ),
+        ("audience.csv", "channel,date,audience,dimension,value,count"),
     ];
 
     #[test]
@@ -260,7 +261,7 @@ mod files {
             assert_eq!(sim.truth().totals.accounts, accounts);
             assert!(sim.truth().period.days >= 28);
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("demo-tiny-{accounts}-{months}"));
-            assert_eq!(sim.write_csv(&dir).unwrap().len(), 12);
+            assert_eq!(sim.write_csv(&dir).unwrap().len(), 13);
         }
     }
 
@@ -432,6 +433,7 @@ mod truth {
         assert_eq!(w.table("time_entries.csv").rows.len() as i64, j(&t["time_entries"]));
         assert_eq!(w.table("cost_items.csv").rows.len() as i64, j(&t["cost_items"]));
         assert_eq!(w.table("activities.csv").rows.len() as i64, j(&t["activities"]));
+        assert_eq!(w.table("audience.csv").rows.len() as i64, j(&t["audience_slices"]));
     }
 
     /// Full cost per channel recomputed from people.csv (hourly cost), time_entries.csv, cost_items.csv and
@@ -674,18 +676,20 @@ mod weekly {
         }
         assert!(t.totals.deals > 500, "{} deals in three years", t.totals.deals);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-36-months");
-        assert_eq!(sim.write_csv(&dir).unwrap().len(), 12);
+        assert_eq!(sim.write_csv(&dir).unwrap().len(), 13);
         let bytes: u64 = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
         eprintln!(
             "36 months: {} deals, {} touchpoints, {} files, {:.1} MB, {:.2} s (simulate and write, this build)",
             t.totals.deals,
             t.totals.touchpoints,
-            13,
+            14,
             bytes as f64 / 1e6,
             started.elapsed().as_secs_f64()
         );
     }
 }
 
+#[path = "demo/audience.rs"]
+mod audience;
 #[path = "demo/experiments.rs"]
 mod experiments;

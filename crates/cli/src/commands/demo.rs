@@ -8,7 +8,7 @@ use serde::Serialize;
 use socialledger_analytics::attribution::comparison::compare_models_for_report;
 use socialledger_analytics::{analyze, Settings};
 use socialledger_demo::experiment::PLAN_FILE;
-use socialledger_demo::{parse_effects, simulate, simulate_experiment, DemoConfig, ExperimentSpec};
+use socialledger_demo::{parse_world, simulate, simulate_experiment, DemoConfig, ExperimentSpec};
 use socialledger_import::ImportOptions;
 use socialledger_report::{render, render_for_width, Format, ReportInput};
 use std::path::{Path, PathBuf};
@@ -43,7 +43,9 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     if let Some(path) = &args.effects {
         let text = std::fs::read_to_string(path)
             .with_context(|| format!("cannot read the effects file {} (--effects)", path.display()))?;
-        config.effects = parse_effects(&text, &path.display().to_string())?;
+        let world = parse_world(&text, &path.display().to_string())?;
+        config.effects = world.effects;
+        config.audience = world.audience;
     }
     let experiment = args.experiment.as_deref().map(str::parse::<ExperimentSpec>).transpose()?;
     let data_dir = out.join("data");

@@ -111,6 +111,17 @@ fn demo_bad_effects_file_names_file_entry_and_field() {
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("bad.toml") && err.contains("[[effect]] 1") && err.contains("create"), "{err}");
+    // The audience share is a share, and only for the channels with followers.
+    std::fs::write(
+        dir.path().join("share.toml"),
+        "[[effect]]\nchannel = \"webinar\"\naudience_in_target_group = 0.5\n",
+    )
+    .unwrap();
+    let out = bin(dir.path()).args(["demo", "--quiet", "--effects", "share.toml"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("share.toml: [[effect]] 1") && err.contains("audience_in_target_group"), "{err}");
+    assert!(err.contains("linkedin, x, facebook, instagram, youtube"), "{err}");
     let out = bin(dir.path()).args(["demo", "--quiet", "--experiment", "linkedin:pause:0"]).output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("WEEKS"));

@@ -165,6 +165,79 @@ fn target_group_on_the_demo_gives_sane_figures() {
     }
 }
 
+/// Issue 14: the demo writes its social channels' follower demographics (`data/audience.csv`) with a known
+/// truth (`truth.json` -> `audience`: the true share inside the target group, and the share matching each
+/// dimension it is drawn from). `target-group --icp examples/target_group.toml` on the default demo must
+/// * read every dimension of the example file for every social channel (its values are the demo's, and every
+///   value it lists is one the demo writes),
+/// * find each dimension's share within four binomial standard errors of the truth (`sqrt(m (1 - m) / N)` with N
+///   the channel's followers on the last snapshot: 1.1 to 2.4 points here), so the upper bound too,
+/// * bracket the true joint share: the independence estimate is below it and the upper bound above it (the
+///   marginals a platform exports cannot give the joint share itself; the truth's `upper_bound` says how far
+///   above it the bound lies),
+/// * and call no channel missing: even Instagram (6 % inside) can hold more than the rule's 5 %.
+#[test]
+fn target_group_on_the_demo_recovers_the_true_audience_shares() {
+    let d = crate::mmm_panel::demo();
+    let icp = examples_dir().join("target_group.toml").display().to_string();
+    let v = json(&d.dir, &["--db", &d.db, "target-group", "--icp", &icp]);
+    let truth = d.truth["audience"].as_array().expect("truth.json has the audience truth");
+    assert_eq!(truth.len(), 5, "one entry per social channel");
+
+    // Every value of the example's [audience] is one the demo writes (a value it never writes would match
+    // nothing, silently).
+    let mut written: std::collections::BTreeMap<String, std::collections::BTreeSet<String>> = Default::default();
+    let mut reader = csv::Reader::from_path(d.dir.join("demo/data/audience.csv")).unwrap();
+    for row in reader.records() {
+        let row = row.unwrap();
+        written.entry(row[3].to_string()).or_default().insert(row[4].to_lowercase());
+    }
+    let listed = v["target_group"]["audience"].as_object().expect("the example constrains the audience");
+    assert_eq!(listed.len(), 5, "{listed:?}");
+    for (dimension, values) in listed {
+        for value in values.as_array().unwrap() {
+            let value = value.as_str().unwrap().to_lowercase();
+            assert!(written[dimension].contains(&value), "{dimension} {value:?} is not in the demo's audience.csv");
+        }
+    }
+
+    for t in truth {
+        let key = t["channel"].as_str().unwrap();
+        let c = channel(&v, key);
+        let a = &c["audience"];
+        assert_eq!(a["kind"], "followers", "{key}");
+        assert_eq!(a["missing_dimensions"].as_array().unwrap().len(), 0, "{key}: {a}");
+        let n = t["followers"].as_f64().unwrap();
+        assert_eq!(a["audience_size"].as_f64(), Some(n), "{key}");
+        let dims = a["dimensions"].as_array().unwrap();
+        assert_eq!(dims.len(), 5);
+        let mut worst: f64 = 0.0;
+        for td in t["dimensions"].as_array().unwrap() {
+            let dim = td["dimension"].as_str().unwrap();
+            let got = dims.iter().find(|x| x["dimension"] == dim).unwrap_or_else(|| panic!("{key} {dim}"));
+            assert_eq!(got["date"], t["last_snapshot"], "{key} {dim}: the latest snapshot is read");
+            assert_eq!(got["listed"].as_f64(), Some(n), "{key} {dim}");
+            let (share, m) = (got["share"].as_f64().unwrap(), td["share"].as_f64().unwrap());
+            let se = (m * (1.0 - m) / n).sqrt();
+            worst = worst.max((share - m).abs() / se);
+            assert!((share - m).abs() <= 4.0 * se, "{key} {dim}: {share:.4} against the true {m:.4} (se {se:.4})");
+        }
+        let (upper, product) = (a["upper_bound"].as_f64().unwrap(), a["independence_estimate"].as_f64().unwrap());
+        let true_upper = t["upper_bound"].as_f64().unwrap();
+        let se = (true_upper * (1.0 - true_upper) / n).sqrt();
+        assert!((upper - true_upper).abs() <= 4.0 * se, "{key}: upper bound {upper:.4} against {true_upper:.4}");
+        let inside = t["inside_share"].as_f64().unwrap();
+        assert!(product < inside && inside < upper, "{key}: {product:.3} < {inside:.3} < {upper:.3} fails");
+        assert_eq!(c["misses_target_group"], false, "{c}");
+        eprintln!(
+            "{key}: inside {inside:.3}, upper bound {upper:.3} (true {true_upper:.3}), independence {product:.3}, \
+             followers {n}, worst dimension {worst:.1} se"
+        );
+    }
+    let inside = |k: &str| truth.iter().find(|t| t["channel"] == k).unwrap()["inside_share"].as_f64().unwrap();
+    assert!(inside("linkedin") > 0.5 && inside("instagram") < 0.1);
+}
+
 #[test]
 fn target_group_reads_the_real_linkedin_followers_demographics() {
     socialledger_testkit::needs_shared_data!();

@@ -189,3 +189,48 @@ fn a_pause_experiment_read_out_is_the_strongest_evidence() {
     assert_eq!(v["evidence"]["experiments"], 0);
     assert!(v["evidence"]["experiment_notes"][0].as_str().unwrap().contains("experiment analyze"), "{}", v["evidence"]);
 }
+
+/// Issue 14: in the world of `examples/effects/instagram-misses-target-group.toml` one in a hundred of
+/// Instagram's followers is inside the target group (so at most about 3 % can be, by the dimension shares its
+/// audience file shows), Instagram causes nothing and carries no customer service, recruiting or PR hours. The
+/// verdict with the example target group must drop it for missing the target group (rule 3), and drop no
+/// channel inside the target group.
+#[test]
+fn the_verdict_drops_the_channel_that_misses_the_target_group_and_no_channel_inside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let effects = crate::support::examples_dir().join("effects/instagram-misses-target-group.toml");
+    let out = bin(dir.path()).args(["demo", "--quiet", "--out", "world", "--effects"]).arg(&effects).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let truth: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("world/truth.json")).unwrap()).unwrap();
+    let audience = truth["audience"].as_array().unwrap();
+    let instagram = audience.iter().find(|a| a["channel"] == "instagram").unwrap();
+    assert_eq!(instagram["inside_share"], 0.01);
+    assert!(instagram["upper_bound"].as_f64().unwrap() < 0.05, "{instagram}");
+
+    let db = dir.path().join("world/socialledger.db").display().to_string();
+    let icp = crate::support::examples_dir().join("target_group.toml");
+    let out = bin(dir.path())
+        .args(["--db", &db, "--quiet", "--json", "verdict", "--no-mmm", "--reps", "50", "--icp"])
+        .arg(&icp)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let codes = |c: &Value| -> Vec<String> {
+        c["reasons"].as_array().unwrap().iter().map(|r| r["code"].as_str().unwrap().to_string()).collect()
+    };
+    let channels = v["channels"].as_array().unwrap();
+    let ig = channels.iter().find(|c| c["channel"] == "instagram").expect("instagram is judged");
+    assert_eq!(ig["verdict"], "drop", "{ig}");
+    assert!(codes(ig).iter().any(|c| c == "misses_target_group"), "{ig}");
+    // Every other social channel's audience is inside the target group well above the rule's limit; no channel
+    // is dropped, and none for missing the target group.
+    for c in channels.iter().filter(|c| c["channel"] != "instagram") {
+        assert_ne!(c["verdict"], "drop", "{c}");
+        assert!(!codes(c).iter().any(|code| code == "misses_target_group"), "{c}");
+    }
+    for a in audience.iter().filter(|a| a["channel"] != "instagram") {
+        assert!(a["inside_share"].as_f64().unwrap() >= 0.06, "{a}");
+    }
+}
