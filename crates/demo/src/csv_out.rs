@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// File names in import order: channels first, people before time entries, accounts before contacts before
 /// deals before touchpoints.
-pub(crate) const FILES: [&str; 12] = [
+pub(crate) const FILES: [&str; 13] = [
     "channels.csv",
     "posts.csv",
     "post_days.csv",
@@ -23,6 +23,7 @@ pub(crate) const FILES: [&str; 12] = [
     "contacts.csv",
     "deals.csv",
     "touchpoints.csv",
+    "conversations.csv",
 ];
 
 fn date(d: Date) -> String {
@@ -280,6 +281,19 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
             text(&t.utm_source),
             text(&t.utm_medium),
             text(&t.utm_campaign),
+        ])?;
+    }
+    paths.push(f.finish()?);
+
+    let mut f = Out::create(dir, FILES[12], columns::CONVERSATIONS)?;
+    for c in &ds.conversations {
+        f.row(vec![
+            c.channel.clone(),
+            c.key.clone(),
+            opt(&c.kind, |k| k.as_str().to_string()),
+            timestamp(c.received_at),
+            opt(&c.first_response_at, |t| timestamp(*t)),
+            text(&c.assignee),
         ])?;
     }
     paths.push(f.finish()?);

@@ -4,7 +4,8 @@
 //! RNG): the company's channels and people ([`company`]), its marketing plan ([`activities`]), its social posting
 //! rhythm and engagement ([`content`]), the time and money it spends ([`time`]), and its CRM ([`crm`]): accounts,
 //! buying committees, touchpoints and deals whose creation and win depend on *known* per-channel effects plus a
-//! hidden buying intent that also drives `direct` and `organic-search` visits (a deliberate confounder).
+//! hidden buying intent that also drives `direct` and `organic-search` visits (a deliberate confounder); and its
+//! social inbox ([`inbox`]): comments, messages and mentions with known response times.
 //! [`truth`] re-resolves the same deals with each channel's effect switched off (common random numbers) so that
 //! analytics can be checked against what each channel truly caused. The generative model, with every
 //! distribution and parameter, is described in `docs/demo-model.md`.
@@ -23,6 +24,7 @@ mod csv_out;
 mod effects_file;
 pub mod error;
 pub mod experiment;
+pub mod inbox;
 mod sample;
 mod streams;
 mod text;
@@ -78,7 +80,9 @@ fn build(cfg: &DemoConfig, setup: Option<&experiment::Setup>) -> Simulation {
         content.remove_posts(&hidden);
         work.time_entries.retain(|t| !setup.hides_time(&cal, t.channel.as_deref(), t.date));
     }
-    let truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm);
+    let mut truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm);
+    let conversations = inbox::conversations(cfg, &cal);
+    truth.inbox = inbox::INBOXES.to_vec();
     let experiment_plan = crm.experiment.as_ref().map(|run| {
         let keys: Vec<String> = crm.accounts.iter().map(|a| a.key.clone()).collect();
         ExperimentPlan::of(run, &keys)
@@ -97,6 +101,7 @@ fn build(cfg: &DemoConfig, setup: Option<&experiment::Setup>) -> Simulation {
         contacts: crm.contacts,
         deals: crm.deals,
         touchpoints: crm.touchpoints,
+        conversations,
         ..Dataset::default()
     };
     Simulation { dataset, truth, identical_ideas, experiment_plan }

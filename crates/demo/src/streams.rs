@@ -16,6 +16,7 @@ pub(crate) enum Stream {
     Meetings = 7,
     Reports = 8,
     Experiment = 9,
+    Inbox = 10,
 }
 
 /// A ChaCha8 generator for `stream` of the world seeded by `seed`.

@@ -106,6 +106,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         reps: socialledger_analytics::attribution::comparison::REPORT_BOOTSTRAP.reps,
         seed: args.seed,
         without_mmm: "",
+        execution: Default::default(),
     };
     let verdict =
         super::verdict::gather(cli, &store, &dataset, &analysis, &settings, verdict_opts, &Default::default()).await?;

@@ -7,6 +7,7 @@ pub mod audience;
 pub mod channel_days;
 pub mod channels;
 pub mod contacts;
+pub mod conversations;
 pub mod cost_items;
 pub mod deals;
 pub mod people;
