@@ -242,13 +242,18 @@ fn pct(x: f64) -> String {
     format!("{} %", whole(100.0 * x))
 }
 
-/// Hours as the reasons write them: one decimal below 10, whole above (`2.5 hours`, `41 hours`).
-fn hours(h: f64) -> String {
+/// Hours as the reasons write them: one decimal below 10, whole above (`2.5`, `41`).
+fn hours_number(h: f64) -> String {
     if h < 10.0 {
-        format!("{h:.1} hours")
+        format!("{h:.1}")
     } else {
-        format!("{} hours", whole(h))
+        whole(h)
     }
+}
+
+/// Hours with their unit (`2.5 hours`, `41 hours`).
+fn hours(h: f64) -> String {
+    format!("{} hours", hours_number(h))
 }
 
 /// The `falling_engagement` issue: the channel's engagement rate by impressions falls faster than the threshold
@@ -294,7 +299,7 @@ pub fn slow_responses(report: &ResponseReport, key: &str) -> Option<ExecutionIss
         message: format!(
             "it answers slowly: the median first response takes {} (90 % interval {} to {}, {} answered              conversations), more than the {} an answer should take{p90}{unanswered}",
             hours(median),
-            hours(low),
+            hours_number(low),
             hours(high),
             whole(c.answered as f64),
             hours(report.slow_after_hours)
