@@ -247,7 +247,7 @@ mod tests {
         crate::detect::detect_formats(&file(header)).iter().map(|f| f.name()).collect()
     }
 
-    const CANONICAL: [&Spec; 13] = [
+    const CANONICAL: [&Spec; 14] = [
         &channels::SPEC,
         &posts::SPEC,
         &post_days::SPEC,
@@ -261,6 +261,7 @@ mod tests {
         &contacts::SPEC,
         &deals::SPEC,
         &touchpoints::SPEC,
+        &conversations::SPEC,
     ];
 
     #[test]
