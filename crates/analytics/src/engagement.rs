@@ -403,19 +403,25 @@ pub fn channel_engagement(dataset: &Dataset, settings: &Settings) -> Vec<Channel
     out
 }
 
-/// Engagement per channel and calendar month, sorted by channel then month. Channels with post metrics are
-/// grouped by publication month (posts without a date are left out); other channels by their channel days.
-pub fn engagement_by_month(dataset: &Dataset, settings: &Settings) -> Vec<MonthlyEngagement> {
-    #[derive(Default)]
-    struct Acc {
-        posts: u64,
-        impressions: i64,
-        engagements: i64,
-        rate_eng: i64,
-        rate_imp: i64,
-    }
+/// One channel's month: everything published (or measured on channel days) in it, and the part that reports both
+/// engagements and impressions (`rated_*`: the numerator and denominator of the month's rate).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct MonthAcc {
+    pub posts: u64,
+    pub impressions: i64,
+    pub engagements: i64,
+    /// Posts (or channel days) that report both counters.
+    pub rated: u64,
+    pub rated_engagements: i64,
+    pub rated_impressions: i64,
+}
+
+/// Per channel and calendar month: channels with post metrics by publication month (posts without a date are
+/// left out), other channels by their channel days. What [`engagement_by_month`] and the engagement trend
+/// (`crate::engagement_trend`) are computed from.
+pub(crate) fn month_accumulators(dataset: &Dataset, settings: &Settings) -> BTreeMap<(String, Date), MonthAcc> {
     let channels = channel_engagement(dataset, settings);
-    let mut acc: BTreeMap<(String, Date), Acc> = BTreeMap::new();
+    let mut acc: BTreeMap<(String, Date), MonthAcc> = BTreeMap::new();
     let posts = post_engagement(dataset, settings);
     for c in &channels {
         match c.source {
@@ -427,8 +433,9 @@ pub fn engagement_by_month(dataset: &Dataset, settings: &Settings) -> Vec<Monthl
                     a.impressions = a.impressions.saturating_add(p.impressions.unwrap_or(0));
                     a.engagements = a.engagements.saturating_add(p.engagements.unwrap_or(0));
                     if let (Some(e), Some(i)) = (p.engagements, p.impressions) {
-                        a.rate_eng = a.rate_eng.saturating_add(e);
-                        a.rate_imp = a.rate_imp.saturating_add(i);
+                        a.rated += 1;
+                        a.rated_engagements = a.rated_engagements.saturating_add(e);
+                        a.rated_impressions = a.rated_impressions.saturating_add(i);
                     }
                 }
             }
@@ -440,22 +447,30 @@ pub fn engagement_by_month(dataset: &Dataset, settings: &Settings) -> Vec<Monthl
                     a.impressions = a.impressions.saturating_add(d.impressions.unwrap_or(0));
                     a.engagements = a.engagements.saturating_add(d.engagements.unwrap_or(0));
                     if let (Some(e), Some(i)) = (d.engagements, d.impressions) {
-                        a.rate_eng = a.rate_eng.saturating_add(e);
-                        a.rate_imp = a.rate_imp.saturating_add(i);
+                        a.rated += 1;
+                        a.rated_engagements = a.rated_engagements.saturating_add(e);
+                        a.rated_impressions = a.rated_impressions.saturating_add(i);
                     }
                 }
             }
             EngagementSource::None => {}
         }
     }
-    acc.into_iter()
+    acc
+}
+
+/// Engagement per channel and calendar month, sorted by channel then month. Channels with post metrics are
+/// grouped by publication month (posts without a date are left out); other channels by their channel days.
+pub fn engagement_by_month(dataset: &Dataset, settings: &Settings) -> Vec<MonthlyEngagement> {
+    month_accumulators(dataset, settings)
+        .into_iter()
         .map(|((channel, month), a)| MonthlyEngagement {
             channel,
             month,
             posts: a.posts,
             impressions: a.impressions,
             engagements: a.engagements,
-            rate_by_impressions: ratio(a.rate_eng as f64, a.rate_imp as f64),
+            rate_by_impressions: ratio(a.rated_engagements as f64, a.rated_impressions as f64),
         })
         .collect()
 }

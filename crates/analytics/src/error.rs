@@ -59,6 +59,10 @@ pub enum AnalyticsError {
     CrosspostThreshold(f64),
     #[error("interval level {0} is outside (0, 1) (0.9 gives a 90 % interval)")]
     IntervalLevel(f64),
+    #[error("slow-response threshold {0} hours must be a positive number of hours (24 = a day)")]
+    SlowAfterHours(f64),
+    #[error("engagement trend threshold {0} is not a yearly change between -1 and 0 (-0.2 = falling 20 % a year)")]
+    TrendThreshold(f64),
     #[error("invalid target group: {0}")]
     TargetGroup(String),
     #[error("invalid value-beyond-sales assumptions: {0}")]

@@ -129,6 +129,14 @@ pub enum Command {
                             docs/verdict.md."
     )]
     Verdict(VerdictArgs),
+    /// How each channel is run: the trend of its engagement rate (falling faster than 20 % a year?) and how fast
+    /// it answers comments, messages and mentions (median first response, 90th percentile, unanswered share).
+    #[command(after_help = "Examples:\n  socialledger execution\n  socialledger execution --json\n  socialledger \
+                      execution --from 2025-01-01 --to 2025-12-31 --slow-response-hours 8\n  socialledger import \
+                      conversations.csv   (the response times come from it; docs/formats.md)\n\nThe figures and \
+                      their thresholds: docs/metrics.md, \"Execution\". Issues found here make the verdict `fix` \
+                      (docs/verdict.md).")]
+    Execution(ExecutionCommandArgs),
     /// Target group fit: per channel, the share of its audience inside the target group (ideal customer profile)
     /// and the target accounts it reaches and how they engage; says which channels miss the target group.
     #[command(after_help = "Examples:\n  socialledger target-group --icp examples/target_group.toml\n  socialledger \
@@ -176,6 +184,36 @@ pub struct VerdictArgs {
     /// --experiment` saved it): read out, it is the channel's strongest evidence. Repeatable.
     #[arg(long, value_name = "PLAN")]
     pub experiment: Vec<PathBuf>,
+    #[command(flatten)]
+    pub execution: ExecutionArgs,
+}
+
+/// The thresholds of the signs that a channel is run badly (docs/metrics.md, "Execution").
+#[derive(Debug, Args)]
+pub struct ExecutionArgs {
+    /// A channel answers slowly when its median first response, across its whole 90 % interval, takes longer
+    /// than this many hours (conversations.csv).
+    #[arg(long, value_name = "HOURS", default_value_t = socialledger_analytics::responses::DEFAULT_SLOW_AFTER_HOURS,
+          env = "SOCIALLEDGER_SLOW_RESPONSE_HOURS")]
+    pub slow_response_hours: f64,
+    /// A channel's engagement is falling when its engagement rate by impressions falls by more than this share a
+    /// year across the whole 90 % interval of its trend (0.2: 20 % a year).
+    #[arg(long, value_name = "SHARE", default_value_t = -socialledger_analytics::engagement_trend::DEFAULT_THRESHOLD,
+          env = "SOCIALLEDGER_FALLING_ENGAGEMENT")]
+    pub falling_engagement: f64,
+}
+
+/// `socialledger execution`.
+#[derive(Debug, Args)]
+pub struct ExecutionCommandArgs {
+    /// First day of the period (YYYY-MM-DD): posts published and conversations received from this day.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<chrono::NaiveDate>,
+    /// Last day of the period (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<chrono::NaiveDate>,
+    #[command(flatten)]
+    pub execution: ExecutionArgs,
 }
 
 /// `socialledger target-group`.

@@ -9,8 +9,9 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// File names in import order: channels first, people before time entries, accounts before contacts before
-/// deals before touchpoints. `audience.csv` came last (issue 14), so the files before it keep their order.
-pub(crate) const FILES: [&str; 13] = [
+/// deals before touchpoints. `audience.csv` and `conversations.csv` came last (issue 14), so the files before
+/// them keep their order.
+pub(crate) const FILES: [&str; 14] = [
     "channels.csv",
     "posts.csv",
     "post_days.csv",
@@ -24,6 +25,7 @@ pub(crate) const FILES: [&str; 13] = [
     "deals.csv",
     "touchpoints.csv",
     "audience.csv",
+    "conversations.csv",
 ];
 
 fn date(d: Date) -> String {
@@ -294,6 +296,19 @@ pub(crate) fn write_all(ds: &Dataset, dir: &Path) -> Result<Vec<PathBuf>, DemoEr
             a.dimension.as_str().to_string(),
             a.value.clone(),
             a.count.to_string(),
+        ])?;
+    }
+    paths.push(f.finish()?);
+
+    let mut f = Out::create(dir, FILES[13], columns::CONVERSATIONS)?;
+    for c in &ds.conversations {
+        f.row(vec![
+            c.channel.clone(),
+            c.key.clone(),
+            opt(&c.kind, |k| k.as_str().to_string()),
+            timestamp(c.received_at),
+            opt(&c.first_response_at, |t| timestamp(*t)),
+            text(&c.assignee),
         ])?;
     }
     paths.push(f.finish()?);

@@ -3,10 +3,11 @@
 //! [`simulate`] builds one deterministic world from a [`DemoConfig`] (seeded ChaCha8 streams, no clock, no global
 //! RNG): the company's channels and people ([`company`]), its marketing plan ([`activities`]), its social posting
 //! rhythm and engagement ([`content`]), who its followers are ([`audience`]: demographics against the demo's
-//! target group, with each channel's true share inside it), the time and money it spends ([`time`]), and its CRM
+//! target group, with each channel's true share inside it), the time and money it spends ([`time`]), its CRM
 //! ([`crm`]): accounts, buying committees, touchpoints and deals whose creation and win depend on *known*
 //! per-channel effects plus a hidden buying intent that also drives `direct` and `organic-search` visits (a
-//! deliberate confounder).
+//! deliberate confounder); and its social inbox ([`inbox`]): comments, messages and mentions with known response
+//! times.
 //! [`truth`] re-resolves the same deals with each channel's effect switched off (common random numbers) so that
 //! analytics can be checked against what each channel truly caused. The generative model, with every
 //! distribution and parameter, is described in `docs/demo-model.md`.
@@ -26,6 +27,7 @@ mod csv_out;
 mod effects_file;
 pub mod error;
 pub mod experiment;
+pub mod inbox;
 mod sample;
 mod streams;
 mod text;
@@ -84,7 +86,9 @@ fn build(cfg: &DemoConfig, setup: Option<&experiment::Setup>) -> Simulation {
     }
     // Page-level follower levels are not masked by an experiment, so neither is who the followers are.
     let audience = audience::draw(cfg, &cal, &content.channel_days);
-    let truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm, &audience);
+    let mut truth = truth::Truth::build(cfg, &cal, &plan, &content, &work, &crm, &audience);
+    let conversations = inbox::conversations(cfg, &cal);
+    truth.inbox = inbox::INBOXES.to_vec();
     let experiment_plan = crm.experiment.as_ref().map(|run| {
         let keys: Vec<String> = crm.accounts.iter().map(|a| a.key.clone()).collect();
         ExperimentPlan::of(run, &keys)
@@ -104,6 +108,7 @@ fn build(cfg: &DemoConfig, setup: Option<&experiment::Setup>) -> Simulation {
         deals: crm.deals,
         touchpoints: crm.touchpoints,
         audience: audience.slices,
+        conversations,
         ..Dataset::default()
     };
     Simulation { dataset, truth, identical_ideas, experiment_plan }

@@ -17,6 +17,7 @@ pub(crate) enum Stream {
     Reports = 8,
     Experiment = 9,
     Audience = 10,
+    Inbox = 11,
 }
 
 /// A ChaCha8 generator for `stream` of the world seeded by `seed`.

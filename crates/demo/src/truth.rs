@@ -58,6 +58,9 @@ pub struct Truth {
     /// The experiment this world ran (`socialledger demo --experiment`) and its true effect; absent without.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub experiments: Vec<crate::experiment::ExperimentTruth>,
+    /// How each social inbox behaves (`conversations.csv`): conversations a week, true median hours to the first
+    /// answer and their spread, the share never answered.
+    pub inbox: Vec<crate::inbox::InboxSpec>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -398,6 +401,7 @@ impl Truth {
                     crate::experiment::ExperimentTruth::of(run, &world)
                 })
                 .collect(),
+            inbox: Vec::new(),
         }
     }
 }

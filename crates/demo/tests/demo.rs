@@ -108,6 +108,7 @@ mod files {
              utm_medium,utm_campaign",
         ),
         ("audience.csv", "channel,date,audience,dimension,value,count"),
+        ("conversations.csv", "channel,conversation_id,kind,received_at,first_response_at,assignee"),
     ];
 
     #[test]
@@ -229,6 +230,12 @@ mod files {
         for r in &w.table("touchpoints.csv").rows {
             stamp(&r["timestamp"]);
             d::TouchKind::parse(&r["kind"]).unwrap();
+        }
+        for r in &w.table("conversations.csv").rows {
+            stamp(&r["received_at"]);
+            some(&r["first_response_at"], &|s| stamp(s));
+            assert!(r["first_response_at"].is_empty() || r["received_at"] <= r["first_response_at"]);
+            d::ConversationKind::parse(&r["kind"]).unwrap();
         }
     }
 
@@ -393,6 +400,40 @@ mod consistency {
 
 mod truth {
     use super::*;
+
+    /// The inbox behaves as truth.json says: per channel, the sample median of the hours to the first answer is
+    /// near the true median (log-normal, 120 to 900 answers over two years: within 25 %, more than three standard
+    /// errors of a sample median), the share never
+    /// answered near the true one (within 5 points), and every median is well under the verdict's 24 hours.
+    #[test]
+    fn the_inbox_answers_as_the_truth_says() {
+        let w = world();
+        let inbox = w.truth["inbox"].as_array().unwrap();
+        assert_eq!(inbox.len(), 5);
+        let table = w.table("conversations.csv");
+        for spec in inbox {
+            let channel = spec["channel"].as_str().unwrap();
+            let rows: Vec<_> = table.rows.iter().filter(|r| r["channel"] == channel).collect();
+            // Poisson counts: within three standard deviations of the expected number.
+            let expected = spec["per_week"].as_f64().unwrap() * w.truth["period"]["days"].as_f64().unwrap() / 7.0;
+            let n = rows.len() as f64;
+            assert!((n - expected).abs() < 3.0 * expected.sqrt(), "{channel}: {n} conversations, {expected} expected");
+            let stamp = |s: &str| chrono::DateTime::parse_from_rfc3339(s).unwrap();
+            let mut hours: Vec<f64> = rows
+                .iter()
+                .filter(|r| !r["first_response_at"].is_empty())
+                .map(|r| (stamp(&r["first_response_at"]) - stamp(&r["received_at"])).num_seconds() as f64 / 3600.0)
+                .collect();
+            hours.sort_by(f64::total_cmp);
+            let median = hours[hours.len() / 2];
+            let true_median = spec["median_hours"].as_f64().unwrap();
+            assert!((median / true_median - 1.0).abs() < 0.25, "{channel}: median {median} against {true_median}");
+            assert!(median < 24.0, "{channel}");
+            let unanswered = 1.0 - hours.len() as f64 / rows.len() as f64;
+            let true_unanswered = spec["unanswered"].as_f64().unwrap();
+            assert!((unanswered - true_unanswered).abs() < 0.05, "{channel}: {unanswered} against {true_unanswered}");
+        }
+    }
 
     #[test]
     fn totals_match_the_files() {

@@ -112,6 +112,10 @@ pub mod columns {
         "utm_campaign",
     ];
 
+    /// `conversations.csv`: a comment, message or mention and when it was first answered.
+    pub const CONVERSATIONS: &[&str] =
+        &["channel", "conversation_id", "kind", "received_at", "first_response_at", "assignee"];
+
     /// `head` then `tail`, at compile time; `N` must be their total length (else the build fails).
     const fn join<const N: usize>(head: &[&'static str], tail: &[&'static str]) -> [&'static str; N] {
         assert!(head.len() + tail.len() == N, "N is not the joined length");
@@ -155,6 +159,7 @@ mod tests {
             CONTACTS,
             DEALS,
             TOUCHPOINTS,
+            CONVERSATIONS,
         ] {
             for (i, c) in file.iter().enumerate() {
                 assert!(!file[..i].contains(c), "{c} twice in {file:?}");

@@ -21,6 +21,9 @@ pub struct Dataset {
     pub deals: Vec<Deal>,
     pub touchpoints: Vec<Touchpoint>,
     pub period_metrics: Vec<PeriodMetric>,
+    /// Comments, messages and mentions with the time of the first answer (`conversations.csv`, a routed inbox).
+    #[serde(default)]
+    pub conversations: Vec<Conversation>,
 }
 
 impl Dataset {
@@ -34,7 +37,7 @@ impl Dataset {
     }
 
     /// Record counts per kind, in a fixed order, named as in the database and in `--json` output.
-    pub fn counts(&self) -> [(&'static str, usize); 14] {
+    pub fn counts(&self) -> [(&'static str, usize); 15] {
         [
             ("channels", self.channels.len()),
             ("posts", self.posts.len()),
@@ -50,6 +53,7 @@ impl Dataset {
             ("deals", self.deals.len()),
             ("touchpoints", self.touchpoints.len()),
             ("period_metrics", self.period_metrics.len()),
+            ("conversations", self.conversations.len()),
         ]
     }
 
@@ -69,5 +73,6 @@ impl Dataset {
         self.deals.extend(other.deals);
         self.touchpoints.extend(other.touchpoints);
         self.period_metrics.extend(other.period_metrics);
+        self.conversations.extend(other.conversations);
     }
 }

@@ -226,6 +226,17 @@ named_enum!(
     }
 );
 
+named_enum!(
+    /// How someone reached out to the company on a channel: a comment under a post, a direct message, a mention
+    /// of the account, or something else an inbox routes (a review, a question on a form).
+    ConversationKind, "conversation kind" {
+        Comment = "comment" | "reply",
+        Dm = "dm" | "direct_message" | "message" | "private_message" | "pm",
+        Mention = "mention" | "tag",
+        Other = "other",
+    }
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -250,6 +261,10 @@ mod tests {
         for k in TouchKind::ALL {
             assert_eq!(TouchKind::parse(k.as_str()).unwrap(), *k);
         }
+        for k in ConversationKind::ALL {
+            assert_eq!(ConversationKind::parse(k.as_str()).unwrap(), *k);
+        }
+        assert_eq!(ConversationKind::parse("Direct message").unwrap(), ConversationKind::Dm);
         assert_eq!(serde_json::to_string(&ChannelKind::PaidSearch).unwrap(), "\"paid_search\"");
     }
 }

@@ -2,8 +2,8 @@
 //! `None` means "not reported", which is different from zero.
 
 use crate::{
-    AccountKind, ActivityKind, AudienceDimension, AudienceKind, ChannelKind, CostKind, Currency, Date, DealStatus,
-    MetricPeriod, Money, Network, PostType, Task, Team, Timestamp, TouchKind,
+    AccountKind, ActivityKind, AudienceDimension, AudienceKind, ChannelKind, ConversationKind, CostKind, Currency,
+    Date, DealStatus, MetricPeriod, Money, Network, PostType, Task, Team, Timestamp, TouchKind,
 };
 use serde::{Deserialize, Serialize};
 
@@ -211,6 +211,26 @@ pub struct Touchpoint {
     pub utm_source: Option<String>,
     pub utm_medium: Option<String>,
     pub utm_campaign: Option<String>,
+}
+
+/// Someone reaching out to the company on a channel (a comment, a direct message, a mention) and when the company
+/// first answered. Natural key: (`channel`, `key`), the conversation's (or first message's) id on its channel.
+///
+/// Written by the canonical `conversations.csv` today and by a routed inbox later, which upserts the same row
+/// when the first answer goes out: `first_response_at` is `None` until then. How fast a company answers is one of
+/// the signs that a channel reaches people but is run badly (the verdict's `fix`, docs/verdict.md).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Conversation {
+    pub channel: String,
+    pub key: String,
+    /// Comment, direct message, mention or other; `None` when the source does not say.
+    pub kind: Option<ConversationKind>,
+    /// When the first message of the other side arrived.
+    pub received_at: Timestamp,
+    /// When the company first answered; `None`: not answered (yet). Never before `received_at`.
+    pub first_response_at: Option<Timestamp>,
+    /// Who the conversation is assigned to (a person key or a team), as the inbox names it.
+    pub assignee: Option<String>,
 }
 
 /// An aggregate a platform reports for a whole period and one dimension value (a GA4 channel group or landing

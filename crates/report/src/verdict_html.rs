@@ -71,7 +71,11 @@ fn why(c: &ChannelVerdict) -> Markup {
             }
             ReasonCode::NoEvidence => "nothing measures what it causes".to_string(),
             ReasonCode::MissesTargetGroup => r.text.split(" (").next().unwrap_or(&r.text).to_string(),
-            ReasonCode::Execution => r.text.split(';').next().unwrap_or(&r.text).to_string(),
+            // The finding without its interval and detail (`verdict --json` and the details below have them).
+            ReasonCode::Execution => {
+                let head = r.text.split(';').next().unwrap_or(&r.text);
+                head.split(" (90 % interval").next().unwrap_or(head).to_string()
+            }
         };
         parts.push(part);
     }

@@ -15,8 +15,8 @@ use crate::tables::Table;
 use crate::{codec, Result, Store, StoreError};
 use serde::Serialize;
 use socialledger_domain::{
-    Activity, AudienceSlice, Channel, ChannelAlias, ChannelDay, CostItem, Network, Post, PostMetrics, TimeEntry,
-    Touchpoint,
+    Activity, AudienceSlice, Channel, ChannelAlias, ChannelDay, Conversation, CostItem, Network, Post, PostMetrics,
+    TimeEntry, Touchpoint,
 };
 use sqlx::AnyConnection;
 
@@ -157,6 +157,7 @@ async fn merge(conn: &mut AnyConnection, from: &str, into: &str, doing: &str) ->
         unkeyed::<TimeEntry>(conn, &ids).await,
         keyed::<CostItem>(conn, &ids, "channel_key", &["channel"]).await,
         unkeyed::<Touchpoint>(conn, &ids).await,
+        keyed::<Conversation>(conn, &ids, "channel", &[]).await,
     ];
     let tables = tables.into_iter().collect::<std::result::Result<Vec<_>, _>>().map_err(query_error(doing))?;
 

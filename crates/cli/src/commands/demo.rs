@@ -108,6 +108,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         reps: socialledger_analytics::attribution::comparison::REPORT_BOOTSTRAP.reps,
         seed: args.seed,
         without_mmm: "",
+        execution: Default::default(),
     };
     let no_files = Default::default();
     let verdict =

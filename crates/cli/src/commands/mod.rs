@@ -5,6 +5,7 @@ mod attribution;
 mod channels;
 mod crossposts;
 mod demo;
+pub(crate) mod execution;
 mod experiment;
 mod experiment_designs;
 mod experiment_units;
@@ -33,6 +34,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Mmm(args) => mmm::run(&cli, args).await,
         Command::Experiment(args) => experiment::run(&cli, args).await,
         Command::Verdict(args) => verdict::run(&cli, args).await,
+        Command::Execution(args) => execution::run(&cli, args).await,
         Command::TargetGroup(args) => target_group::run(&cli, args).await,
         Command::ValueBeyondSales(args) => value_beyond_sales::run(&cli, args).await,
         Command::Formats => formats::run(&cli),

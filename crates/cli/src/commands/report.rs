@@ -29,6 +29,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
             reps: socialledger_analytics::attribution::comparison::REPORT_BOOTSTRAP.reps,
             seed: 7,
             without_mmm: "not fitted (report --mmm fits it, and the verdict then reads it)",
+            execution: Default::default(),
         };
         let files = Default::default();
         Some(super::verdict::gather(cli, &store, &dataset, &analysis, &settings, opts, &files, mix).await?)

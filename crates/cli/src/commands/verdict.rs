@@ -1,6 +1,6 @@
 //! `socialledger verdict`: keep, grow, fix, drop or undecided per channel. This file runs the analyses on the
 //! database (costs and heuristic ROI, the incremental model with its bootstrap, the cross-posting audit, the
-//! mix model); crates/decide turns their figures into the verdict report (`verdict::report`) and crates/report
+//! engagement-rate trend, the response times, the mix model); crates/decide turns their figures into the verdict report (`verdict::report`) and crates/report
 //! writes it.
 
 use crate::args::{Cli, VerdictArgs};
@@ -11,7 +11,9 @@ use socialledger_analytics::attribution::data_driven::{attribute_paths, DataDriv
 use socialledger_analytics::attribution::paths::DataDrivenResult;
 use socialledger_analytics::attribution::JourneyPurpose;
 use socialledger_analytics::crosspost::{crosspost_audit, CrosspostOptions};
+use socialledger_analytics::engagement_trend::engagement_trends;
 use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
+use socialledger_analytics::responses::responses;
 use socialledger_analytics::target_group::{self, TargetGroup};
 use socialledger_analytics::value_beyond_sales::{value_beyond_sales, ValueAssumptions};
 use socialledger_analytics::{value_of_target, Analysis, Settings, ValueOfTarget};
@@ -34,6 +36,8 @@ pub struct VerdictOptions {
     pub seed: u64,
     /// Why the mix model was not fitted, when `mmm` is false (names the flag that fits it).
     pub without_mmm: &'static str,
+    /// When engagement counts as falling and responses as slow.
+    pub execution: super::execution::Thresholds,
 }
 
 /// The user's own files the verdict may read: the target group and the values of work beyond sales.
@@ -46,6 +50,7 @@ pub struct UserFiles {
 }
 
 pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
+    let execution = super::execution::Thresholds::from_args(&args.execution)?;
     let store = super::open_existing_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
     let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
@@ -63,6 +68,7 @@ pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
         reps: args.reps as usize,
         seed: args.seed,
         without_mmm: "left out (--no-mmm)",
+        execution,
     };
     let files = UserFiles {
         target_group: args.icp.as_deref().map(super::target_group::read_target_group).transpose()?,
@@ -94,6 +100,9 @@ pub async fn gather(
 ) -> anyhow::Result<VerdictReport> {
     let posts = store.posts_with_metrics().await?;
     let crossposts = crosspost_audit(&posts, settings, &CrosspostOptions::default()).ok();
+    let trends = engagement_trends(dataset, settings, &opts.execution.trend);
+    let response_times =
+        (!dataset.conversations.is_empty()).then(|| responses(dataset, settings, &opts.execution.responses));
     let (incremental, incremental_note) = match incremental_model(dataset, settings, opts) {
         Ok(r) => (Some(r), None),
         Err(e) => (None, Some(e)),
@@ -124,6 +133,8 @@ pub async fn gather(
         incremental: incremental.is_some(),
         incremental_note,
         crossposts: crossposts.is_some(),
+        engagement_trend: true,
+        responses: response_times.is_some(),
         experiments: experiments.len(),
         experiment_notes,
     };
@@ -132,6 +143,8 @@ pub async fn gather(
     let found = Found {
         incremental: incremental.as_ref(),
         crossposts: crossposts.as_ref(),
+        trends: Some(&trends),
+        responses: response_times.as_ref(),
         mix: mix.as_ref().map(|m| Mix { panel: &m.panel, fitted: m.fitted.as_ref(), value: &m.value }),
         target_group: target_group.as_ref(),
         value_beyond: value_beyond.as_ref(),

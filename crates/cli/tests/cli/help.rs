@@ -9,7 +9,8 @@ fn help_shows_commands_and_examples() {
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).unwrap();
     insta::assert_snapshot!("help", text);
-    for cmd in ["demo", "import", "report", "attribution", "channels", "crossposts", "verdict", "formats"] {
+    for cmd in ["demo", "import", "report", "attribution", "channels", "crossposts", "verdict", "execution", "formats"]
+    {
         assert!(text.contains(cmd), "--help does not mention {cmd}");
     }
 }
@@ -27,6 +28,7 @@ fn every_subcommand_help_has_an_example_or_description() {
         "channels merge",
         "crossposts",
         "verdict",
+        "execution",
         "mmm fit",
         "mmm counterfactual",
         "mmm allocate",

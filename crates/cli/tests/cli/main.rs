@@ -6,6 +6,7 @@ mod browser;
 mod channels;
 mod crossposts;
 mod demo;
+mod execution;
 mod experiment;
 mod first_run;
 mod help;

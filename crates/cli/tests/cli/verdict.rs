@@ -109,7 +109,12 @@ fn without_the_mix_model_the_verdict_still_plans_and_never_cites_it() {
     let v = verdict(&["--no-mmm", "--reps", "50"]);
     assert_eq!(v["evidence"]["mmm"], false);
     assert!(v["evidence"]["mmm_note"].as_str().unwrap().contains("--no-mmm"));
+    // Issue 14: the demo company answers every inbox within hours and its engagement rates have no trend
+    // (docs/demo-model.md, "Inbox"): neither issue may be raised against it.
+    assert_eq!(v["evidence"]["responses"], true, "the demo writes conversations.csv");
     for c in v["channels"].as_array().unwrap() {
+        let codes: Vec<&str> = c["execution"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap()).collect();
+        assert!(codes.iter().all(|c| *c == "identical_crossposts"), "a false alarm on the demo: {codes:?}");
         assert_ne!(c["evidence"], "mmm", "{c}");
         if c["verdict"] == "undecided" {
             assert_eq!(c["next_step"]["carry_over"], "assumed", "{c}");

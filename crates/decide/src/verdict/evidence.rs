@@ -62,11 +62,33 @@ pub struct Evidence {
     pub lower_bound_only: Option<String>,
 }
 
+/// Which sign of bad execution was found (docs/verdict.md, rule 4).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExecutionCode {
+    /// Half or more of its posts are identical copies of posts on other networks (the cross-posting audit).
+    IdenticalCrossposts,
+    /// Its engagement rate by impressions falls faster than the threshold, across its interval.
+    FallingEngagement,
+    /// Its median first response comes later than the threshold, across its interval.
+    SlowResponses,
+}
+
+impl ExecutionCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExecutionCode::IdenticalCrossposts => "identical_crossposts",
+            ExecutionCode::FallingEngagement => "falling_engagement",
+            ExecutionCode::SlowResponses => "slow_responses",
+        }
+    }
+}
+
 /// A sign that the channel reaches people but is run badly (the `fix` verdict).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct ExecutionIssue {
     /// Stable code: `identical_crossposts`, `falling_engagement`, `slow_responses`.
-    pub code: String,
+    pub code: ExecutionCode,
     /// The finding in words, with its numbers.
     pub message: String,
 }

@@ -1,13 +1,19 @@
 //! The evidence about every channel, gathered from what the analyses computed: the mix model's fit, the
-//! incremental attribution model with its bootstrap, the heuristic models' ROI and the cross-posting audit. Each
+//! incremental attribution model with its bootstrap, the heuristic models' ROI, and the signs of bad execution
+//! (the cross-posting audit, the engagement-rate trend, the response times). Each
 //! becomes an [`Evidence`] whose ROI is on **gross profit** (the margin of what the channel brings, minus its full
 //! cost, over that cost), so that every kind of evidence answers the same question and can be compared.
 //!
 //! Pure: the caller runs the analyses (it has the database); this module only translates their figures.
 
-use super::evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionIssue, Interval, TargetGroupFacts};
+use super::evidence::{
+    ChannelFacts, Evidence, EvidenceKind, ExecutionCode, ExecutionIssue, Interval, TargetGroupFacts,
+};
+use crate::words::whole;
 use socialledger_analytics::attribution::paths::DataDrivenResult;
 use socialledger_analytics::crosspost::CrosspostAudit;
+use socialledger_analytics::engagement_trend::TrendReport;
+use socialledger_analytics::responses::ResponseReport;
 use socialledger_analytics::roi::RoiReport;
 use socialledger_analytics::TargetGroupReport;
 use socialledger_analytics::ValueBasis;
@@ -39,6 +45,10 @@ pub struct Inputs<'a> {
     pub incremental: Option<&'a DataDrivenResult>,
     pub mix: Option<MixEvidence<'a>>,
     pub crossposts: Option<&'a CrosspostAudit>,
+    /// The engagement-rate trend per channel (`falling_engagement`).
+    pub trends: Option<&'a TrendReport>,
+    /// First-response times per channel (`slow_responses`).
+    pub responses: Option<&'a ResponseReport>,
     /// The target group fit, when a target group was given.
     pub target_group: Option<&'a TargetGroupReport>,
     /// Hours of value-beyond-sales work per channel (customer service, recruiting, PR, procurement).
@@ -74,7 +84,9 @@ pub fn gather(inputs: &Inputs<'_>) -> Vec<ChannelFacts> {
             if let Some(e) = inputs.heuristic.and_then(|r| heuristic_evidence(r, key)) {
                 evidence.push(e);
             }
-            let execution = inputs.crossposts.map(|a| execution_issues(a, key)).unwrap_or_default();
+            let mut execution = inputs.crossposts.map(|a| execution_issues(a, key)).unwrap_or_default();
+            execution.extend(inputs.trends.and_then(|t| falling_engagement(t, key)));
+            execution.extend(inputs.responses.and_then(|r| slow_responses(r, key)));
             let target_group =
                 inputs.target_group.and_then(|r| r.channels.iter().find(|c| &c.channel == key)).map(|c| {
                     TargetGroupFacts {
@@ -222,7 +234,77 @@ pub fn execution_issues(audit: &CrosspostAudit, key: &str) -> Vec<ExecutionIssue
             cmp.ratio, cmp.low, cmp.high
         ));
     }
-    vec![ExecutionIssue { code: "identical_crossposts".into(), message }]
+    vec![ExecutionIssue { code: ExecutionCode::IdenticalCrossposts, message }]
+}
+
+/// A percentage of a fraction, whole (`0.347` -> `35 %`), without a sign.
+fn pct(x: f64) -> String {
+    format!("{} %", whole(100.0 * x))
+}
+
+/// Hours as the reasons write them: one decimal below 10, whole above (`2.5`, `41`).
+fn hours_number(h: f64) -> String {
+    if h < 10.0 {
+        format!("{h:.1}")
+    } else {
+        whole(h)
+    }
+}
+
+/// Hours with their unit (`2.5 hours`, `41 hours`).
+fn hours(h: f64) -> String {
+    format!("{} hours", hours_number(h))
+}
+
+/// The `falling_engagement` issue: the channel's engagement rate by impressions falls faster than the threshold
+/// across the whole interval of its yearly trend (crates/analytics, `engagement_trend`).
+pub fn falling_engagement(report: &TrendReport, key: &str) -> Option<ExecutionIssue> {
+    let t = report.channel(key).filter(|t| t.falling)?;
+    let (change, low, high) = (t.yearly_change?, t.yearly_change_low?, t.yearly_change_high?);
+    let months = match (t.first_month, t.last_month) {
+        (Some(f), Some(l)) => format!(" from {} to {}", f.format("%Y-%m"), l.format("%Y-%m")),
+        _ => String::new(),
+    };
+    let rates = match (t.rate_first, t.rate_last) {
+        (Some(a), Some(b)) => format!(", from {:.2} % to {:.2} % of impressions", 100.0 * a, 100.0 * b),
+        _ => String::new(),
+    };
+    Some(ExecutionIssue {
+        code: ExecutionCode::FallingEngagement,
+        message: format!(
+            "its engagement rate (engagements per impression) falls by {} a year (90 % interval {} to {}){months}{rates}              over {} posts, faster than the {} a year that counts as falling",
+            pct(-change),
+            pct(-high),
+            pct(-low),
+            whole(t.observations as f64),
+            pct(-report.threshold)
+        ),
+    })
+}
+
+/// The `slow_responses` issue: the median first response comes later than the threshold across its interval
+/// (crates/analytics, `responses`).
+pub fn slow_responses(report: &ResponseReport, key: &str) -> Option<ExecutionIssue> {
+    let c = report.channel(key).filter(|c| c.slow)?;
+    let (median, low, high) = (c.median_hours?, c.median_low_hours?, c.median_high_hours?);
+    let p90 = c.p90_hours.map(|p| format!("; one in ten waits more than {}", hours(p))).unwrap_or_default();
+    let unanswered = match c.unanswered_share {
+        Some(s) if c.unanswered > 0 => {
+            format!("; {} of {} conversations ({}) were never answered", c.unanswered, c.conversations, pct(s))
+        }
+        _ => String::new(),
+    };
+    Some(ExecutionIssue {
+        code: ExecutionCode::SlowResponses,
+        message: format!(
+            "it answers slowly: the median first response takes {} (90 % interval {} to {}, {} answered              conversations), more than the {} an answer should take{p90}{unanswered}",
+            hours(median),
+            hours_number(low),
+            hours(high),
+            whole(c.answered as f64),
+            hours(report.slow_after_hours)
+        ),
+    })
 }
 
 #[cfg(test)]

@@ -7,6 +7,6 @@ pub mod facts;
 pub mod report;
 pub mod rules;
 
-pub use evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionIssue, Interval, TargetGroupFacts};
+pub use evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionCode, ExecutionIssue, Interval, TargetGroupFacts};
 pub use report::{verdict_report, ChannelVerdict, NextStep, VerdictReport};
 pub use rules::{decide, Decision, Reason, ReasonCode, Verdict};

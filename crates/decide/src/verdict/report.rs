@@ -5,7 +5,7 @@
 
 use super::facts::{gather, Inputs, MixEvidence};
 use super::rules::{decide, Decision, Reason, Verdict};
-use super::{Evidence, TargetGroupFacts};
+use super::{Evidence, ExecutionIssue, TargetGroupFacts};
 use crate::experiment::carryover::Response;
 use crate::experiment::from_fit::channel_from_fit;
 use crate::experiment::switchback::{plan, PlanRequest};
@@ -15,6 +15,8 @@ use crate::Interval;
 use serde::Serialize;
 use socialledger_analytics::attribution::paths::DataDrivenResult;
 use socialledger_analytics::crosspost::CrosspostAudit;
+use socialledger_analytics::engagement_trend::TrendReport;
+use socialledger_analytics::responses::ResponseReport;
 use socialledger_analytics::value_beyond_sales::ValueBeyondSalesReport;
 use socialledger_analytics::TargetGroupReport;
 use socialledger_analytics::{Analysis, Settings, ValueOfTarget};
@@ -66,6 +68,9 @@ pub struct ChannelVerdict {
     pub roi_high: Option<f64>,
     pub marginal_roi: Option<Interval>,
     pub reasons: Vec<Reason>,
+    /// Signs that the channel is run badly (`identical_crossposts`, `falling_engagement`, `slow_responses`),
+    /// each with its finding in words; any of them makes the verdict `fix` unless the evidence says `drop`.
+    pub execution: Vec<ExecutionIssue>,
     /// Every piece of evidence, strongest first, with its ROI and whether it can tell.
     pub all_evidence: Vec<Evidence>,
     pub next_step: Option<NextStep>,
@@ -151,6 +156,10 @@ pub struct EvidenceSummary {
     pub incremental: bool,
     pub incremental_note: Option<String>,
     pub crossposts: bool,
+    /// Whether the engagement-rate trend and the response times were computed (the latter needs conversations
+    /// imported: `conversations.csv`).
+    pub engagement_trend: bool,
+    pub responses: bool,
     /// Experiments read out, and the plans the verdict could not read (why, in words).
     pub experiments: usize,
     pub experiment_notes: Vec<String>,
@@ -169,6 +178,8 @@ pub struct Mix<'a> {
 pub struct Found<'a> {
     pub incremental: Option<&'a DataDrivenResult>,
     pub crossposts: Option<&'a CrosspostAudit>,
+    pub trends: Option<&'a TrendReport>,
+    pub responses: Option<&'a ResponseReport>,
     pub mix: Option<Mix<'a>>,
     pub target_group: Option<&'a TargetGroupReport>,
     pub value_beyond: Option<&'a ValueBeyondSalesReport>,
@@ -186,7 +197,7 @@ pub fn verdict_report(
     evidence: EvidenceSummary,
     seed: u64,
 ) -> VerdictReport {
-    let Found { incremental, crossposts, mix, target_group, value_beyond, experiments } = *found;
+    let Found { incremental, crossposts, trends, responses, mix, target_group, value_beyond, experiments } = *found;
     let fitted_mix = mix.filter(|m| m.fitted.is_some());
     let scale = 10f64.powi(analysis.currency.exponent() as i32);
     // Every channel with a cost or some evidence, in the channels table's order.
@@ -229,6 +240,8 @@ pub fn verdict_report(
             m.fitted.map(|f| MixEvidence { result: &f.result, value: m.value.value, basis: m.value.basis })
         }),
         crossposts,
+        trends,
+        responses,
         target_group,
         value_beyond_sales_hours: &value_hours,
         experiments: &experiment_evidence,
@@ -247,6 +260,7 @@ pub fn verdict_report(
             let beside = (hours > 0.0 || value.is_some())
                 .then(|| ValueBeside { hours, value: value.map(|v| v.value_minor as f64 / scale) });
             let mut v = channel_verdict(d, f.evidence, kind_of, next_step);
+            v.execution = f.execution;
             v.target_group = f.target_group;
             v.value_beyond_sales = beside;
             v
@@ -287,6 +301,7 @@ fn channel_verdict(
         roi_high: d.roi.map(|r| r.high),
         marginal_roi: d.marginal_roi,
         reasons: d.reasons,
+        execution: Vec::new(),
         all_evidence: evidence,
         next_step,
         target_group: None,

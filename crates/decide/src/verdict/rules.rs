@@ -275,7 +275,7 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verdict::{ExecutionIssue, TargetGroupFacts};
+    use crate::verdict::{ExecutionCode, ExecutionIssue, TargetGroupFacts};
 
     fn ev(kind: EvidenceKind, roi: (f64, f64, f64), marginal: Option<(f64, f64, f64)>, tells: bool) -> Evidence {
         Evidence {
@@ -344,7 +344,7 @@ mod tests {
     #[test]
     fn a_badly_run_channel_is_fixed_unless_the_evidence_says_drop() {
         let issue = ExecutionIssue {
-            code: "identical_crossposts".into(),
+            code: ExecutionCode::IdenticalCrossposts,
             message: "62 % of its posts are identical cross-posts".into(),
         };
         let mut ok = channel("x", vec![ev(EvidenceKind::Mmm, (0.2, -0.5, 0.9), None, true)]);

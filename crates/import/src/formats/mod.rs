@@ -79,6 +79,7 @@ pub static ALL: &[&dyn Format] = &[
     &canonical::contacts::Contacts,
     &canonical::deals::Deals,
     &canonical::touchpoints::Touchpoints,
+    &canonical::conversations::Conversations,
     // native: social (X, LinkedIn, Facebook, Meta)
     &x_tweets::XTweets,
     &x_daily::XDaily,

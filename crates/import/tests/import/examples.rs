@@ -39,7 +39,7 @@ fn every_example_file_is_recognised_as_its_canonical_format() {
         assert_eq!(parsed.content_hash, blake3::hash(&example_bytes(&name)).to_hex().to_string());
         seen += 1;
     }
-    assert_eq!(seen, 12, "one example per canonical format");
+    assert_eq!(seen, 13, "one example per canonical format");
 }
 
 #[test]
@@ -246,4 +246,28 @@ fn touchpoints_with_channels_from_utm() {
     for t in &tp[3..] {
         assert!(t.key.starts_with("tp-") && t.key.len() == 23, "hash key {}", t.key);
     }
+}
+
+#[test]
+fn conversations() {
+    let ds = example("conversations.csv").dataset;
+    assert_eq!(ds.conversations.len(), 6);
+    assert_eq!(ds.len(), 6);
+    let first = &ds.conversations[0];
+    assert_eq!(
+        (first.channel.as_str(), first.key.as_str(), first.kind, first.assignee.as_deref()),
+        ("linkedin", "urn:li:comment:7301", Some(ConversationKind::Comment), Some("mara@fleetwise.example"))
+    );
+    assert_eq!(
+        (first.received_at, first.first_response_at),
+        (at(2025, 3, 3, 9, 12, 0), Some(at(2025, 3, 3, 10, 5, 0)))
+    );
+    let dm = &ds.conversations[2];
+    assert_eq!(dm.kind, Some(ConversationKind::Dm));
+    assert_eq!(dm.received_at, at(2025, 3, 5, 16, 30, 0), "+01:00 converted to UTC");
+    let mention = &ds.conversations[3];
+    assert_eq!(
+        (mention.kind, mention.first_response_at, mention.assignee.clone()),
+        (Some(ConversationKind::Mention), None, None)
+    );
 }

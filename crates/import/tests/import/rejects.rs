@@ -163,3 +163,42 @@ fn a_header_only_file_imports_nothing_without_error() {
     let parsed = import_as("deals.csv", b"deal_id,name,status\n", &ImportOptions::default()).unwrap();
     assert_eq!((parsed.format, parsed.rows, parsed.dataset.len()), ("canonical-deals", 0, 0));
 }
+
+/// Issue 14: a conversation answered before it arrived, a year-later answer, a key twice and an unknown kind are
+/// each named by FILE:ROW:COLUMN with what to do; nothing of the file is imported.
+#[test]
+fn issue_14_implausible_conversations_are_rejected() {
+    let text = "channel,conversation_id,kind,received_at,first_response_at\n\
+                linkedin,c1,comment,2025-03-03T10:00:00Z,2025-03-03T09:00:00Z\n\
+                linkedin,c2,dm,2025-03-03T10:00:00Z,2026-04-03T10:00:00Z\n\
+                linkedin,c3,carrier pigeon,2025-03-03T10:00:00Z,\n\
+                linkedin,c4,comment,2025-03-03T10:00:00Z,\n\
+                LinkedIn,c4,comment,2025-03-04T10:00:00Z,\n\
+                x,,mention,2025-03-03T10:00:00Z,\n\
+                x,c6,mention,,2025-03-03T10:00:00Z\n";
+    let (errors, _, display) = rejected("conversations.csv", text, &ImportOptions::default());
+    assert_eq!(errors.len(), 6, "{errors:#?}");
+    assert!(
+        errors[0].starts_with(
+            "conversations.csv:2:first_response_at: first_response_at 2025-03-03 09:00:00 UTC is before received_at"
+        ) && errors[0].contains("an answer cannot precede the message"),
+        "{}",
+        errors[0]
+    );
+    assert!(
+        errors[1].starts_with("conversations.csv:3:first_response_at: ") && errors[1].contains("396 days after"),
+        "{}",
+        errors[1]
+    );
+    assert!(errors[2].starts_with("conversations.csv:4:kind: unknown conversation kind \"carrier pigeon\"; expected one of: comment, dm, mention, other"), "{}", errors[2]);
+    assert!(
+        errors[3].starts_with(
+            "conversations.csv:6:conversation_id: conversation_id c4 of channel linkedin is also on line 5"
+        ),
+        "{}",
+        errors[3]
+    );
+    assert!(errors[4].starts_with("conversations.csv:7:conversation_id: "), "{}", errors[4]);
+    assert!(errors[5].starts_with("conversations.csv:8:received_at: "), "{}", errors[5]);
+    assert!(display.ends_with("nothing was imported from conversations.csv; fix the rows above and import again"));
+}

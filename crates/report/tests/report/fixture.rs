@@ -317,5 +317,6 @@ pub fn dataset() -> Dataset {
             touch("tp7", "c2", "globex", "2024-02-20T10:00:00Z", "x", TouchKind::Visit),
         ],
         period_metrics: vec![],
+        conversations: vec![],
     }
 }

@@ -10,6 +10,7 @@ mod audience;
 mod channel;
 mod channel_day;
 mod contact;
+mod conversation;
 mod cost_item;
 mod deal;
 mod period_metric;
@@ -187,6 +188,7 @@ named!(
     CostKind = "cost kind",
     DealStatus = "deal status",
     TouchKind = "touchpoint kind",
+    ConversationKind = "conversation kind",
 );
 
 /// Reads the columns of one row in order, turning bad values into [`StoreError::Corrupt`] with table and column.
@@ -379,6 +381,10 @@ macro_rules! for_each_table {
         }
         {
             type $t = socialledger_domain::PeriodMetric;
+            $body
+        }
+        {
+            type $t = socialledger_domain::Conversation;
             $body
         }
     }};

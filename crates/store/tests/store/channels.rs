@@ -41,6 +41,17 @@ fn cost(channel: &str, description: &str, minor: i64) -> CostItem {
     }
 }
 
+fn conversation(channel: &str, key: &str, answered: Option<Timestamp>) -> Conversation {
+    Conversation {
+        channel: channel.into(),
+        key: key.into(),
+        kind: Some(ConversationKind::Dm),
+        received_at: at(2025, 3, 4, 10, 0, 0, 0),
+        first_response_at: answered,
+        assignee: None,
+    }
+}
+
 /// One X account on two channels, `x` (with its handle) and `x-x` (from an export that named none), with records
 /// of every kind on `x-x`, some of them also on `x`.
 fn split_account() -> Dataset {
@@ -81,6 +92,11 @@ fn split_account() -> Dataset {
         }],
         cost_items: vec![cost("x", "scheduler", 1_000), cost("x-x", "scheduler", 5_000), cost("x-x", "design", 700)],
         touchpoints: vec![touchpoint("tp1", "x-x", at(2025, 3, 4, 10, 0, 0, 0))],
+        conversations: vec![
+            conversation("x", "dm-1", None),
+            conversation("x-x", "dm-1", Some(at(2025, 3, 4, 12, 0, 0, 0))),
+            conversation("x-x", "dm-2", None),
+        ],
         ..Default::default()
     }
 }
@@ -106,6 +122,7 @@ async fn issue_12_merge_moves_every_record_in_one_recorded_transaction() {
                 ("time_entries", 1, 0),
                 ("cost_items", 1, 1),
                 ("touchpoints", 1, 0),
+                ("conversations", 1, 1),
             ]
         );
 
@@ -131,6 +148,10 @@ async fn issue_12_merge_moves_every_record_in_one_recorded_transaction() {
         assert_eq!(data.activities[0].channel.as_deref(), Some("x"));
         assert_eq!(data.time_entries[0].channel.as_deref(), Some("x"));
         assert_eq!(data.touchpoints[0].channel, "x");
+        // The conversation on both takes FROM's answer, which INTO's row lacked.
+        let dm1 = data.conversations.iter().find(|c| c.key == "dm-1").unwrap();
+        assert_eq!((dm1.channel.as_str(), dm1.first_response_at), ("x", Some(at(2025, 3, 4, 12, 0, 0, 0))));
+        assert_eq!(data.conversations.len(), 2);
 
         // Recorded in the imports history.
         let imports = store.imports().await.unwrap();

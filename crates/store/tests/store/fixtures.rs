@@ -302,6 +302,32 @@ pub fn sample() -> Dataset {
                 amount: 0.612_345_678_901_234_5,
             },
         ],
+        conversations: vec![
+            Conversation {
+                channel: "x".into(),
+                key: "1897000000000000002".into(),
+                kind: Some(ConversationKind::Dm),
+                received_at: at(2025, 3, 6, 11, 0, 0, 123_456_789),
+                first_response_at: Some(at(2025, 3, 8, 16, 45, 0, 1)),
+                assignee: Some("jonas@fleetwise.example".into()),
+            },
+            Conversation {
+                channel: "linkedin".into(),
+                key: "urn:li:comment:Ä7301".into(),
+                kind: None,
+                received_at: at(2025, 3, 3, 9, 12, 0, 0),
+                first_response_at: None,
+                assignee: None,
+            },
+            Conversation {
+                channel: "linkedin".into(),
+                key: "URN:li:comment:7300".into(),
+                kind: Some(ConversationKind::Comment),
+                received_at: at(2025, 3, 3, 9, 12, 0, 0),
+                first_response_at: Some(at(2025, 3, 3, 9, 12, 0, 0)),
+                assignee: Some("support".into()),
+            },
+        ],
     }
 }
 

@@ -286,3 +286,43 @@ async fn channel_days_from_several_exports_merge_instead_of_replacing() {
     })
     .await;
 }
+
+/// Issue 14: a conversation is written unanswered and answered later by a second write of the same natural key
+/// (what a routed inbox does); an answer before the message is refused whoever writes it, and nothing is written.
+#[tokio::test]
+async fn issue_14_a_conversation_is_answered_by_an_upsert_and_an_answer_before_receipt_is_refused() {
+    on_both("conversations", |db| async move {
+        let store = db.open().await;
+        let received = at(2025, 3, 3, 9, 0, 0, 0);
+        let mut c = Conversation {
+            channel: "linkedin".into(),
+            key: "c1".into(),
+            kind: Some(ConversationKind::Dm),
+            received_at: received,
+            first_response_at: None,
+            assignee: None,
+        };
+        let data = Dataset { conversations: vec![c.clone()], ..Default::default() };
+        store.import(&source("inbox-1", "i1", 1), &data, &quiet).await.unwrap();
+        c.first_response_at = Some(at(2025, 3, 3, 11, 30, 0, 0));
+        c.assignee = Some("mara".into());
+        let data = Dataset { conversations: vec![c.clone()], ..Default::default() };
+        let outcome = store.import(&source("inbox-2", "i2", 1), &data, &quiet).await.unwrap();
+        assert_eq!(tuple(counts_of(&outcome, "conversations")), counts(1, 0, 1, 0));
+        let loaded = store.load().await.unwrap();
+        assert_eq!(loaded.conversations, vec![c.clone()]);
+        assert_eq!(loaded.channels.len(), 1, "a placeholder channel is made for the conversation's channel");
+
+        let mut early = c.clone();
+        early.key = "c2".into();
+        early.first_response_at = Some(at(2025, 3, 3, 8, 0, 0, 0));
+        let data = Dataset { conversations: vec![early], ..Default::default() };
+        let err = store.import(&source("inbox-3", "i3", 1), &data, &quiet).await.unwrap_err();
+        assert!(
+            matches!(&err, StoreError::InvalidRecord { table: "conversations", reason, .. } if reason.contains("before received_at")),
+            "{err}"
+        );
+        assert_eq!(store.load().await.unwrap().conversations, vec![c]);
+    })
+    .await;
+}

@@ -10,7 +10,7 @@ pub const SPEC: Spec = Spec {
     description: "socialledger channels.csv: channel, name, kind, network, handle",
     required: &["channel", "kind"],
     any_of: &[],
-    excluded: &["post_id", "date", "month", "activity_id", "timestamp", "touchpoint_id"],
+    excluded: &["post_id", "date", "month", "activity_id", "timestamp", "touchpoint_id", "conversation_id"],
     columns: columns::CHANNELS,
 };
 

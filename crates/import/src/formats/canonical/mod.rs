@@ -7,6 +7,7 @@ pub mod audience;
 pub mod channel_days;
 pub mod channels;
 pub mod contacts;
+pub mod conversations;
 pub mod cost_items;
 pub mod deals;
 pub mod people;
@@ -246,7 +247,7 @@ mod tests {
         crate::detect::detect_formats(&file(header)).iter().map(|f| f.name()).collect()
     }
 
-    const CANONICAL: [&Spec; 13] = [
+    const CANONICAL: [&Spec; 14] = [
         &channels::SPEC,
         &posts::SPEC,
         &post_days::SPEC,
@@ -260,6 +261,7 @@ mod tests {
         &contacts::SPEC,
         &deals::SPEC,
         &touchpoints::SPEC,
+        &conversations::SPEC,
     ];
 
     #[test]
