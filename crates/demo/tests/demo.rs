@@ -78,7 +78,7 @@ mod files {
     use socialledger_demo::DemoError;
 
     /// The documented columns of every canonical file, in the order we write them (docs/formats.md).
-    const HEADERS: [(&str, &str); 13] = [
+    const HEADERS: [(&str, &str); 14] = [
         ("channels.csv", "channel,name,kind,network,handle"),
         (
             "posts.csv",
