@@ -268,7 +268,7 @@ mod files {
             assert_eq!(sim.truth().totals.accounts, accounts);
             assert!(sim.truth().period.days >= 28);
             let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("demo-tiny-{accounts}-{months}"));
-            assert_eq!(sim.write_csv(&dir).unwrap().len(), 13);
+            assert_eq!(sim.write_csv(&dir).unwrap().len(), 14);
         }
     }
 
@@ -717,7 +717,7 @@ mod weekly {
         }
         assert!(t.totals.deals > 500, "{} deals in three years", t.totals.deals);
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("demo-36-months");
-        assert_eq!(sim.write_csv(&dir).unwrap().len(), 13);
+        assert_eq!(sim.write_csv(&dir).unwrap().len(), 14);
         let bytes: u64 = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().metadata().unwrap().len()).sum();
         eprintln!(
             "36 months: {} deals, {} touchpoints, {} files, {:.1} MB, {:.2} s (simulate and write, this build)",
