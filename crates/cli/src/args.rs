@@ -115,7 +115,9 @@ pub enum Command {
     /// Experiments that settle what history cannot: plan one for a channel from the company's own history.
     #[command(after_help = "Examples:\n  socialledger experiment plan --channel linkedin --design pause\n  \
                             socialledger experiment plan --channel x1 --csv data/mmm/mmm_example.csv --date date_week \
-                            --target y --media x1,x2 --json\n\nHow a plan is computed: docs/experiments.md.")]
+                            --target y --media x1,x2 --json\n  socialledger experiment plan --channel instagram \
+                            --design geo-split --effect 130 --assumed-carry-over   (no fit)\n\nHow a plan is \
+                            computed: docs/experiments.md.")]
     Experiment(ExperimentArgs),
     /// Keep, grow, fix, drop or undecided per channel, from the strongest evidence there is (experiment > mix
     /// model > incremental attribution; heuristic credit never decides), with the reasons in words and, for
@@ -125,7 +127,8 @@ pub enum Command {
                             --from 2025-01-01 --to 2025-12-31 --gross-margin 0.6\n  socialledger verdict --no-mmm   \
                             (faster: the incremental model decides)\n  socialledger verdict --icp \
                             examples/target_group.toml --values examples/value_beyond_sales.toml\n  socialledger \
-                            verdict --experiment plan.json   (a pause whose weeks are imported)\n\nThe rules: \
+                            verdict --experiment plan.json   (a pause, geo-split or account holdout whose weeks are \
+                            imported)\n\nThe rules: \
                             docs/verdict.md."
     )]
     Verdict(VerdictArgs),
@@ -180,8 +183,9 @@ pub struct VerdictArgs {
     /// Your values of the work beyond sales (TOML, docs/value-beyond-sales.md), shown beside each channel's ROI.
     #[arg(long, value_name = "FILE")]
     pub values: Option<PathBuf>,
-    /// A pause experiment whose weeks are in the data (the plan as `experiment plan --out` or `demo
-    /// --experiment` saved it): read out, it is the channel's strongest evidence. Repeatable.
+    /// An experiment whose weeks are in the data (a pause, geo-split or account holdout, as `experiment plan
+    /// --out` or `demo --experiment` saved it): read out as `experiment analyze` does, it is the channel's
+    /// strongest evidence. Repeatable.
     #[arg(long, value_name = "PLAN")]
     pub experiment: Vec<PathBuf>,
     #[command(flatten)]
@@ -622,6 +626,11 @@ pub struct ExperimentPlanArgs {
     /// before the experiment).
     #[arg(long, value_name = "SHARE", default_value_t = 0.5)]
     pub share: f64,
+    /// Plan without the mix model: assume half of a week's effect carries into the next, over up to 8 weeks (as
+    /// the verdict's next steps do where there is no fit or the channel has no series in the panel); needs
+    /// --effect.
+    #[arg(long)]
+    pub assumed_carry_over: bool,
     /// Also save the plan (as `--json` prints it) to FILE, for `experiment analyze --plan FILE`.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,

@@ -98,9 +98,9 @@ fn why(c: &ChannelVerdict) -> Markup {
             @if let Some(s) = &c.next_step {
                 br;
                 @if s.reaches_power {
-                    "Next: pause it for " (s.weeks) " weeks; it sees " (decimal(s.min_detectable_effect, 0)) " a week."
+                    "Next: a " (s.design.label()) " of " (s.weeks) " weeks; it sees " (decimal(s.min_detectable_effect, 0)) " a week."
                 } @else {
-                    "Next: no pause up to " (s.weeks) " weeks sees break-even (" (decimal(s.effect, 0)) " a week): needs a parallel control."
+                    "Next: no design up to " (s.weeks) " weeks sees break-even (" (decimal(s.effect, 0)) " a week); a " (s.design.label()) " comes closest (" (decimal(s.min_detectable_effect, 0)) " a week)."
                 }
             }
         }

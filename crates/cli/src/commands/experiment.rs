@@ -12,6 +12,7 @@ use socialledger_decide::experiment::placebo::NullMethod;
 use socialledger_decide::experiment::switchback::{plan, read_out, Plan, PlanRequest, Readout, Schedule};
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::stats::power;
+use socialledger_decide::verdict::report::assumed_response;
 use socialledger_decide::Interval;
 use socialledger_mmm::Frequency;
 use socialledger_mmm::Panel;
@@ -43,8 +44,9 @@ struct PlanOutput<'a> {
     target: &'a str,
     /// Where the weekly effect the plan is for (`effect`) comes from: `mmm` or `given`.
     effect_source: &'static str,
-    /// The channel's effect in a normal week as the mix model has it: posterior mean and 90 % interval.
-    mmm_weekly_effect: Interval,
+    /// The channel's effect in a normal week as the mix model has it: posterior mean and 90 % interval (`null`
+    /// with `--assumed-carry-over`: no fit).
+    mmm_weekly_effect: Option<Interval>,
     /// The channel's carry-over and saturation the plan assumed (posterior means of the mix model).
     response: &'a Response,
     /// The weekly effect at which the channel pays back its full cost (`None` without a value of the target).
@@ -61,9 +63,11 @@ struct PlanOutput<'a> {
 pub(super) struct Prepared {
     pub panel: Panel,
     pub value: socialledger_analytics::ValueOfTarget,
-    pub m: usize,
+    /// The channel's series in the panel (`None`: planned with an assumed carry-over, outside the panel).
+    pub m: Option<usize>,
     pub response: Response,
-    pub mmm_effect: Interval,
+    /// The mix model's weekly effect of the channel (`None` with `--assumed-carry-over`: no fit).
+    pub mmm_effect: Option<Interval>,
     pub effect: f64,
     pub effect_source: &'static str,
 }
@@ -73,9 +77,37 @@ async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepare
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("an experiment is planned on weeks: build the panel weekly (drop --frequency daily)");
     }
+    if args.assumed_carry_over {
+        // No fit: the verdict's next step for a channel the mix model has no series for (or without a fit) plans
+        // with the same assumed carry-over, so this command gives the plan it proposed.
+        let Some(effect) = args.effect else {
+            anyhow::bail!(
+                "--assumed-carry-over plans without the mix model, which would give the weekly effect to look for: \
+                 give it with --effect AMOUNT (the verdict's next step shows the break-even effect)"
+            );
+        };
+        if !(effect.is_finite() && effect > 0.0) {
+            anyhow::bail!("--effect must be a positive weekly effect in target units, not {effect}");
+        }
+        let m = panel.channels.iter().position(|c| c.key == args.channel);
+        return Ok(Prepared {
+            panel,
+            value,
+            m,
+            response: assumed_response(),
+            mmm_effect: None,
+            effect,
+            effect_source: "given",
+        });
+    }
     let m = panel.channels.iter().position(|c| c.key == args.channel).ok_or_else(|| {
         let keys: Vec<&str> = panel.channels.iter().map(|c| c.key.as_str()).collect();
-        anyhow::anyhow!("--channel {}: the panel has no such channel; it has {}", args.channel, keys.join(", "))
+        anyhow::anyhow!(
+            "--channel {}: the panel has no such channel; it has {} (for a channel without a series in the panel, \
+             plan with --assumed-carry-over --effect AMOUNT)",
+            args.channel,
+            keys.join(", ")
+        )
     })?;
     let (mut opts, _) = super::mmm::options(&panel, &value, &args.fit)?;
     opts.cross_validate = false;
@@ -86,7 +118,7 @@ async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepare
         Some(e) => anyhow::bail!("--effect must be a positive weekly effect in target units, not {e}"),
         None => (mmm_effect.estimate, "mmm"),
     };
-    Ok(Prepared { panel, value, m, response, mmm_effect, effect, effect_source })
+    Ok(Prepared { panel, value, m: Some(m), response, mmm_effect: Some(mmm_effect), effect, effect_source })
 }
 
 async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCode> {
@@ -110,7 +142,7 @@ fn plan_pause(cli: &Cli, args: &ExperimentPlanArgs, prepared: Prepared) -> anyho
         seed: args.fit.seed,
     };
     let p = plan(&req).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let weekly_cost = panel.channels[m].cost.iter().sum::<f64>() / panel.len() as f64;
+    let weekly_cost = m.map_or(0.0, |m| panel.channels[m].cost.iter().sum::<f64>() / panel.len() as f64);
     let break_even = value.value.filter(|v| *v > 0.0 && weekly_cost > 0.0).map(|v| weekly_cost / v);
     let power_at_break_even = break_even.map(|b| power(b * p.efficiency, p.null_sd, LEVEL));
     let first = *panel.dates.last().unwrap_or(&NaiveDate::MIN) + chrono::Days::new(7);
@@ -400,14 +432,19 @@ fn text(out: &PlanOutput<'_>, first: NaiveDate) -> String {
             weeks(p.washout_weeks)
         ),
         format!("  weeks compared         {} normal, {} paused", p.analysed_on, p.analysed_off),
-        format!(
-            "  weekly effect          {} ({}); mix model {} [{}, {}]",
-            amount(p.effect),
-            out.effect_source,
-            amount(out.mmm_weekly_effect.estimate),
-            amount(out.mmm_weekly_effect.low),
-            amount(out.mmm_weekly_effect.high)
-        ),
+        match &out.mmm_weekly_effect {
+            Some(e) => format!(
+                "  weekly effect          {} ({}); mix model {} [{}, {}]",
+                amount(p.effect),
+                out.effect_source,
+                amount(e.estimate),
+                amount(e.low),
+                amount(e.high)
+            ),
+            None => {
+                format!("  weekly effect          {} ({}); carry-over assumed", amount(p.effect), out.effect_source)
+            }
+        },
         format!("  smallest detectable    {} per week (80 % power, 90 % level)", amount(p.min_detectable_effect)),
         format!("  power for the effect   {:.0} %", 100.0 * p.power),
         String::new(),

@@ -25,7 +25,7 @@ struct GeoPlanOutput<'a> {
     design: &'static str,
     target: &'a str,
     effect_source: &'static str,
-    mmm_weekly_effect: Interval,
+    mmm_weekly_effect: Option<Interval>,
     response: &'a Response,
     #[serde(flatten)]
     plan: &'a geo_split::Plan,
@@ -41,7 +41,7 @@ struct HoldoutPlanOutput<'a> {
     design: &'static str,
     target: &'a str,
     effect_source: &'static str,
-    mmm_weekly_effect: Interval,
+    mmm_weekly_effect: Option<Interval>,
     response: &'a Response,
     share: f64,
     #[serde(flatten)]
@@ -366,21 +366,20 @@ fn verdict(low: f64, high: f64) -> &'static str {
     }
 }
 
-pub async fn analyze_geo_split(
-    cli: &Cli,
-    args: &ExperimentAnalyzeArgs,
+/// Reads out a saved geo-split on the regions' outcome `units` over the panel's weeks `start..start + n`: the
+/// readout and what the reader should know. `experiment analyze` and `verdict --experiment` share it.
+pub(super) fn read_geo_split(
     saved: &SavedPlan,
-    panel: &Panel,
+    units: &Units,
     start: usize,
     n: usize,
-) -> anyhow::Result<ExitCode> {
+) -> anyhow::Result<(geo_split::Readout, Vec<String>)> {
     let Some(arms) = &saved.regions else {
-        anyhow::bail!("{}: a geo-split plan needs its regions", args.plan.display());
+        anyhow::bail!("a geo-split plan needs its regions (\"regions\": [{{\"region\", \"paused\"}}])");
     };
-    let units = experiment_units::load(cli, &args.fit, &panel.dates, Grouping::Region).await?;
     let mut notes = units.notes.clone();
     // The plan's regions in its order; a region without any deal in the data has zero outcome.
-    let (history, during) = split(&units, start, n);
+    let (history, during) = split(units, start, n);
     let pick = |all: &[Vec<f64>], arm: &RegionArm| -> Vec<f64> {
         let len = all.first().map_or(0, Vec::len);
         units.names.iter().position(|u| *u == arm.region).map_or_else(|| vec![0.0; len], |i| all[i].clone())
@@ -395,6 +394,43 @@ pub async fn analyze_geo_split(
     let paused: Vec<bool> = arms.iter().map(|a| a.paused).collect();
     let r = geo_split::read_out(&hist, &dur, &paused, saved.washout_weeks, saved.response.as_ref())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((r, notes))
+}
+
+/// Reads out a saved account holdout on the accounts' outcome `units` over the panel's weeks `start..start + n`:
+/// the readout and what the reader should know. `experiment analyze` and `verdict --experiment` share it.
+pub(super) fn read_account_holdout(
+    saved: &SavedPlan,
+    units: &Units,
+    start: usize,
+    n: usize,
+) -> anyhow::Result<(account_holdout::Readout, Vec<String>)> {
+    let Some(listed) = &saved.held_out_accounts else {
+        anyhow::bail!("an account holdout plan needs held_out_accounts (the keys of the accounts held out)");
+    };
+    let mut notes = units.notes.clone();
+    let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
+    let held_out: Vec<bool> = units.names.iter().map(|a| listed.contains(a.as_str())).collect();
+    let found = held_out.iter().filter(|h| **h).count();
+    if found < listed.len() {
+        notes.push(format!("{} held-out accounts of the plan are not in the database", listed.len() - found));
+    }
+    let (history, during) = split(units, start, n);
+    let r = account_holdout::read_out(&history, &during, &held_out, saved.washout_weeks, saved.response.as_ref())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok((r, notes))
+}
+
+pub async fn analyze_geo_split(
+    cli: &Cli,
+    args: &ExperimentAnalyzeArgs,
+    saved: &SavedPlan,
+    panel: &Panel,
+    start: usize,
+    n: usize,
+) -> anyhow::Result<ExitCode> {
+    let units = experiment_units::load(cli, &args.fit, &panel.dates, Grouping::Region).await?;
+    let (r, notes) = read_geo_split(saved, &units, start, n).with_context(|| args.plan.display().to_string())?;
     print_notes(cli, &notes);
     let e = &r.effect;
     let mut reading = format!(
@@ -423,20 +459,8 @@ pub async fn analyze_account_holdout(
     start: usize,
     n: usize,
 ) -> anyhow::Result<ExitCode> {
-    let Some(listed) = &saved.held_out_accounts else {
-        anyhow::bail!("{}: an account holdout plan needs held_out_accounts", args.plan.display());
-    };
     let units = experiment_units::load(cli, &args.fit, &panel.dates, Grouping::Account).await?;
-    let mut notes = units.notes.clone();
-    let listed: HashSet<&str> = listed.iter().map(String::as_str).collect();
-    let held_out: Vec<bool> = units.names.iter().map(|a| listed.contains(a.as_str())).collect();
-    let found = held_out.iter().filter(|h| **h).count();
-    if found < listed.len() {
-        notes.push(format!("{} held-out accounts of the plan are not in the database", listed.len() - found));
-    }
-    let (history, during) = split(&units, start, n);
-    let r = account_holdout::read_out(&history, &during, &held_out, saved.washout_weeks, saved.response.as_ref())
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let (r, notes) = read_account_holdout(saved, &units, start, n).with_context(|| args.plan.display().to_string())?;
     print_notes(cli, &notes);
     let e = &r.per_account;
     let mut reading = format!(

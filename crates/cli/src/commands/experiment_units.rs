@@ -55,6 +55,12 @@ pub async fn load(cli: &Cli, fit: &MmmFitArgs, dates: &[NaiveDate], grouping: Gr
     Ok(gather(&dataset, dates, grouping, target, currency))
 }
 
+/// The units' weekly pipeline over `dates` from a dataset already loaded: the default panel's target, which the
+/// verdict plans and reads its experiments on.
+pub fn pipeline(dataset: &Dataset, dates: &[NaiveDate], grouping: Grouping, currency: Currency) -> Units {
+    gather(dataset, dates, grouping, Target::Pipeline, currency)
+}
+
 fn gather(dataset: &Dataset, dates: &[NaiveDate], grouping: Grouping, target: Target, currency: Currency) -> Units {
     let mut notes = Vec::new();
     let unit_of_account: HashMap<&str, String> = dataset

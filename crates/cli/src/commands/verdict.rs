@@ -3,6 +3,8 @@
 //! engagement-rate trend, the response times, the mix model); crates/decide turns their figures into the verdict report (`verdict::report`) and crates/report
 //! writes it.
 
+use super::experiment_designs;
+use super::experiment_units::{self, Grouping};
 use crate::args::{Cli, VerdictArgs};
 use crate::output;
 use socialledger_analytics::attribution::account_paths::account_paths;
@@ -18,11 +20,11 @@ use socialledger_analytics::target_group::{self, TargetGroup};
 use socialledger_analytics::value_beyond_sales::{value_beyond_sales, ValueAssumptions};
 use socialledger_analytics::{value_of_target, Analysis, Settings, ValueOfTarget};
 use socialledger_decide::experiment::LEVEL;
+use socialledger_decide::verdict::experiments::{self, ExperimentEffect};
 use socialledger_decide::verdict::report::{verdict_report, EvidenceSummary, Found, Mix};
-use socialledger_decide::verdict::VerdictReport;
-use socialledger_decide::Interval;
+use socialledger_decide::verdict::{Units, VerdictReport};
 use socialledger_domain::Dataset;
-use socialledger_mmm::{fit_auto, FitOptions, Fitted, NutsSettings, Panel};
+use socialledger_mmm::{fit_auto, FitOptions, Fitted, Frequency, NutsSettings, Panel};
 use socialledger_store::Store;
 use std::process::ExitCode;
 
@@ -113,19 +115,27 @@ pub async fn gather(
         Ok(m) => (Some(m), None),
         Err(e) => (None, Some(e.to_string())),
     };
+    // The regions' and accounts' weekly pipeline over the panel's weeks: what geo-splits and account holdouts are
+    // read out and planned on.
+    let units = mix.as_ref().filter(|m| m.panel.frequency == Frequency::Weekly).map(|m| {
+        let dates = &m.panel.dates;
+        (
+            experiment_units::pipeline(dataset, dates, Grouping::Region, settings.currency),
+            experiment_units::pipeline(dataset, dates, Grouping::Account, settings.currency),
+        )
+    });
     let mut experiment_notes = Vec::new();
-    let mut experiments: Vec<(String, Interval)> = Vec::new();
+    let mut experiments: Vec<ExperimentEffect> = Vec::new();
     for path in &files.experiments {
-        let panel = mix.as_ref().map(|m| &m.panel).ok_or_else(|| {
-            anyhow::anyhow!(
+        let (Some(panel), Some((regions, accounts))) = (mix.as_ref().map(|m| &m.panel), units.as_ref()) else {
+            anyhow::bail!(
                 "{}: an experiment is read out on the weekly pipeline panel, and there is none",
                 path.display()
-            )
-        })?;
-        match read_experiment(path, panel)? {
-            Ok(e) => experiments.push(e),
-            Err(note) => experiment_notes.push(note),
-        }
+            );
+        };
+        let (effect, notes) = read_experiment(path, panel, regions, accounts)?;
+        experiment_notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
+        experiments.push(effect);
     }
     let evidence = EvidenceSummary {
         mmm: mix.as_ref().is_some_and(|m| m.fitted.is_some()),
@@ -149,29 +159,46 @@ pub async fn gather(
         target_group: target_group.as_ref(),
         value_beyond: value_beyond.as_ref(),
         experiments: &experiments,
+        regions: units.as_ref().map(|u| Units { names: &u.0.names, outcome: &u.0.outcome }),
+        accounts: units.as_ref().map(|u| Units { names: &u.1.names, outcome: &u.1.outcome }),
     };
     Ok(verdict_report(dataset, analysis, settings, &found, evidence, opts.seed))
 }
 
-/// A saved experiment read out on `panel`: the channel and the weekly effect of running it, or why the verdict
-/// cannot read it (a note).
-fn read_experiment(path: &std::path::Path, panel: &Panel) -> anyhow::Result<Result<(String, Interval), String>> {
+/// A saved experiment read out on `panel` (a pause) or on the regions' or accounts' pipeline, exactly as
+/// `experiment analyze` reads it, and turned into the whole channel's weekly effect (crates/decide,
+/// `verdict::experiments`); with what the reader should know about the data it was read on.
+fn read_experiment(
+    path: &std::path::Path,
+    panel: &Panel,
+    regions: &experiment_units::Units,
+    accounts: &experiment_units::Units,
+) -> anyhow::Result<(ExperimentEffect, Vec<String>)> {
     use anyhow::Context;
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let saved: super::experiment::SavedPlan = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", path.display()))?;
-    if saved.design != "pause" {
-        return Ok(Err(format!(
-            "{}: the verdict reads pause experiments so far; read this {} with `socialledger experiment analyze --plan \
-             {}`",
-            path.display(),
-            saved.design,
-            path.display()
-        )));
-    }
     let (start, n) = super::experiment::experiment_weeks(panel, &saved).with_context(|| path.display().to_string())?;
-    let readout = super::experiment::read_pause(&saved, panel, start, n).with_context(|| path.display().to_string())?;
-    Ok(Ok((saved.channel, readout.weekly_effect.unwrap_or(readout.contrast))))
+    let at = || path.display().to_string();
+    let scaled = |r: Result<ExperimentEffect, socialledger_decide::DecideError>| r.map_err(|e| anyhow::anyhow!("{e}"));
+    match saved.design.as_str() {
+        "pause" => {
+            let r = super::experiment::read_pause(&saved, panel, start, n).with_context(at)?;
+            Ok((experiments::from_pause(&saved.channel, &r), Vec::new()))
+        }
+        "geo-split" => {
+            let (r, notes) = experiment_designs::read_geo_split(&saved, regions, start, n).with_context(at)?;
+            Ok((scaled(experiments::from_geo_split(&saved.channel, &r)).with_context(at)?, notes))
+        }
+        "account-holdout" => {
+            let (r, notes) = experiment_designs::read_account_holdout(&saved, accounts, start, n).with_context(at)?;
+            Ok((scaled(experiments::from_account_holdout(&saved.channel, &r)).with_context(at)?, notes))
+        }
+        other => anyhow::bail!(
+            "{}: design {other} is not one socialledger reads out (pause, geo-split, account-holdout)",
+            path.display()
+        ),
+    }
 }
 
 /// The incremental model on the revenue journeys, with a bootstrap interval of each channel's added revenue.

@@ -60,6 +60,10 @@ pub struct Evidence {
     /// channel's effect on winning deals). The reason, in words.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lower_bound_only: Option<String>,
+    /// An experiment's readout: what it measured, the whole channel's weekly effect the ROI is computed from, and
+    /// the assumption that scales one to the other (`super::experiments`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub experiment: Option<super::experiments::ExperimentEffect>,
 }
 
 /// Which sign of bad execution was found (docs/verdict.md, rule 4).

@@ -9,6 +9,7 @@
 use super::evidence::{
     ChannelFacts, Evidence, EvidenceKind, ExecutionCode, ExecutionIssue, Interval, TargetGroupFacts,
 };
+use super::experiments::ExperimentEffect;
 use crate::words::whole;
 use socialledger_analytics::attribution::paths::DataDrivenResult;
 use socialledger_analytics::crosspost::CrosspostAudit;
@@ -140,14 +141,25 @@ pub fn mix_evidence(mix: &MixEvidence<'_>, c: &ChannelResult, gross_margin: f64)
             mix.result.target
         )
     });
-    Evidence { kind: EvidenceKind::Mmm, roi, marginal_roi, tells: why.is_none(), why, lower_bound_only }
+    Evidence {
+        kind: EvidenceKind::Mmm,
+        roi,
+        marginal_roi,
+        tells: why.is_none(),
+        why,
+        lower_bound_only,
+        experiment: None,
+    }
 }
 
-/// An experiment's evidence: the weekly effect of running the channel (target units, 90 % interval) at
-/// `value` per unit and the gross margin, against its weekly full cost. A pipeline target sees deal creation
-/// only, so, as for the mix model, the ROI is then a lower bound (`lower_bound_only`).
+/// An experiment's evidence: the whole channel's effect in a normal week (target units, 90 % interval; scaled
+/// from the readout by [`super::experiments`]) at `value` per unit and the gross margin, against its weekly full
+/// cost: `(effect x value x margin - weekly cost) / weekly cost`, the interval's ends from the effect's. For a
+/// geo-split or an account holdout this equals the ROI of the treated part against the channel's cost over the
+/// treated share (`(treated effect x value x margin - cost x share) / (cost x share)`). A pipeline target sees deal
+/// creation only, so, as for the mix model, the ROI is then a lower bound (`lower_bound_only`).
 pub fn experiment_evidence(
-    weekly_effect: Interval,
+    effect: &ExperimentEffect,
     weekly_cost: f64,
     value: f64,
     gross_margin: f64,
@@ -155,15 +167,17 @@ pub fn experiment_evidence(
 ) -> Evidence {
     let roi = |effect: f64| (effect * value * gross_margin - weekly_cost) / weekly_cost;
     let tells = weekly_cost > 0.0 && value > 0.0;
+    let w = effect.weekly_effect;
     Evidence {
         kind: EvidenceKind::Experiment,
-        roi: tells.then(|| Interval::new(roi(weekly_effect.estimate), roi(weekly_effect.low), roi(weekly_effect.high))),
+        roi: tells.then(|| Interval::new(roi(w.estimate), roi(w.low), roi(w.high))),
         marginal_roi: None,
         tells,
         why: (!tells).then(|| "the channel has no cost, or a unit of the target no value".to_string()),
         lower_bound_only: matches!(target, "pipeline" | "deals").then(|| {
             format!("the experiment's outcome is {target}: it sees what the channel adds to deals created, not to winning them")
         }),
+        experiment: Some(effect.clone()),
     }
 }
 
@@ -191,6 +205,7 @@ pub fn incremental_evidence(r: &DataDrivenResult, key: &str, cost: f64, gross_ma
         tells: !weak,
         why,
         lower_bound_only: None,
+        experiment: None,
     })
 }
 
@@ -211,6 +226,7 @@ pub fn heuristic_evidence(r: &RoiReport, key: &str) -> Option<Evidence> {
         tells: true,
         why: None,
         lower_bound_only: None,
+        experiment: None,
     })
 }
 

@@ -3,10 +3,14 @@
 //! [`decide`] applies them to what is known about each channel ([`ChannelFacts`]).
 
 pub mod evidence;
+pub mod experiments;
 pub mod facts;
+pub mod next_step;
 pub mod report;
 pub mod rules;
 
 pub use evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionCode, ExecutionIssue, Interval, TargetGroupFacts};
-pub use report::{verdict_report, ChannelVerdict, NextStep, VerdictReport};
+pub use experiments::{Design, ExperimentEffect};
+pub use next_step::{DesignOption, NextStep, Units, MAX_EXPERIMENT_WEEKS};
+pub use report::{verdict_report, ChannelVerdict, VerdictReport};
 pub use rules::{decide, Decision, Reason, ReasonCode, Verdict};

@@ -3,12 +3,13 @@
 //! evidence per channel ([`super::facts`]), the decision ([`super::rules`]), for every undecided channel the
 //! experiment that would settle it, and social as a whole against the rest of the mix.
 
+use super::experiments::ExperimentEffect;
 use super::facts::{gather, Inputs, MixEvidence};
+use super::next_step::{NextStep, StepRequest, Units};
 use super::rules::{decide, Decision, Reason, Verdict};
 use super::{Evidence, ExecutionIssue, TargetGroupFacts};
 use crate::experiment::carryover::Response;
 use crate::experiment::from_fit::channel_from_fit;
-use crate::experiment::switchback::{plan, PlanRequest};
 use crate::experiment::LEVEL;
 use crate::words::whole;
 use crate::Interval;
@@ -26,9 +27,6 @@ use socialledger_mmm::spec::{AdstockKind, SaturationKind};
 use socialledger_mmm::whatif::group_contribution;
 use socialledger_mmm::{Fitted, Frequency, Panel};
 use std::collections::BTreeMap;
-
-/// The longest experiment a next step may propose (two years of weeks).
-pub const MAX_EXPERIMENT_WEEKS: usize = 104;
 
 /// The verdict of every channel, social as a whole, and what the evidence was.
 #[derive(Clone, Debug, Serialize)]
@@ -88,26 +86,6 @@ pub struct ValueBeside {
     pub hours: f64,
     /// Their value under the assumptions, major units; `None` without an assumptions file.
     pub value: Option<f64>,
-}
-
-/// The experiment that would settle an undecided channel.
-#[derive(Clone, Debug, Serialize)]
-pub struct NextStep {
-    pub design: &'static str,
-    /// Weeks of the proposed design: the shortest with 80 % power, else the longest allowed (`reaches_power`
-    /// false: even that cannot tell break-even from nothing).
-    pub weeks: usize,
-    pub reaches_power: bool,
-    /// The smallest weekly effect (target units) the planned design sees with 80 % power.
-    pub min_detectable_effect: f64,
-    /// The weekly effect it is planned to detect: the one at which the channel pays back its full cost.
-    pub effect: f64,
-    pub power: f64,
-    /// `mmm` (the fit's carry-over) or `assumed` (a geometric carry-over of half a week's effect per week,
-    /// because the mix model has no input series for the channel).
-    pub carry_over: &'static str,
-    pub command: String,
-    pub reading: String,
 }
 
 /// A group of channels (organic social, paid social, the rest) by the mix model: what it cost and caused.
@@ -183,8 +161,12 @@ pub struct Found<'a> {
     pub mix: Option<Mix<'a>>,
     pub target_group: Option<&'a TargetGroupReport>,
     pub value_beyond: Option<&'a ValueBeyondSalesReport>,
-    /// Experiments read out: channel and the weekly effect of running it (target units of the mix panel).
-    pub experiments: &'a [(String, Interval)],
+    /// Experiments read out, each with the whole channel's weekly effect (target units of the mix panel).
+    pub experiments: &'a [ExperimentEffect],
+    /// Per region (the accounts' countries) and per account, the target in every week of the mix panel: what a
+    /// geo-split and an account holdout are planned on.
+    pub regions: Option<Units<'a>>,
+    pub accounts: Option<Units<'a>>,
 }
 
 /// The verdict report over `analysis` (of `dataset` under `settings`) from what the analyses `found`. `seed`
@@ -197,7 +179,18 @@ pub fn verdict_report(
     evidence: EvidenceSummary,
     seed: u64,
 ) -> VerdictReport {
-    let Found { incremental, crossposts, trends, responses, mix, target_group, value_beyond, experiments } = *found;
+    let Found {
+        incremental,
+        crossposts,
+        trends,
+        responses,
+        mix,
+        target_group,
+        value_beyond,
+        experiments,
+        regions,
+        accounts,
+    } = *found;
     let fitted_mix = mix.filter(|m| m.fitted.is_some());
     let scale = 10f64.powi(analysis.currency.exponent() as i32);
     // Every channel with a cost or some evidence, in the channels table's order.
@@ -216,11 +209,12 @@ pub fn verdict_report(
     let weeks_in_period = period_weeks(dataset, settings);
     let experiment_evidence: Vec<(String, Evidence)> = experiments
         .iter()
-        .filter_map(|(key, effect)| {
+        .filter_map(|effect| {
+            let key = &effect.channel;
             let cost = channels.iter().find(|c| &c.0 == key)?.2;
             let mix = mix?;
             let e = super::facts::experiment_evidence(
-                *effect,
+                effect,
                 cost / weeks_in_period,
                 mix.value.value.unwrap_or(0.0),
                 settings.gross_margin,
@@ -253,7 +247,10 @@ pub fn verdict_report(
         .zip(facts)
         .map(|(d, f)| {
             let next_step = (d.verdict == Verdict::Undecided)
-                .then(|| next_step(&d, kind_of(&d.channel), mix, settings.gross_margin, weeks_in_period, seed))
+                .then(|| {
+                    let units = (regions, accounts);
+                    next_step(&d, kind_of(&d.channel), mix, units, settings.gross_margin, weeks_in_period, seed)
+                })
                 .flatten();
             let hours = value_hours.get(&d.channel).copied().unwrap_or(0.0);
             let value = value_beyond.and_then(|v| v.channels.iter().find(|c| c.channel == d.channel));
@@ -342,12 +339,13 @@ pub fn assumed_response() -> Response {
     }
 }
 
-/// The experiment that would decide `d`: a pause (switchback) planned on the weekly pipeline panel, sized to see
-/// the weekly effect at which the channel pays back its full cost.
+/// The experiment that would decide `d` ([`super::next_step`]): every design the data allow, planned on the
+/// weekly panel and the units to see the weekly effect at which the channel pays back its full cost.
 fn next_step(
     d: &Decision,
     kind: Option<ChannelKind>,
     mix: Option<Mix<'_>>,
+    (regions, accounts): (Option<Units<'_>>, Option<Units<'_>>),
     gross_margin: f64,
     weeks_in_period: f64,
     seed: u64,
@@ -368,51 +366,18 @@ fn next_step(
         Some(Ok((r, _))) => (r, "mmm"),
         _ => (assumed_response(), "assumed"),
     };
-    let req = PlanRequest {
+    super::next_step::next_step(&StepRequest {
+        channel: &d.channel,
+        kind,
         dates: &mix.panel.dates,
         outcome: &mix.panel.target,
+        target: &mix.panel.target_name,
+        regions,
+        accounts,
         response: &response,
-        effect: break_even,
-        weeks: None,
-        max_weeks: MAX_EXPERIMENT_WEEKS,
-        seed,
-    };
-    let p = plan(&req).ok()?;
-    let paid = matches!(kind, Some(ChannelKind::PaidSocial | ChannelKind::PaidSearch));
-    let what = if paid { "pausing its ads" } else { "pausing it" };
-    let target = &mix.panel.target_name;
-    let reading = if p.reaches_power {
-        format!(
-            "{what} in blocks of {} weeks over {} weeks tells whether it pays back: it detects the {} a week of \
-             {target} at which it breaks even with {:.0} % power",
-            p.block_weeks,
-            p.weeks,
-            whole(break_even),
-            100.0 * p.power
-        )
-    } else {
-        format!(
-            "no pause up to {MAX_EXPERIMENT_WEEKS} weeks detects the {} a week of {target} at which it breaks even \
-             (the best sees {} a week; {:.0} % power for break-even): a design with a parallel control (geo-split, \
-             account holdout) or a larger change of effort is needed",
-            whole(break_even),
-            whole(p.min_detectable_effect),
-            100.0 * p.power
-        )
-    };
-    Some(NextStep {
-        design: "pause",
-        weeks: p.weeks,
-        reaches_power: p.reaches_power,
-        min_detectable_effect: p.min_detectable_effect,
-        effect: break_even,
-        power: p.power,
         carry_over,
-        command: format!(
-            "socialledger experiment plan --channel {} --design pause --effect {:.0} --out plan.json",
-            d.channel, break_even
-        ),
-        reading,
+        break_even,
+        seed,
     })
 }
 

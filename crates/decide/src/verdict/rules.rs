@@ -151,7 +151,8 @@ fn decide_one(c: &ChannelFacts, deciding: Option<&Evidence>, others_marginal: Op
             (Verdict::Undecided, None, None)
         }
         Some((e, roi)) => {
-            let by = e.kind.label();
+            // An experiment is cited with its design, weeks and how its effect was scaled to the channel.
+            let by = e.experiment.as_ref().map_or_else(|| e.kind.label().to_string(), |x| x.label());
             let v = if roi.high < 0.0 {
                 match &e.lower_bound_only {
                     Some(partial) => {
@@ -285,6 +286,7 @@ mod tests {
             tells,
             why: (!tells).then(|| "its hours barely varied".to_string()),
             lower_bound_only: None,
+            experiment: None,
         }
     }
 

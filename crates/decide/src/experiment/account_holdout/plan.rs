@@ -19,7 +19,7 @@ use super::estimator::residual_variance;
 use super::{pre_weeks, MIN_ACCOUNTS};
 use crate::experiment::carryover::Response;
 use crate::experiment::switchback::plan::WASHOUT_LEFT;
-use crate::experiment::{LEVEL, TARGET_POWER};
+use crate::experiment::{best_of, Candidate, LEVEL, TARGET_POWER};
 use crate::stats::{min_detectable_effect, power};
 use crate::DecideError;
 use serde::Serialize;
@@ -140,8 +140,12 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
         Some(w) => w..=w,
         None => (washout + 1)..=max_weeks,
     };
-    let mut best: Option<Plan> = None;
-    for weeks in durations {
+    // Durations are tried shortest first: the first that reaches the power is the plan, so the search stops there.
+    let mut done = false;
+    let candidates = durations.map_while(|weeks| {
+        if done {
+            return None;
+        }
         let analysed = weeks - washout;
         // Stretches: `pre` weeks, the washout, `analysed` weeks; wholly inside the history.
         let span = pre + weeks;
@@ -201,40 +205,21 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
             power: pw,
             reaches_power: pw >= TARGET_POWER,
         };
-        if !c.se.is_finite() {
-            continue;
-        }
-        let done = c.reaches_power;
-        best = Some(match best {
-            None => c,
-            Some(b) => better(b, c),
-        });
-        // Durations are tried shortest first: the first that reaches the power is the plan.
-        if done {
-            break;
-        }
-    }
-    best.ok_or_else(|| DecideError::Invalid("no account holdout fits in the weeks allowed".into()))
+        done = c.reaches_power;
+        Some(c.se.is_finite().then_some(c))
+    });
+    best_of(candidates.flatten())
+        .ok_or_else(|| DecideError::Invalid("no account holdout fits in the weeks allowed".into()))
 }
 
-/// The shorter duration that reaches the power wins; among those that do not, the more sensitive one.
-fn better(a: Plan, b: Plan) -> Plan {
-    match (a.reaches_power, b.reaches_power) {
-        (true, false) => a,
-        (false, true) => b,
-        (true, true) => {
-            if b.weeks < a.weeks {
-                b
-            } else {
-                a
-            }
-        }
-        (false, false) => {
-            if b.min_detectable_company_effect < a.min_detectable_company_effect {
-                b
-            } else {
-                a
-            }
-        }
+impl Candidate for Plan {
+    fn weeks(&self) -> usize {
+        self.weeks
+    }
+    fn reaches_power(&self) -> bool {
+        self.reaches_power
+    }
+    fn min_detectable_channel_effect(&self) -> f64 {
+        self.min_detectable_company_effect
     }
 }

@@ -18,7 +18,7 @@ use super::MIN_REGIONS;
 use crate::experiment::carryover::Response;
 use crate::experiment::placebo::Null;
 use crate::experiment::switchback::plan::WASHOUT_LEFT;
-use crate::experiment::{LEVEL, TARGET_POWER};
+use crate::experiment::{best_of, Candidate, LEVEL, TARGET_POWER};
 use crate::stats::{min_detectable_effect, power};
 use crate::DecideError;
 use serde::Serialize;
@@ -139,8 +139,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
             reaches_power: false,
         }
     });
-    let mut best: Option<Plan> = None;
-    for mut c in candidates {
+    let calibrated = candidates.map(|mut c| {
         c.calibration = calibration;
         c.null_sd *= calibration;
         c.min_detectable_effect = min_detectable_effect(c.null_sd, LEVEL, TARGET_POWER);
@@ -148,32 +147,19 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
         c.min_detectable_company_effect = if shown > 0.0 { c.min_detectable_effect / shown } else { f64::INFINITY };
         c.power = power(c.expected_estimate, c.null_sd, LEVEL);
         c.reaches_power = c.power >= TARGET_POWER;
-        best = Some(match best {
-            None => c,
-            Some(b) => better(b, c),
-        });
-    }
-    best.ok_or_else(|| DecideError::Invalid("no geo-split fits in the weeks allowed".into()))
+        c
+    });
+    best_of(calibrated).ok_or_else(|| DecideError::Invalid("no geo-split fits in the weeks allowed".into()))
 }
 
-/// The shorter duration that reaches the power wins; among those that do not, the more sensitive one.
-fn better(a: Plan, b: Plan) -> Plan {
-    match (a.reaches_power, b.reaches_power) {
-        (true, false) => a,
-        (false, true) => b,
-        (true, true) => {
-            if b.weeks < a.weeks {
-                b
-            } else {
-                a
-            }
-        }
-        (false, false) => {
-            if b.min_detectable_company_effect < a.min_detectable_company_effect {
-                b
-            } else {
-                a
-            }
-        }
+impl Candidate for Plan {
+    fn weeks(&self) -> usize {
+        self.weeks
+    }
+    fn reaches_power(&self) -> bool {
+        self.reaches_power
+    }
+    fn min_detectable_channel_effect(&self) -> f64 {
+        self.min_detectable_company_effect
     }
 }

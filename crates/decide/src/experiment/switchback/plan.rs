@@ -13,7 +13,7 @@ use super::schedule::Schedule;
 use crate::experiment::baseline::Baseline;
 use crate::experiment::carryover::Response;
 use crate::experiment::placebo::{null_of, Null};
-use crate::experiment::{LEVEL, TARGET_POWER};
+use crate::experiment::{best_of, Candidate, LEVEL, TARGET_POWER};
 use crate::stats::{ar1_variance, min_detectable_effect, power, variance_and_lag1};
 use crate::DecideError;
 use chrono::NaiveDate;
@@ -118,8 +118,7 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
         .filter(|c| c.null.sd.is_finite() && c.null_sd.is_finite() && c.null_sd > 0.0)
         .fold((0.0, 0.0), |(p, f), c| (p + c.null.sd * c.null.sd, f + c.null_sd * c.null_sd));
     let calibration = if formula_var > 0.0 && placebo_var > 0.0 { (placebo_var / formula_var).sqrt() } else { 1.0 };
-    let mut best: Option<Plan> = None;
-    for mut c in candidates {
+    let calibrated = candidates.into_iter().map(|mut c| {
         c.calibration = calibration;
         c.null_sd *= calibration;
         c.min_detectable_effect = if c.efficiency > 0.0 {
@@ -129,33 +128,21 @@ pub fn plan(req: &PlanRequest<'_>) -> Result<Plan, DecideError> {
         };
         c.power = power(req.effect * c.efficiency, c.null_sd, LEVEL);
         c.reaches_power = c.power >= TARGET_POWER;
-        best = Some(match best {
-            None => c,
-            Some(b) => better(b, c),
-        });
-    }
-    best.ok_or_else(|| DecideError::Invalid("no switchback fits in the weeks allowed".into()))
+        c
+    });
+    best_of(calibrated).ok_or_else(|| DecideError::Invalid("no switchback fits in the weeks allowed".into()))
 }
 
-/// The shorter design that reaches the power wins; among those that do not, the more sensitive one.
-fn better(a: Plan, b: Plan) -> Plan {
-    match (a.reaches_power, b.reaches_power) {
-        (true, false) => a,
-        (false, true) => b,
-        (true, true) if a.weeks != b.weeks => {
-            if a.weeks < b.weeks {
-                a
-            } else {
-                b
-            }
-        }
-        _ => {
-            if b.min_detectable_effect < a.min_detectable_effect {
-                b
-            } else {
-                a
-            }
-        }
+impl Candidate for Plan {
+    fn weeks(&self) -> usize {
+        self.weeks
+    }
+    fn reaches_power(&self) -> bool {
+        self.reaches_power
+    }
+    /// A switchback's detectable effect is already the channel's in a normal week.
+    fn min_detectable_channel_effect(&self) -> f64 {
+        self.min_detectable_effect
     }
 }
 
