@@ -1,6 +1,7 @@
 //! `socialledger experiment`: experiments that settle what history cannot. The plan is computed in
 //! crates/decide from the panel's outcome and the mix model's fit (crates/mmm); this file only gathers them.
 
+use super::{experiment_designs, experiment_units};
 use crate::args::{Cli, DesignArg, ExperimentAction, ExperimentAnalyzeArgs, ExperimentArgs, ExperimentPlanArgs};
 use crate::output;
 use anyhow::Context;
@@ -12,6 +13,7 @@ use socialledger_decide::experiment::placebo::NullMethod;
 use socialledger_decide::experiment::switchback::{plan, read_out, Plan, PlanRequest, Readout, Schedule};
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::stats::power;
+use socialledger_decide::verdict::experiments::{self, ExperimentEffect};
 use socialledger_decide::verdict::report::assumed_response;
 use socialledger_decide::Interval;
 use socialledger_mmm::Frequency;
@@ -275,25 +277,49 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-/// A saved pause read out on `panel`: its channel and the effect of a week the channel runs as usual (the
-/// contrast where the plan has no carry-over to scale it by), with its 90 % interval. What `mmm fit --calibrate`
-/// takes; errors name the file.
-pub(super) fn read_weekly_effect(path: &std::path::Path, panel: &Panel) -> anyhow::Result<(String, Interval)> {
+/// A saved experiment read out on `panel` (a pause) or on the regions' or accounts' pipeline, exactly as
+/// `experiment analyze` reads it, and turned into the whole channel's weekly effect (crates/decide,
+/// `verdict::experiments`); with what the reader should know about the data it was read on. The verdict and
+/// `mmm fit --calibrate` read experiments here, so both take the same effect from the same plan. `units` (regions,
+/// accounts): the weekly pipeline of each, which geo-splits and account holdouts are read on.
+pub(super) fn read_effect(
+    path: &std::path::Path,
+    panel: &Panel,
+    units: Option<(&experiment_units::Units, &experiment_units::Units)>,
+) -> anyhow::Result<(ExperimentEffect, Vec<String>)> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let saved: SavedPlan = serde_json::from_str(&text)
         .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", path.display()))?;
-    if saved.design != "pause" {
-        anyhow::bail!(
-            "{}: a {} calibrates the mix model once its readout is scaled to the whole channel; pauses do so \
-             today: read this one with `socialledger experiment analyze --plan {}`",
+    let (start, n) = experiment_weeks(panel, &saved).with_context(|| path.display().to_string())?;
+    let at = || path.display().to_string();
+    let scaled = |r: Result<ExperimentEffect, socialledger_decide::DecideError>| r.map_err(|e| anyhow::anyhow!("{e}"));
+    match (saved.design.as_str(), units) {
+        ("pause", _) => {
+            let r = read_pause(&saved, panel, start, n).with_context(at)?;
+            Ok((experiments::from_pause(&saved.channel, &r), Vec::new()))
+        }
+        ("geo-split" | "account-holdout", None) => anyhow::bail!(
+            "{}: the mix model is calibrated by pauses so far; a {} is read out on the regions' or accounts' \
+             pipeline: read it with `socialledger verdict --experiment {}` or `socialledger experiment analyze --plan \
+             {}`",
             path.display(),
             saved.design,
+            path.display(),
             path.display()
-        );
+        ),
+        ("geo-split", Some((regions, _))) => {
+            let (r, notes) = experiment_designs::read_geo_split(&saved, regions, start, n).with_context(at)?;
+            Ok((scaled(experiments::from_geo_split(&saved.channel, &r)).with_context(at)?, notes))
+        }
+        ("account-holdout", Some((_, accounts))) => {
+            let (r, notes) = experiment_designs::read_account_holdout(&saved, accounts, start, n).with_context(at)?;
+            Ok((scaled(experiments::from_account_holdout(&saved.channel, &r)).with_context(at)?, notes))
+        }
+        (other, _) => anyhow::bail!(
+            "{}: design {other} is not one socialledger reads out (pause, geo-split, account-holdout)",
+            path.display()
+        ),
     }
-    let (start, n) = experiment_weeks(panel, &saved).with_context(|| path.display().to_string())?;
-    let readout = read_pause(&saved, panel, start, n).with_context(|| path.display().to_string())?;
-    Ok((saved.channel, readout.weekly_effect.unwrap_or(readout.contrast)))
 }
 
 /// Where the plan's weeks are in the panel: the index of its first week and the number of weeks, once every week

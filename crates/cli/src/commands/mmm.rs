@@ -250,9 +250,10 @@ fn readouts(panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<Vec<Calibration>
     args.calibrate
         .iter()
         .map(|path| {
-            let (channel, effect) = super::experiment::read_weekly_effect(path, panel)?;
+            let (e, _) = super::experiment::read_effect(path, panel, None)?;
+            let effect = e.weekly_effect;
             Ok(Calibration {
-                channel,
+                channel: e.channel,
                 effect: effect.estimate,
                 low: effect.low,
                 high: effect.high,

@@ -3,7 +3,6 @@
 //! engagement-rate trend, the response times, the mix model); crates/decide turns their figures into the verdict report (`verdict::report`) and crates/report
 //! writes it.
 
-use super::experiment_designs;
 use super::experiment_units::{self, Grouping};
 use crate::args::{Cli, VerdictArgs};
 use crate::output;
@@ -20,7 +19,7 @@ use socialledger_analytics::target_group::{self, TargetGroup};
 use socialledger_analytics::value_beyond_sales::{value_beyond_sales, ValueAssumptions};
 use socialledger_analytics::{value_of_target, Analysis, Settings, ValueOfTarget};
 use socialledger_decide::experiment::LEVEL;
-use socialledger_decide::verdict::experiments::{self, ExperimentEffect};
+use socialledger_decide::verdict::experiments::ExperimentEffect;
 use socialledger_decide::verdict::report::{verdict_report, EvidenceSummary, Found, Mix};
 use socialledger_decide::verdict::{Units, VerdictReport};
 use socialledger_domain::Dataset;
@@ -133,7 +132,7 @@ pub async fn gather(
                 path.display()
             );
         };
-        let (effect, notes) = read_experiment(path, panel, regions, accounts)?;
+        let (effect, notes) = super::experiment::read_effect(path, panel, Some((regions, accounts)))?;
         experiment_notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
         experiments.push(effect);
     }
@@ -163,42 +162,6 @@ pub async fn gather(
         accounts: units.as_ref().map(|u| Units { names: &u.1.names, outcome: &u.1.outcome }),
     };
     Ok(verdict_report(dataset, analysis, settings, &found, evidence, opts.seed))
-}
-
-/// A saved experiment read out on `panel` (a pause) or on the regions' or accounts' pipeline, exactly as
-/// `experiment analyze` reads it, and turned into the whole channel's weekly effect (crates/decide,
-/// `verdict::experiments`); with what the reader should know about the data it was read on.
-fn read_experiment(
-    path: &std::path::Path,
-    panel: &Panel,
-    regions: &experiment_units::Units,
-    accounts: &experiment_units::Units,
-) -> anyhow::Result<(ExperimentEffect, Vec<String>)> {
-    use anyhow::Context;
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let saved: super::experiment::SavedPlan = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", path.display()))?;
-    let (start, n) = super::experiment::experiment_weeks(panel, &saved).with_context(|| path.display().to_string())?;
-    let at = || path.display().to_string();
-    let scaled = |r: Result<ExperimentEffect, socialledger_decide::DecideError>| r.map_err(|e| anyhow::anyhow!("{e}"));
-    match saved.design.as_str() {
-        "pause" => {
-            let r = super::experiment::read_pause(&saved, panel, start, n).with_context(at)?;
-            Ok((experiments::from_pause(&saved.channel, &r), Vec::new()))
-        }
-        "geo-split" => {
-            let (r, notes) = experiment_designs::read_geo_split(&saved, regions, start, n).with_context(at)?;
-            Ok((scaled(experiments::from_geo_split(&saved.channel, &r)).with_context(at)?, notes))
-        }
-        "account-holdout" => {
-            let (r, notes) = experiment_designs::read_account_holdout(&saved, accounts, start, n).with_context(at)?;
-            Ok((scaled(experiments::from_account_holdout(&saved.channel, &r)).with_context(at)?, notes))
-        }
-        other => anyhow::bail!(
-            "{}: design {other} is not one socialledger reads out (pause, geo-split, account-holdout)",
-            path.display()
-        ),
-    }
 }
 
 /// The incremental model on the revenue journeys, with a bootstrap interval of each channel's added revenue.
