@@ -3,7 +3,7 @@
 //! channel is answered well within a working day (the verdict finds no slow responses), each from its own
 //! log-normal distribution of hours to the first answer, and a known share is never answered.
 //!
-//! Drawn from its own random stream ([`crate::streams::Stream::Inbox`]), so the other files of the demo are
+//! Drawn from its own random stream (`Stream::Inbox` in `streams.rs`), so the other files of the demo are
 //! the same with or without it. The parameters are in docs/demo-model.md, "Inbox".
 
 use crate::calendar::Calendar;
