@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Experiments on the demo company against their known true effect (issue 14's figures for the readouts).
 
-Usage: benches/experiment_truth.py [--seeds N] [--first S] [--jobs J] [--bin PATH] [--spec CHANNEL:DESIGN[:WEEKS] ...]
+Usage: benches/experiment_truth.py [--seeds N] [--first S] [--jobs J] [--bin PATH] [--keep DIR]
+                                   [--spec CHANNEL:DESIGN[:WEEKS] ...]
 
 For every experiment spec (by default one per design: a pause, a geo-split and an account holdout) and every
 seed S in FIRST..FIRST+N-1 it runs
@@ -25,6 +26,10 @@ It reports per spec:
     and the geo-split that spread comes from the history before the experiment only (placebo in time and the
     calibrated AR(1) formula), exactly what a plan of this schedule or assignment states; for the account
     holdout it is the Welch standard error on the experiment's own accounts. Bar: within 10 points of detected.
+
+With --keep DIR the demo companies stay in DIR and a later run with the same DIR reads them again instead of
+simulating them (the demo is most of the time; `experiment analyze` takes about a second): for changes to the
+readout only. Keep the simulating binary's version in mind: a changed demo needs a fresh DIR.
 
 Exits 1 when a bar is missed.
 """
@@ -59,13 +64,15 @@ def power(effect, se):
     return phi(effect / se - Z) + phi(-effect / se - Z)
 
 
-def one_run(binary, spec, seed, workdir):
+def one_run(binary, spec, seed, workdir, keep):
     out = os.path.join(workdir, f"{spec.replace(':', '-')}-s{seed}")
-    subprocess.run(
-        [binary, "--quiet", "demo", "--seed", str(seed), "--experiment", spec, "--out", out],
-        check=True,
-        stdout=subprocess.DEVNULL,
-    )
+    if not (keep and os.path.exists(os.path.join(out, "truth.json"))):
+        subprocess.run(["rm", "-rf", out], check=False)
+        subprocess.run(
+            [binary, "--quiet", "demo", "--seed", str(seed), "--experiment", spec, "--out", out],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
     r = subprocess.run(
         [binary, "--quiet", "--json", "--db", os.path.join(out, "socialledger.db"), "experiment", "analyze", "--plan",
          os.path.join(out, "experiment.json")],
@@ -81,7 +88,8 @@ def one_run(binary, spec, seed, workdir):
     interval = readout[field]
     t = truth[truth_field]
     se = spread(readout)
-    subprocess.run(["rm", "-rf", out], check=False)
+    if not keep:
+        subprocess.run(["rm", "-rf", out], check=False)
     return {
         "seed": seed,
         "design": design,
@@ -104,17 +112,20 @@ def main():
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--bin", default="target/release/socialledger")
     ap.add_argument("--verbose", action="store_true", help="one line per readout")
+    ap.add_argument("--keep", help="keep the demo companies in this folder and reuse those already there")
     args = ap.parse_args()
     specs = args.spec or DEFAULT_SPECS
     seeds = range(args.first, args.first + args.seeds)
     failed = False
     rows = []
-    with tempfile.TemporaryDirectory() as work:
+    with tempfile.TemporaryDirectory() as scratch:
+        work = args.keep or scratch
+        os.makedirs(work, exist_ok=True)
         # Seeds in the outer order, so that every design advances together; each readout printed as it arrives.
         jobs = [(spec, s) for s in seeds for spec in specs]
         done = {spec: [] for spec in specs}
         with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-            for spec, r in pool.map(lambda job: (job[0], one_run(args.bin, job[0], job[1], work)), jobs):
+            for spec, r in pool.map(lambda job: (job[0], one_run(args.bin, job[0], job[1], work, args.keep)), jobs):
                 done[spec].append(r)
                 if args.verbose:
                     print(

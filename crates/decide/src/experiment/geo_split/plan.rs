@@ -56,7 +56,8 @@ pub struct Plan {
     pub efficiency: f64,
     /// Spread of the estimate without effect (target units per week) the power is computed with.
     pub null_sd: f64,
-    /// Placebo spread over the formula's, pooled over every duration tried (1 = the formula is right).
+    /// Placebo spread over the formula's, pooled over every duration tried, at least 1 (1: the formula is right
+    /// or too wide; [`super::gap::calibration`]).
     pub calibration: f64,
     /// The placebo in time of this duration alone.
     pub null: Null,

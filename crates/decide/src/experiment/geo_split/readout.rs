@@ -27,8 +27,8 @@ pub struct Readout {
     /// The spread the interval is computed with: the exact spread under the gap's variance and lag-1
     /// autocorrelation, scaled by `calibration`.
     pub null_sd: f64,
-    /// Placebo spread over the formula's, pooled over every duration up to the experiment's (1 = the formula is
-    /// right).
+    /// Placebo spread over the formula's, pooled over every duration up to the experiment's, at least 1 (1: the
+    /// formula is right or too wide; [`super::gap::calibration`]).
     pub calibration: f64,
     /// The placebo in time of this duration alone (its p-value).
     pub null: Null,
