@@ -324,18 +324,9 @@ pub fn student_t_quantile(p: f64, df: usize) -> f64 {
 mod tests {
     use super::*;
     use crate::testdata::*;
-    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    use rand_chacha::rand_core::SeedableRng;
     use rand_chacha::ChaCha8Rng;
     use socialledger_domain::MetricPeriod;
-
-    fn uniform(rng: &mut ChaCha8Rng) -> f64 {
-        (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    fn normal(rng: &mut ChaCha8Rng) -> f64 {
-        let (u, v) = (uniform(rng).max(1e-300), uniform(rng));
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
 
     /// A Poisson draw: Knuth's product method below a mean of 30, else the normal approximation (rounded).
     fn poisson(rng: &mut ChaCha8Rng, mean: f64) -> i64 {

@@ -208,19 +208,9 @@ fn order_statistic_rank(n: usize, level: f64) -> Option<usize> {
 mod tests {
     use super::*;
     use crate::testdata::*;
-    use rand_chacha::rand_core::{RngCore, SeedableRng};
+    use rand_chacha::rand_core::SeedableRng;
     use rand_chacha::ChaCha8Rng;
     use socialledger_domain::{Conversation, ConversationKind};
-
-    fn uniform(rng: &mut ChaCha8Rng) -> f64 {
-        (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// A standard normal draw (Box-Muller).
-    fn normal(rng: &mut ChaCha8Rng) -> f64 {
-        let (u, v) = (uniform(rng).max(1e-300), uniform(rng));
-        (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
-    }
 
     fn conversation(channel: &str, i: usize, received: &str, hours: Option<f64>) -> Conversation {
         let received_at = ts(received) + chrono::Duration::minutes(i as i64);

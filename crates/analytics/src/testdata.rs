@@ -1,6 +1,18 @@
-//! Builders of small domain records for the unit tests (compiled in tests only).
+//! Builders of small domain records and random draws for the unit tests (compiled in tests only).
 
+use rand_chacha::rand_core::RngCore;
 use socialledger_domain::*;
+
+/// A uniform draw in `[0, 1)` with 53 random bits.
+pub(crate) fn uniform(rng: &mut impl RngCore) -> f64 {
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// A standard normal draw (Box-Muller).
+pub(crate) fn normal(rng: &mut impl RngCore) -> f64 {
+    let (u, v) = (uniform(rng).max(1e-300), uniform(rng));
+    (-2.0 * u.ln()).sqrt() * (2.0 * std::f64::consts::PI * v).cos()
+}
 
 pub(crate) fn d(s: &str) -> Date {
     s.parse().unwrap()

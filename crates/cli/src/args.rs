@@ -704,9 +704,10 @@ pub struct MmmFitArgs {
     /// Priors in a TOML file (docs/mmm.md lists the keys and defaults).
     #[arg(long, value_name = "FILE")]
     pub priors: Option<PathBuf>,
-    /// Calibrate by an experiment: a pause saved by `experiment plan --out` (or `demo --experiment`) whose weeks
-    /// are in the data is read out, and its effect becomes the channel's effect prior (docs/mmm.md,
-    /// "Calibration by experiments"). Repeatable, one per channel.
+    /// Calibrate by an experiment: a pause, geo-split or account holdout saved by `experiment plan --out` (or
+    /// `demo --experiment`) whose weeks are in the data is read out, and the whole channel's weekly effect becomes
+    /// its effect prior (docs/mmm.md, "Calibration by experiments"); a geo-split or a holdout needs the panel from
+    /// the database (not --csv). Repeatable, one per channel.
     #[arg(long, value_name = "PLAN")]
     pub calibrate: Vec<PathBuf>,
     /// Probability of every interval (0.9 = 90 %).

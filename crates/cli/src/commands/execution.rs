@@ -92,6 +92,54 @@ fn hours(h: f64) -> String {
     }
 }
 
+/// One channel's row of a table: its cells after the channel's name, whether it is flagged, and why it is not
+/// judged.
+struct Row<'a> {
+    channel: &'a str,
+    cells: Vec<String>,
+    flagged: bool,
+    why_not: Option<&'a str>,
+}
+
+/// Appends the table `title` to `out` (after a blank line when it follows another): a row per channel with its
+/// cells under `columns`, whose last says whether it is flagged (`yes`, `no`, `-` when not judged). Returns a
+/// sentence per channel whose `what` is not judged, with why.
+fn table<'a>(
+    out: &mut String,
+    title: &str,
+    columns: &[(&str, Align)],
+    what: &str,
+    rows: impl IntoIterator<Item = Row<'a>>,
+    width: usize,
+) -> Vec<String> {
+    let mut table = TextTable::new("Channel", columns);
+    let mut not_judged = Vec::new();
+    for row in rows {
+        let flag = if row.flagged {
+            "yes"
+        } else if row.why_not.is_some() {
+            "-"
+        } else {
+            "no"
+        };
+        let mut cells = vec![row.channel.to_string()];
+        cells.extend(row.cells);
+        cells.push(flag.to_string());
+        table.row(cells);
+        if let Some(why) = row.why_not {
+            not_judged.push(format!("{}: {what} not judged, {why}.", row.channel));
+        }
+    }
+    if !out.is_empty() {
+        out.push('\n');
+    }
+    out.push_str(title);
+    out.push('\n');
+    out.push_str(&table.render(width).join("\n"));
+    out.push('\n');
+    not_judged
+}
+
 /// The text output: the trend table, the response table, then what the columns mean and why some channels are
 /// not judged.
 fn text(r: &ExecutionReport, width: usize) -> String {
@@ -100,21 +148,9 @@ fn text(r: &ExecutionReport, width: usize) -> String {
     let mut prose = Vec::new();
     let t = &r.engagement_trend;
     if !t.channels.is_empty() {
-        let mut table = TextTable::new(
-            "Channel",
-            &[
-                ("Months", right),
-                ("Posts", right),
-                ("Rate first", right),
-                ("Rate last", right),
-                ("Per year", right),
-                ("90 % interval", right),
-                ("Falling", right),
-            ],
-        );
-        for c in &t.channels {
-            table.row(vec![
-                c.channel.clone(),
+        let rows = t.channels.iter().map(|c| Row {
+            channel: &c.channel,
+            cells: vec![
                 c.months.to_string(),
                 group_thousands(c.observations),
                 opt(c.rate_first, |x| percent(x, 2)),
@@ -124,53 +160,38 @@ fn text(r: &ExecutionReport, width: usize) -> String {
                     (Some(l), Some(h)) => format!("{} to {}", signed_pct(l), signed_pct(h)),
                     _ => "-".to_string(),
                 },
-                if c.falling {
-                    "yes"
-                } else if c.why_not.is_some() {
-                    "-"
-                } else {
-                    "no"
-                }
-                .to_string(),
-            ]);
-            if let Some(why) = &c.why_not {
-                prose.push(format!("{}: engagement trend not judged, {why}.", c.channel));
-            }
-        }
-        out.push_str("Engagement rate by impressions, its trend per year\n");
-        out.push_str(&table.render(width).join("\n"));
-        out.push('\n');
-        prose.insert(
-            0,
-            format!(
-                "Rate = engagements / impressions (posts reporting both; channel days where a channel has no post \
-                 metrics), fitted at the first and last month; per year = the trend's yearly change, log-linear \
-                 (Poisson) over months with a quasi-Poisson {} % interval. Falling = the whole interval below {} a \
-                 year, with at least {} months and {} posts.",
-                decimal(t.level * 100.0, 0),
-                signed_pct(t.threshold),
-                t.min_months,
-                t.min_observations
-            ),
-        );
+            ],
+            flagged: c.falling,
+            why_not: c.why_not.as_deref(),
+        });
+        let columns = [
+            ("Months", right),
+            ("Posts", right),
+            ("Rate first", right),
+            ("Rate last", right),
+            ("Per year", right),
+            ("90 % interval", right),
+            ("Falling", right),
+        ];
+        let title = "Engagement rate by impressions, its trend per year";
+        let not_judged = table(&mut out, title, &columns, "engagement trend", rows, width);
+        prose.push(format!(
+            "Rate = engagements / impressions (posts reporting both; channel days where a channel has no post \
+             metrics), fitted at the first and last month; per year = the trend's yearly change, log-linear \
+             (Poisson) over months with a quasi-Poisson {} % interval. Falling = the whole interval below {} a \
+             year, with at least {} months and {} posts.",
+            decimal(t.level * 100.0, 0),
+            signed_pct(t.threshold),
+            t.min_months,
+            t.min_observations
+        ));
+        prose.extend(not_judged);
     }
     let s = &r.responses;
     if !s.channels.is_empty() {
-        let mut table = TextTable::new(
-            "Channel",
-            &[
-                ("Received", right),
-                ("Answered", right),
-                ("Unanswered", right),
-                ("Median h", right),
-                ("90 % interval", right),
-                ("P90 h", right),
-                ("Slow", right),
-            ],
-        );
-        for c in &s.channels {
-            table.row(vec![
-                c.channel.clone(),
+        let rows = s.channels.iter().map(|c| Row {
+            channel: &c.channel,
+            cells: vec![
                 group_thousands(c.conversations as u64),
                 group_thousands(c.answered as u64),
                 opt(c.unanswered_share, |x| percent(x, 0)),
@@ -180,25 +201,21 @@ fn text(r: &ExecutionReport, width: usize) -> String {
                     _ => "-".to_string(),
                 },
                 opt(c.p90_hours, hours),
-                if c.slow {
-                    "yes"
-                } else if c.why_not.is_some() {
-                    "-"
-                } else {
-                    "no"
-                }
-                .to_string(),
-            ]);
-            if let Some(why) = &c.why_not {
-                prose.push(format!("{}: response times not judged, {why}.", c.channel));
-            }
-        }
-        if !out.is_empty() {
-            out.push('\n');
-        }
-        out.push_str("First responses to comments, messages and mentions\n");
-        out.push_str(&table.render(width).join("\n"));
-        out.push('\n');
+            ],
+            flagged: c.slow,
+            why_not: c.why_not.as_deref(),
+        });
+        let columns = [
+            ("Received", right),
+            ("Answered", right),
+            ("Unanswered", right),
+            ("Median h", right),
+            ("90 % interval", right),
+            ("P90 h", right),
+            ("Slow", right),
+        ];
+        let title = "First responses to comments, messages and mentions";
+        prose.extend(table(&mut out, title, &columns, "response times", rows, width));
         prose.push(format!(
             "Hours from receipt to the first answer, over answered conversations; unanswered = share of all received. \
              Slow = the median's whole {} % interval (order statistics) above {} hours, with at least {} answers.",

@@ -111,7 +111,7 @@ async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepare
             keys.join(", ")
         )
     })?;
-    let (mut opts, _) = super::mmm::options(&panel, &value, &args.fit)?;
+    let (mut opts, _) = super::mmm::options(cli, &panel, &value, &args.fit).await?;
     opts.cross_validate = false;
     let fitted = super::mmm::fit(&panel, &opts, &args.fit, cli.quiet)?;
     let (response, mmm_effect) = channel_from_fit(&fitted, m, LEVEL).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -219,9 +219,7 @@ struct ReadoutOutput<'a> {
 }
 
 async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<ExitCode> {
-    let text = std::fs::read_to_string(&args.plan).with_context(|| format!("cannot read {}", args.plan.display()))?;
-    let saved: SavedPlan = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", args.plan.display()))?;
+    let saved = read_plan(&args.plan)?;
     let (panel, _) = super::mmm::load_panel(cli, &args.fit).await?;
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("an experiment is read out on weeks: build the panel weekly (drop --frequency daily)");
@@ -277,42 +275,58 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
     Ok(ExitCode::SUCCESS)
 }
 
-/// A saved experiment read out on `panel` (a pause) or on the regions' or accounts' pipeline, exactly as
-/// `experiment analyze` reads it, and turned into the whole channel's weekly effect (crates/decide,
-/// `verdict::experiments`); with what the reader should know about the data it was read on. The verdict and
-/// `mmm fit --calibrate` read experiments here, so both take the same effect from the same plan. `units` (regions,
-/// accounts): the weekly pipeline of each, which geo-splits and account holdouts are read on.
+/// A plan saved by `experiment plan --out` (or `demo --experiment`), read from `path`.
+pub(super) fn read_plan(path: &std::path::Path) -> anyhow::Result<SavedPlan> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    serde_json::from_str(&text)
+        .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", path.display()))
+}
+
+impl SavedPlan {
+    /// Whether it is read out on the regions' or the accounts' outcome (a geo-split, an account holdout) rather
+    /// than on the panel's (a pause).
+    pub fn needs_units(&self) -> bool {
+        matches!(self.design.as_str(), "geo-split" | "account-holdout")
+    }
+}
+
+/// A saved experiment (`saved`, read from `path`) read out on `panel` (a pause) or on the regions' or accounts'
+/// outcome, exactly as `experiment analyze` reads it, and turned into the whole channel's weekly effect
+/// (crates/decide, `verdict::experiments`); with what the reader should know about the data it was read on. The
+/// verdict and `mmm fit --calibrate` read experiments here, so both take the same effect from the same plan.
+/// `units` (regions, accounts): the weekly outcome of each in the panel's target, which geo-splits and account
+/// holdouts are read on; `None` for a panel from `--csv`, which has no regions or accounts.
 pub(super) fn read_effect(
     path: &std::path::Path,
+    saved: &SavedPlan,
     panel: &Panel,
     units: Option<(&experiment_units::Units, &experiment_units::Units)>,
 ) -> anyhow::Result<(ExperimentEffect, Vec<String>)> {
-    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let saved: SavedPlan = serde_json::from_str(&text)
-        .with_context(|| format!("{} is not a plan saved by `experiment plan --out`", path.display()))?;
-    let (start, n) = experiment_weeks(panel, &saved).with_context(|| path.display().to_string())?;
+    if saved.needs_units() && units.is_none() {
+        let (design, units) = match saved.design.as_str() {
+            "geo-split" => ("a geo-split", "the regions' weekly outcome (the deals of the accounts in each country)"),
+            _ => ("an account holdout", "the accounts' weekly outcome (the deals of each account)"),
+        };
+        anyhow::bail!(
+            "{}: {design} is read out on {units}, which the database has and a --csv panel does not: calibrate on \
+             the panel built from the database (drop --csv and its column flags), or by a pause",
+            path.display()
+        );
+    }
+    let (start, n) = experiment_weeks(panel, saved).with_context(|| path.display().to_string())?;
     let at = || path.display().to_string();
     let scaled = |r: Result<ExperimentEffect, socialledger_decide::DecideError>| r.map_err(|e| anyhow::anyhow!("{e}"));
     match (saved.design.as_str(), units) {
         ("pause", _) => {
-            let r = read_pause(&saved, panel, start, n).with_context(at)?;
+            let r = read_pause(saved, panel, start, n).with_context(at)?;
             Ok((experiments::from_pause(&saved.channel, &r), Vec::new()))
         }
-        ("geo-split" | "account-holdout", None) => anyhow::bail!(
-            "{}: the mix model is calibrated by pauses so far; a {} is read out on the regions' or accounts' \
-             pipeline: read it with `socialledger verdict --experiment {}` or `socialledger experiment analyze --plan \
-             {}`",
-            path.display(),
-            saved.design,
-            path.display(),
-            path.display()
-        ),
         ("geo-split", Some((regions, _))) => {
-            let (r, notes) = experiment_designs::read_geo_split(&saved, regions, start, n).with_context(at)?;
+            let (r, notes) = experiment_designs::read_geo_split(saved, regions, start, n).with_context(at)?;
             Ok((scaled(experiments::from_geo_split(&saved.channel, &r)).with_context(at)?, notes))
         }
         ("account-holdout", Some((_, accounts))) => {
-            let (r, notes) = experiment_designs::read_account_holdout(&saved, accounts, start, n).with_context(at)?;
+            let (r, notes) = experiment_designs::read_account_holdout(saved, accounts, start, n).with_context(at)?;
             Ok((scaled(experiments::from_account_holdout(&saved.channel, &r)).with_context(at)?, notes))
         }
         (other, _) => anyhow::bail!(
@@ -322,8 +336,6 @@ pub(super) fn read_effect(
     }
 }
 
-/// Where the plan's weeks are in the panel: the index of its first week and the number of weeks, once every week
-/// is in the data.
 /// Reads out a saved pause over the panel's weeks `start..start + n` (the history is every week before).
 pub(super) fn read_pause(saved: &SavedPlan, panel: &Panel, start: usize, n: usize) -> anyhow::Result<Readout> {
     let (Some(block_weeks), Some(response)) = (saved.block_weeks, saved.response.clone()) else {
@@ -354,6 +366,8 @@ pub(super) fn washout_note(washout_weeks: usize, lead: &str) -> String {
     }
 }
 
+/// Where the plan's weeks are in the panel: the index of its first week and the number of weeks, once every week
+/// is in the data.
 pub(super) fn experiment_weeks(panel: &Panel, saved: &SavedPlan) -> anyhow::Result<(usize, usize)> {
     let (Some(first), Some(last)) = (saved.schedule_weeks.first(), saved.schedule_weeks.last()) else {
         anyhow::bail!("the plan has no weeks");

@@ -37,6 +37,26 @@ enum Target {
 
 /// Loads the dataset and gathers the units' weekly outcome over `dates` (Mondays, consecutive).
 pub async fn load(cli: &Cli, fit: &MmmFitArgs, dates: &[NaiveDate], grouping: Grouping) -> anyhow::Result<Units> {
+    let (dataset, target, currency) = dataset(cli, fit).await?;
+    Ok(gather(&dataset, dates, grouping, target, currency))
+}
+
+/// The regions and the accounts with their weekly outcome over `dates`, from one load of the dataset: what a
+/// geo-split and an account holdout are read out on. The outcome is the panel's target, as `--target` names it.
+pub async fn load_regions_and_accounts(
+    cli: &Cli,
+    fit: &MmmFitArgs,
+    dates: &[NaiveDate],
+) -> anyhow::Result<(Units, Units)> {
+    let (dataset, target, currency) = dataset(cli, fit).await?;
+    Ok((
+        gather(&dataset, dates, Grouping::Region, target, currency),
+        gather(&dataset, dates, Grouping::Account, target, currency),
+    ))
+}
+
+/// The database's records, with the outcome and the currency the flags ask for (as the panel is built).
+async fn dataset(cli: &Cli, fit: &MmmFitArgs) -> anyhow::Result<(Dataset, Target, Currency)> {
     if fit.csv.is_some() {
         anyhow::bail!(
             "a geo-split or an account holdout needs the accounts and deals of the database (their countries and \
@@ -51,8 +71,7 @@ pub async fn load(cli: &Cli, fit: &MmmFitArgs, dates: &[NaiveDate], grouping: Gr
     };
     let currency = Currency::parse(&fit.panel.currency)?;
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let dataset = store.load().await?;
-    Ok(gather(&dataset, dates, grouping, target, currency))
+    Ok((store.load().await?, target, currency))
 }
 
 /// The units' weekly pipeline over `dates` from a dataset already loaded: the default panel's target, which the

@@ -42,7 +42,7 @@ pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
 
 async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::Result<ExitCode> {
     let (panel, value) = load_panel(cli, &args.fit).await?;
-    let (mut opts, calibration) = options(&panel, &value, &args.fit)?;
+    let (mut opts, calibration) = options(cli, &panel, &value, &args.fit).await?;
     opts.cross_validate = false;
     let fitted = fit(&panel, &opts, &args.fit, cli.quiet)?;
     let periods = args.periods.unwrap_or(opts.counterfactual_periods);
@@ -60,7 +60,7 @@ async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::
 
 async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitCode> {
     let (panel, value) = load_panel(cli, &args.fit).await?;
-    let (mut opts, _) = options(&panel, &value, &args.fit)?;
+    let (mut opts, _) = options(cli, &panel, &value, &args.fit).await?;
     opts.cross_validate = false;
     let per_week = match args.period.as_str() {
         "next-quarter" => 13,
@@ -133,7 +133,7 @@ pub(crate) fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs, quiet: bo
 
 async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
     let (panel, value) = load_panel(cli, args).await?;
-    let (opts, calibration) = options(&panel, &value, args)?;
+    let (opts, calibration) = options(cli, &panel, &value, args).await?;
     let mut result = fit(&panel, &opts, args, cli.quiet)?.result;
     if value.value.is_none() {
         without_money_roi(&mut result);
@@ -197,7 +197,8 @@ pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(
 /// Fit options from the flags; contributions are valued at `value` per unit of the target (1 when it has none:
 /// the fit's money ROI is then withheld, see [`socialledger_analytics::target_value::without_money_roi`]). With
 /// `--calibrate`, each experiment's readout sets its channel's effect prior; what it set comes back beside.
-pub(crate) fn options(
+pub(crate) async fn options(
+    cli: &Cli,
     panel: &Panel,
     value: &ValueOfTarget,
     args: &MmmFitArgs,
@@ -231,26 +232,45 @@ pub(crate) fn options(
     opts.seed = args.seed;
     opts.search.seed = args.seed;
     opts.cross_validate = !args.no_cv;
-    let readouts = readouts(panel, args)?;
+    let readouts = readouts(cli, panel, args).await?;
     let (priors, calibrated) =
         calibrate(panel, &opts.spec, &opts.priors, &readouts).map_err(|e| anyhow::anyhow!("{e}"))?;
     opts.priors = priors;
     Ok((opts, calibrated))
 }
 
-/// `--calibrate PLAN...`: each experiment read out on the panel as `experiment analyze` reads it, as the effect of
-/// a week the channel runs as usual (its contrast where the plan has no carry-over to scale it by).
-fn readouts(panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<Vec<Calibration>> {
+/// `--calibrate PLAN...`: each experiment read out as `experiment analyze` reads it (a pause on the panel, a
+/// geo-split on the regions' outcome, an account holdout on the accounts'), as the effect of a week the whole
+/// channel runs as usual (as the verdict scales it). The regions and accounts are gathered from the database, in
+/// the panel's target over its weeks, only when a plan needs them: pauses also calibrate a `--csv` panel.
+async fn readouts(cli: &Cli, panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<Vec<Calibration>> {
     if args.calibrate.is_empty() {
         return Ok(Vec::new());
     }
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("--calibrate reads experiments out on weeks: build the panel weekly (drop --frequency daily)");
     }
-    args.calibrate
+    let plans = args
+        .calibrate
         .iter()
-        .map(|path| {
-            let (e, _) = super::experiment::read_effect(path, panel, None)?;
+        .map(|path| Ok((path, super::experiment::read_plan(path)?)))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    // Without them (a --csv panel) `read_effect` refuses a geo-split or a holdout and says what to do.
+    let units = if args.csv.is_none() && plans.iter().any(|(_, saved)| saved.needs_units()) {
+        Some(super::experiment_units::load_regions_and_accounts(cli, args, &panel.dates).await?)
+    } else {
+        None
+    };
+    plans
+        .iter()
+        .map(|(path, saved)| {
+            let units = units.as_ref().map(|(regions, accounts)| (regions, accounts));
+            let (e, notes) = super::experiment::read_effect(path, saved, panel, units)?;
+            if !cli.quiet {
+                for note in notes {
+                    eprintln!("note: {}: {note}", path.display());
+                }
+            }
             let effect = e.weekly_effect;
             Ok(Calibration {
                 channel: e.channel,

@@ -132,7 +132,8 @@ pub async fn gather(
                 path.display()
             );
         };
-        let (effect, notes) = super::experiment::read_effect(path, panel, Some((regions, accounts)))?;
+        let saved = super::experiment::read_plan(path)?;
+        let (effect, notes) = super::experiment::read_effect(path, &saved, panel, Some((regions, accounts)))?;
         experiment_notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
         experiments.push(effect);
     }

@@ -1,7 +1,7 @@
 //! `socialledger experiment plan` and `analyze` through the real binary: the pause on PyMC-Marketing's example
 //! panel (in the repository), the geo-split and the account holdout on the demo company's database (their units
 //! are the CRM's accounts and countries); the plan's JSON, its assignment and figures, readouts of known
-//! injected effects, and the errors that say what to do.
+//! injected effects, `mmm fit --calibrate` by each design, and the errors that say what to do.
 
 use crate::support::bin;
 
@@ -321,11 +321,10 @@ fn plan_file(dir: &std::path::Path, db: &str, design: &str) -> serde_json::Value
     serde_json::from_str(&std::fs::read_to_string(dir.join("plan.json")).unwrap()).unwrap()
 }
 
-fn analyze(dir: &std::path::Path, db: &str) -> serde_json::Value {
-    let out = bin(dir)
-        .args(["--db", db, "--quiet", "--json", "experiment", "analyze", "--plan", "plan.json"])
-        .output()
-        .unwrap();
+/// `experiment analyze --json --plan PLAN` on `db`.
+fn analyze(dir: &std::path::Path, db: &str, plan: &str) -> serde_json::Value {
+    let out =
+        bin(dir).args(["--db", db, "--quiet", "--json", "experiment", "analyze", "--plan", plan]).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).unwrap()
 }
@@ -367,7 +366,7 @@ fn analyze_reads_a_known_effect_out_of_a_geo_split() {
         .map(|(i, week)| (in_paused[i % in_paused.len()].clone(), week + chrono::Days::new(2), d))
         .collect();
     import_deals(dir.path(), &db, &deals);
-    let v = analyze(dir.path(), &db);
+    let v = analyze(dir.path(), &db, "plan.json");
     assert_eq!(v["design"], "geo-split");
     let (low, high) = (v["effect"]["low"].as_f64().unwrap(), v["effect"]["high"].as_f64().unwrap());
     assert!(low <= -d && -d <= high, "[{low}, {high}] misses {}", -d);
@@ -395,7 +394,7 @@ fn analyze_reads_a_known_effect_out_of_an_account_holdout() {
         .map(|(i, (a, _))| (a.clone(), weeks[i % weeks.len()] + chrono::Days::new(1), x))
         .collect();
     import_deals(dir.path(), &db, &deals);
-    let v = analyze(dir.path(), &db);
+    let v = analyze(dir.path(), &db, "plan.json");
     assert_eq!(v["design"], "account-holdout");
     let (low, high) = (v["per_account"]["low"].as_f64().unwrap(), v["per_account"]["high"].as_f64().unwrap());
     assert!(low <= x && x <= high, "[{low}, {high}] misses {x}");
@@ -405,4 +404,85 @@ fn analyze_reads_a_known_effect_out_of_an_account_holdout() {
     let total = v["total"]["estimate"].as_f64().unwrap();
     assert!((total - n_held * v["per_account"]["estimate"].as_f64().unwrap()).abs() < 1e-6 * total.abs().max(1.0));
     assert!(v["reading"].as_str().unwrap().contains("above zero"));
+}
+
+/// The demo company (seed 3) having run `experiment` (`CHANNEL:DESIGN:WEEKS`) over its last weeks, in `dir`: its
+/// database and the saved plan.
+fn demo_with_experiment(dir: &std::path::Path, experiment: &str) -> (String, String) {
+    let out = bin(dir)
+        .args(["demo", "--quiet", "--seed", "3", "--experiment", experiment, "--out"])
+        .arg(dir.join("demo"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let db = dir.join("demo/socialledger.db").display().to_string();
+    (db, dir.join("demo/experiment.json").display().to_string())
+}
+
+/// `mmm fit --calibrate PLAN --json` on the database's default panel, fitted as fast as the CLI allows (the
+/// calibration is set before the fit; its quality is not under test): the `calibration` it reports.
+fn calibrated_by(dir: &std::path::Path, db: &str, plan: &str) -> serde_json::Value {
+    let out = bin(dir)
+        .args(["--json", "--quiet", "--db", db, "mmm", "fit", "--calibrate", plan])
+        .args(["--sampler", "fast", "--no-cv", "--draws", "100"])
+        .output()
+        .unwrap();
+    // 1 is a fit that failed its checks, which still prints its result.
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    let fit: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let calibration = fit["calibration"].as_array().unwrap_or_else(|| panic!("no calibration: {fit}"));
+    assert_eq!(calibration.len(), 1, "{calibration:?}");
+    calibration[0].clone()
+}
+
+/// The calibration's effect and interval are `interval` times `by`.
+fn assert_scaled(cal: &serde_json::Value, interval: &serde_json::Value, by: f64) {
+    for (got, of) in [("effect", "estimate"), ("low", "low"), ("high", "high")] {
+        let (got, want) = (cal[got].as_f64().unwrap(), interval[of].as_f64().unwrap() * by);
+        assert!((got - want).abs() <= 1e-9 * want.abs().max(1.0), "{got} against {want}: {cal}");
+    }
+}
+
+/// A geo-split run by the demo calibrates the mix model on the database's panel: the calibration names the
+/// channel and carries `experiment analyze`'s readout as the verdict scales it, the steady effect in the paused
+/// regions over their share of the pipeline. With a --csv panel (no regions) the plan is refused, saying what to do.
+#[test]
+fn mmm_fit_is_calibrated_by_a_geo_split_as_experiment_analyze_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, plan) = demo_with_experiment(dir.path(), "linkedin:geo-split:26");
+    let cal = calibrated_by(dir.path(), &db, &plan);
+    assert_eq!(cal["channel"], "linkedin", "{cal}");
+    assert_eq!(cal["source"], plan.as_str());
+    let a = analyze(dir.path(), &db, &plan);
+    assert_eq!(a["design"], "geo-split");
+    let steady = if a["steady_effect"].is_null() { &a["effect"] } else { &a["steady_effect"] };
+    let share = a["paused_share"].as_f64().unwrap();
+    assert!(0.0 < share && share < 1.0, "{share}");
+    assert_scaled(&cal, steady, 1.0 / share);
+
+    let out = bin(dir.path())
+        .args(["mmm", "fit", "--sampler", "fast", "--no-cv", "--calibrate", &plan])
+        .args(crate::mmm::panel_args())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("experiment.json: a geo-split") && err.contains("drop --csv"), "{err}");
+}
+
+/// An account holdout run by the demo calibrates the mix model: the calibration carries `experiment analyze`'s
+/// steady loss per held-out account times every account, per week compared (the verdict's weekly effect).
+#[test]
+fn mmm_fit_is_calibrated_by_an_account_holdout_as_experiment_analyze_reads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let (db, plan) = demo_with_experiment(dir.path(), "linkedin-ads:account-holdout:26");
+    let cal = calibrated_by(dir.path(), &db, &plan);
+    assert_eq!(cal["channel"], "linkedin-ads", "{cal}");
+    let a = analyze(dir.path(), &db, &plan);
+    assert_eq!(a["design"], "account-holdout");
+    let steady = if a["steady_per_account"].is_null() { &a["per_account"] } else { &a["steady_per_account"] };
+    let accounts = a["adjusted"]["held_out"].as_f64().unwrap() + a["adjusted"]["exposed"].as_f64().unwrap();
+    let weeks = a["analysed_weeks"].as_f64().unwrap();
+    assert!(accounts > 0.0 && weeks > 0.0, "{a}");
+    assert_scaled(&cal, steady, accounts / weeks);
 }

@@ -8,6 +8,8 @@
 //! * [`account_holdout`]: hold a random, stratified share of the accounts out of the channel's ads (paid and
 //!   account-based ads); the exposed accounts are the control.
 //!
+//! [`Design`] names the three, as plans, the verdict and the demo's simulated experiments spell them.
+//!
 //! Every design is planned the same way: the noise of its estimate is measured on the company's own history by
 //! running the design's estimator on past weeks where nothing was switched (placebo in time), the expected
 //! contrast comes from the mix model's effect and carry-over, and the duration is the shortest that detects the
@@ -16,10 +18,13 @@
 pub mod account_holdout;
 pub mod baseline;
 pub mod carryover;
+mod design;
 pub mod from_fit;
 pub mod geo_split;
 pub mod placebo;
 pub mod switchback;
+
+pub use design::Design;
 
 /// The level of every interval and test here: 90 %, as the rest of the product.
 pub const LEVEL: f64 = 0.9;

@@ -23,46 +23,10 @@
 //! `(effect_treated / share x value x margin - cost) / cost`. So the ROI is the treated part's, and it is the
 //! whole channel's under the assumption above.
 
-use crate::experiment::{account_holdout, geo_split, switchback};
+use crate::experiment::{account_holdout, geo_split, switchback, Design};
 use crate::interval::Interval;
 use crate::DecideError;
 use serde::Serialize;
-use std::fmt;
-
-/// The experiment designs the verdict reads out and plans.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Design {
-    Pause,
-    GeoSplit,
-    AccountHoldout,
-}
-
-impl Design {
-    /// As saved plans and `experiment plan --design` spell it.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Design::Pause => "pause",
-            Design::GeoSplit => "geo-split",
-            Design::AccountHoldout => "account-holdout",
-        }
-    }
-
-    /// As the reasons name it.
-    pub fn label(self) -> &'static str {
-        match self {
-            Design::Pause => "pause",
-            Design::GeoSplit => "geo-split",
-            Design::AccountHoldout => "account holdout",
-        }
-    }
-}
-
-impl fmt::Display for Design {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
 
 /// One experiment read out, as the verdict weighs it.
 #[derive(Clone, Debug, PartialEq, Serialize)]

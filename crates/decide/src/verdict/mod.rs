@@ -9,8 +9,9 @@ pub mod next_step;
 pub mod report;
 pub mod rules;
 
+pub use crate::experiment::Design;
 pub use evidence::{ChannelFacts, Evidence, EvidenceKind, ExecutionCode, ExecutionIssue, Interval, TargetGroupFacts};
-pub use experiments::{Design, ExperimentEffect};
+pub use experiments::ExperimentEffect;
 pub use next_step::{DesignOption, NextStep, Units, MAX_EXPERIMENT_WEEKS};
 pub use report::{verdict_report, ChannelVerdict, VerdictReport};
 pub use rules::{decide, Decision, Reason, ReasonCode, Verdict};

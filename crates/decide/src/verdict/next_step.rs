@@ -15,9 +15,8 @@
 //!
 //! Pure: the caller gathers the units' weekly outcome (it has the database).
 
-use super::experiments::Design;
 use crate::experiment::carryover::Response;
-use crate::experiment::{account_holdout, best_of, geo_split, switchback, Candidate};
+use crate::experiment::{account_holdout, best_of, geo_split, switchback, Candidate, Design};
 use crate::words::whole;
 use chrono::NaiveDate;
 use serde::Serialize;

@@ -17,15 +17,14 @@ use crate::content::Content;
 use crate::crm::touches::Touch;
 use crate::streams::{rng, Stream};
 use crate::{DemoConfig, DemoError};
-use serde::Serialize;
 use socialledger_decide::experiment::carryover::Response;
 use socialledger_decide::experiment::switchback::Schedule;
 use socialledger_domain::Date;
 use socialledger_mmm::spec::{AdstockKind, SaturationKind};
-use std::fmt;
 use std::str::FromStr;
 
 pub use plan_file::ExperimentPlan;
+pub use socialledger_decide::experiment::Design;
 pub use truth::ExperimentTruth;
 
 /// File name of the experiment's saved plan, written beside truth.json (`experiment analyze --plan` reads it).
@@ -43,40 +42,12 @@ pub const WASHOUT_LEFT: f64 = 0.1;
 /// Weeks a pause block lasts at least beyond its washout, so that every block has weeks to compare.
 pub const MIN_COMPARED_WEEKS_PER_BLOCK: usize = 2;
 
-/// How the experiment withholds the channel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Design {
-    /// Switchback: the channel is paused for every account in the off blocks.
-    Pause,
-    /// The channel is withheld from the accounts of the paused countries in every experiment week.
-    GeoSplit,
-    /// The channel is withheld from a stratified random half of the accounts in every experiment week.
-    AccountHoldout,
-}
-
-impl Design {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Design::Pause => "pause",
-            Design::GeoSplit => "geo-split",
-            Design::AccountHoldout => "account-holdout",
-        }
-    }
-
-    /// Weeks when `--experiment` gives none: half a year for a pause (its blocks and washouts need room), a
-    /// quarter for the designs whose control runs in parallel.
-    pub fn default_weeks(self) -> usize {
-        match self {
-            Design::Pause => 26,
-            Design::GeoSplit | Design::AccountHoldout => 13,
-        }
-    }
-}
-
-impl fmt::Display for Design {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
+/// Weeks of an experiment when `--experiment` gives none: half a year for a pause (its blocks and washouts need
+/// room), a quarter for the designs whose control runs in parallel.
+pub fn default_weeks(design: Design) -> usize {
+    match design {
+        Design::Pause => 26,
+        Design::GeoSplit | Design::AccountHoldout => 13,
     }
 }
 
@@ -85,13 +56,13 @@ impl fmt::Display for Design {
 pub struct ExperimentSpec {
     pub channel: String,
     pub design: Design,
-    /// Weeks of the experiment; `None`: [`Design::default_weeks`].
+    /// Weeks of the experiment; `None`: [`default_weeks`].
     pub weeks: Option<usize>,
 }
 
 impl ExperimentSpec {
     pub fn weeks(&self) -> usize {
-        self.weeks.unwrap_or_else(|| self.design.default_weeks())
+        self.weeks.unwrap_or_else(|| default_weeks(self.design))
     }
 }
 
