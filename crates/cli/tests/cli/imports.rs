@@ -127,3 +127,58 @@ fn formats_lists_canonical_and_native_formats() {
     let names: Vec<&str> = v.as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
     assert!(names.len() >= 25, "only {} formats: {names:?}", names.len());
 }
+
+/// `(period_start, value, metric, amount)` of every GA4 row of the SQLite database `db`, in key order.
+fn ga4_rows(db: &Path) -> Vec<(String, String, String, Option<f64>)> {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query_as(
+            "SELECT period_start, value, metric, amount FROM period_metrics WHERE source = 'ga4' \
+             AND period_start = period_end ORDER BY period_start, value, metric",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+    })
+}
+
+#[test]
+fn issue_15_a_ga4_report_by_date_stores_each_day_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let file = dir.path().join("Traffic_acquisition_Session_primary_channel_group_(Default_Channel_Group).csv");
+    // GA4's layout: the comment block, CRLF, no line break after the last row.
+    let report = |direct_day_2: u32| {
+        format!(
+            "# ----------------------------------------\r\n# Traffic acquisition: Session primary channel group \
+             (Default Channel Group)\r\n# Account: Acme\r\n# Property: Acme\r\n\
+             # ----------------------------------------\r\n# \r\n# All Users\r\n# Start date: 20250201\r\n\
+             # End date: 20250202\r\nDate,Session primary channel group (Default Channel Group),Sessions\r\n\
+             20250201,Direct,3\r\n20250201,Organic Search,4\r\n20250202,Direct,{direct_day_2}"
+        )
+    };
+    let import = || {
+        let out = bin(dir.path()).args(["--db"]).arg(&db).args(["--json", "import"]).arg(&file).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v[0]["status"].as_str().unwrap().to_string()
+    };
+    std::fs::write(&file, report(5)).unwrap();
+    assert_eq!(import(), "imported");
+    let row = |day: &str, value: &str, n: f64| (day.to_string(), value.to_string(), "sessions".to_string(), Some(n));
+    let want = vec![
+        row("2025-02-01", "Direct", 3.0),
+        row("2025-02-01", "Organic Search", 4.0),
+        row("2025-02-02", "Direct", 5.0),
+    ];
+    assert_eq!(ga4_rows(&db), want);
+    assert_eq!(import(), "unchanged");
+    assert_eq!(ga4_rows(&db), want);
+    // A new download of the same days replaces their figures instead of adding to them: 3 + 4 + 6 sessions.
+    std::fs::write(&file, report(6)).unwrap();
+    assert_eq!(import(), "imported");
+    let got = ga4_rows(&db);
+    assert_eq!(got.len(), 3, "{got:?}");
+    assert_eq!(got.iter().filter_map(|r| r.3).sum::<f64>(), 13.0);
+}

@@ -5,6 +5,9 @@
 //! hold (active users, sessions with a key event).
 //!
 //! A file may hold several such sections (`Reports_snapshot.csv`): each starts with its own comment block.
+//!
+//! A report broken down by the `Date` dimension (one row per day, `YYYYMMDD`) keeps each row's own day as its
+//! period; a report without it is stored with the whole period of its comment block.
 
 use crate::parse::{self, DateFormat};
 use crate::read::{normalize_header, RawRow, Table};
@@ -154,7 +157,9 @@ impl Format for Ga4Report {
 
     /// One period metric per metric cell: `dimension` = the first column's canonical name, `value` = its cell as
     /// printed (`(not set)` and an empty landing page are real values), `metric` = the column's canonical name.
-    /// Empty metric cells are not reported values and are skipped.
+    /// Empty metric cells are not reported values and are skipped. With a `Date` column (first or second), the
+    /// period of each row is its own day, and a leading `Date` followed by a known dimension makes that dimension
+    /// the value.
     fn parse(&self, file: &SourceFile, _opts: &ImportOptions, errs: &mut ErrorSink) -> Dataset {
         let mut ds = Dataset::default();
         for table in &file.tables {
@@ -163,6 +168,42 @@ impl Format for Ga4Report {
             }
         }
         ds
+    }
+}
+
+/// Where a report's dimension and its date sit. A report broken down by `Date` (GA4 prints `YYYYMMDD`) has one row
+/// per day (and per value of the other dimension, if any): each row is stored with its own day as its period.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    /// Column whose cell is the stored `value` (the first column, or the dimension after a leading `Date`).
+    dimension: usize,
+    /// Column of the `Date` dimension, if the report is broken down by day.
+    date: Option<usize>,
+}
+
+impl Layout {
+    /// The column after a leading `Date` is a dimension when GA4 names it one we know, or when a cell of it is
+    /// not a number (`India`, `(not set)`): a metric column holds numbers only.
+    fn of(headers: &[&str], data: &[&RawRow]) -> Layout {
+        let is_date = |h: &str| normalize_header(h) == normalize_header("Date");
+        let known = |h: &str| {
+            let h = normalize_header(h);
+            DIMENSIONS.iter().any(|(_, spellings)| spellings.iter().any(|s| normalize_header(s) == h))
+        };
+        match headers.iter().take(2).position(|h| is_date(h)) {
+            // `Date,<known dimension>,…`: the other dimension is the value.
+            Some(0)
+                if headers.get(1).is_some_and(|h| known(h))
+                    || data.iter().any(|r| !r.cell(1).is_empty() && parse::parse_f64(r.cell(1)).is_err()) =>
+            {
+                Layout { dimension: 1, date: Some(0) }
+            }
+            // `Date,<metric>,…`: daily totals; the value is the date as printed, as before.
+            Some(0) => Layout { dimension: 0, date: Some(0) },
+            // `<dimension>,Date,<metric>,…`.
+            Some(d) => Layout { dimension: 0, date: Some(d) },
+            None => Layout { dimension: 0, date: None },
+        }
     }
 }
 
@@ -181,25 +222,45 @@ fn parse_section(file: &SourceFile, table: &Table, section: &Section<'_>, errs: 
     };
     let Some((header, data)) = section.rows.split_first() else { return };
     let headers: Vec<&str> = header.cells.iter().map(|c| c.trim().trim_start_matches('\u{feff}')).collect();
-    let Some(first) = headers.first().filter(|h| !h.is_empty()) else {
+    if headers.first().is_none_or(|h| h.is_empty()) {
         errs.report(&file.display_name, sheet, header.line, None, "the report has no dimension column", None);
         return;
-    };
+    }
+    let layout = Layout::of(&headers, data);
+    let first = headers[layout.dimension];
     let dimension = dimension_name(first);
-    let metrics: Vec<(usize, String)> =
-        headers.iter().enumerate().skip(1).filter(|(_, h)| !h.is_empty()).map(|(i, h)| (i, metric_name(h))).collect();
-    let mut seen: HashMap<&str, usize> = HashMap::new();
+    let metrics: Vec<(usize, String)> = headers
+        .iter()
+        .enumerate()
+        .filter(|(i, h)| *i != layout.dimension && Some(*i) != layout.date && !h.is_empty())
+        .map(|(i, h)| (i, metric_name(h)))
+        .collect();
+    let mut seen: HashMap<(&str, Date), usize> = HashMap::new();
     for row in data {
         errs.add_rows(1);
-        let value = row.cell(0);
-        if let Some(first_line) = seen.insert(value, row.line) {
+        let value = row.cell(layout.dimension);
+        let (period_start, period_end) = match layout.date {
+            None => (start, end),
+            Some(c) => match row_date(row.cell(c), start, end) {
+                Ok(day) => (day, day),
+                Err(message) => {
+                    errs.report(&file.display_name, sheet, row.line, Some(headers[c]), message, None);
+                    continue;
+                }
+            },
+        };
+        if let Some(first_line) = seen.insert((value, period_start), row.line) {
+            let what = match layout.date {
+                None => format!("{value:?} is also on line {first_line}"),
+                Some(_) => format!("{value:?} on {period_start} is also on line {first_line}"),
+            };
             errs.report(
                 &file.display_name,
                 sheet,
                 row.line,
                 Some(first),
-                format!("{value:?} is also on line {first_line}"),
-                Some("a GA4 report lists each value once; check that the file is unedited".into()),
+                what,
+                Some("a GA4 report lists each value once (per day); check that the file is unedited".into()),
             );
             continue;
         }
@@ -213,8 +274,8 @@ fn parse_section(file: &SourceFile, table: &Table, section: &Section<'_>, errs: 
                     source: SOURCE.to_string(),
                     dimension: dimension.clone(),
                     value: value.to_string(),
-                    period_start: start,
-                    period_end: end,
+                    period_start,
+                    period_end,
                     metric: metric.clone(),
                     amount,
                 }),
@@ -222,6 +283,16 @@ fn parse_section(file: &SourceFile, table: &Table, section: &Section<'_>, errs: 
             }
         }
     }
+}
+
+/// The day of a `Date` cell (`20250203`), which must lie in the report's period.
+fn row_date(text: &str, start: Date, end: Date) -> Result<Date, String> {
+    let day = parse::parse_date(text, &[DateFormat::Compact])
+        .map_err(|_| format!("{text:?} is not a GA4 date; GA4 prints the Date dimension as YYYYMMDD (20250203)"))?;
+    if day < start || day > end {
+        return Err(format!("{day} lies outside the report's period {start}..{end} (`# Start date` / `# End date`)"));
+    }
+    Ok(day)
 }
 
 #[cfg(test)]
@@ -275,5 +346,65 @@ mod tests {
             ]
         );
         assert_eq!(errs.rows(), 2);
+    }
+
+    fn parse_text(text: &str) -> (Dataset, ErrorSink) {
+        let file = SourceFile {
+            display_name: "Traffic.csv".into(),
+            file_name: "Traffic.csv".into(),
+            tables: vec![read_csv(text, None).unwrap()],
+        };
+        let mut errs = ErrorSink::default();
+        let ds = Ga4Report.parse(&file, &ImportOptions::default(), &mut errs);
+        (ds, errs)
+    }
+
+    #[test]
+    fn issue_15_daily_rows_keep_their_own_day() {
+        let head = "# Start date: 20250201\r\n# End date: 20250203\r\n";
+        let d = |day| Date::from_ymd_opt(2025, 2, day).unwrap();
+        // Date first, then a known dimension: the channel group is the value.
+        let text = format!(
+            "{head}Date,Session primary channel group (Default Channel Group),Sessions\r\n\
+             20250201,Direct,3\r\n20250201,Organic Search,4\r\n20250203,Direct,5"
+        );
+        let (ds, errs) = parse_text(&text);
+        assert!(errs.is_empty(), "{:?}", errs.errors());
+        let got: Vec<_> = ds
+            .period_metrics
+            .iter()
+            .map(|m| (m.dimension.as_str(), m.value.as_str(), m.period_start, m.period_end, m.metric.as_str()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("session_channel_group", "Direct", d(1), d(1), "sessions"),
+                ("session_channel_group", "Organic Search", d(1), d(1), "sessions"),
+                ("session_channel_group", "Direct", d(3), d(3), "sessions"),
+            ]
+        );
+        // Date second.
+        let (ds, errs) = parse_text(&format!("{head}Country,Date,Users\r\nIndia,20250202,7\r\nIndia,20250203,8"));
+        assert!(errs.is_empty(), "{:?}", errs.errors());
+        let got: Vec<_> = ds.period_metrics.iter().map(|m| (m.dimension.as_str(), m.period_start, m.amount)).collect();
+        assert_eq!(got, [("country", d(2), 7.0), ("country", d(3), 8.0)]);
+        // Date alone: daily totals, the value is the date as printed.
+        let (ds, errs) = parse_text(&format!("{head}Date,Active users\r\n20250201,10\r\n20250202,11"));
+        assert!(errs.is_empty(), "{:?}", errs.errors());
+        let got: Vec<_> = ds.period_metrics.iter().map(|m| (m.value.as_str(), m.period_start, m.period_end)).collect();
+        assert_eq!(got, [("20250201", d(1), d(1)), ("20250202", d(2), d(2))]);
+    }
+
+    #[test]
+    fn issue_15_bad_or_repeated_days_are_errors_naming_row_and_column() {
+        let head = "# Start date: 20250201\n# End date: 20250203\n";
+        let (_, errs) = parse_text(&format!(
+            "{head}Date,Country,Users\n2025-02-01,India,1\n20250209,India,2\n20250202,India,3\n20250202,India,4\n"
+        ));
+        let got: Vec<String> = errs.errors().iter().map(|e| e.to_string()).collect();
+        assert_eq!(got.len(), 3, "{got:?}");
+        assert!(got[0].starts_with("Traffic.csv:4:Date: \"2025-02-01\" is not a GA4 date"), "{got:?}");
+        assert!(got[1].starts_with("Traffic.csv:5:Date: 2025-02-09 lies outside the report's period"), "{got:?}");
+        assert!(got[2].starts_with("Traffic.csv:7:Country: \"India\" on 2025-02-02 is also on line 6"), "{got:?}");
     }
 }
