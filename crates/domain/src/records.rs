@@ -244,7 +244,9 @@ pub struct PeriodMetric {
     pub period_start: Date,
     pub period_end: Date,
     pub metric: String,
-    pub amount: f64,
+    /// The printed figure; `None` where the platform printed "no data" (GA4's `-1` in retention and cohort
+    /// tables), which is neither zero nor a number to add up.
+    pub amount: Option<f64>,
 }
 
 /// Helper used by importers for a money column whose currency sits in the header (`Amount spent (INR)`).

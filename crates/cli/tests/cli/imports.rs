@@ -182,3 +182,21 @@ fn issue_15_a_ga4_report_by_date_stores_each_day_once() {
     assert_eq!(got.len(), 3, "{got:?}");
     assert_eq!(got.iter().filter_map(|r| r.3).sum::<f64>(), 13.0);
 }
+
+#[test]
+fn issue_15_ga4_minus_one_is_stored_as_null() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let file = dir.path().join("Reports_snapshot.csv");
+    std::fs::write(
+        &file,
+        "# ----------------------------------------\r\n# Reports snapshot\r\n\
+         # ----------------------------------------\r\n# Start date: 20250101\r\n# End date: 20250101\r\n\
+         Date,Week 0,Week 1\r\n20250101,12,-1",
+    )
+    .unwrap();
+    let out = bin(dir.path()).args(["--db"]).arg(&db).args(["import", "--quiet"]).arg(&file).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let row = |metric: &str, n: Option<f64>| ("2025-01-01".to_string(), "20250101".to_string(), metric.to_string(), n);
+    assert_eq!(ga4_rows(&db), [row("week_0", Some(12.0)), row("week_1", None)]);
+}

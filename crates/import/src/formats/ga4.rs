@@ -271,18 +271,25 @@ fn parse_section(file: &SourceFile, table: &Table, section: &Section<'_>, errs: 
             }
             match parse::parse_f64(text) {
                 Ok(amount) => ds.period_metrics.push(PeriodMetric {
+                    amount: printed_amount(amount, metric),
                     source: SOURCE.to_string(),
                     dimension: dimension.clone(),
                     value: value.to_string(),
                     period_start,
                     period_end,
                     metric: metric.clone(),
-                    amount,
                 }),
                 Err(message) => errs.report(&file.display_name, sheet, row.line, Some(headers[*i]), message, None),
             }
         }
     }
+}
+
+/// The stored figure of a printed number: GA4 prints `-1` where it has no data (retention and cohort tables of
+/// `Reports_snapshot.csv`), which is kept as missing. Revenue is the exception: a refund can make it really -1.
+/// Other negative numbers are kept as printed.
+fn printed_amount(amount: f64, metric: &str) -> Option<f64> {
+    (amount != -1.0 || metric.contains("revenue")).then_some(amount)
 }
 
 /// The day of a `Date` cell (`20250203`), which must lie in the report's period.
@@ -334,7 +341,7 @@ mod tests {
         let got: Vec<(String, String, String, f64, Date)> = ds
             .period_metrics
             .iter()
-            .map(|m| (m.dimension.clone(), m.value.clone(), m.metric.clone(), m.amount, m.period_end))
+            .map(|m| (m.dimension.clone(), m.value.clone(), m.metric.clone(), m.amount.unwrap(), m.period_end))
             .collect();
         let d = |m, day| Date::from_ymd_opt(2025, m, day).unwrap();
         assert_eq!(
@@ -387,7 +394,7 @@ mod tests {
         let (ds, errs) = parse_text(&format!("{head}Country,Date,Users\r\nIndia,20250202,7\r\nIndia,20250203,8"));
         assert!(errs.is_empty(), "{:?}", errs.errors());
         let got: Vec<_> = ds.period_metrics.iter().map(|m| (m.dimension.as_str(), m.period_start, m.amount)).collect();
-        assert_eq!(got, [("country", d(2), 7.0), ("country", d(3), 8.0)]);
+        assert_eq!(got, [("country", d(2), Some(7.0)), ("country", d(3), Some(8.0))]);
         // Date alone: daily totals, the value is the date as printed.
         let (ds, errs) = parse_text(&format!("{head}Date,Active users\r\n20250201,10\r\n20250202,11"));
         assert!(errs.is_empty(), "{:?}", errs.errors());
@@ -406,5 +413,30 @@ mod tests {
         assert!(got[0].starts_with("Traffic.csv:4:Date: \"2025-02-01\" is not a GA4 date"), "{got:?}");
         assert!(got[1].starts_with("Traffic.csv:5:Date: 2025-02-09 lies outside the report's period"), "{got:?}");
         assert!(got[2].starts_with("Traffic.csv:7:Country: \"India\" on 2025-02-02 is also on line 6"), "{got:?}");
+    }
+
+    #[test]
+    fn issue_15_minus_one_in_a_cohort_table_is_no_data() {
+        // A retention section of `Reports_snapshot.csv`: ragged rows, -1 where a later week has no data yet.
+        let text = "# Start date: 20250101\r\n# End date: 20250128\r\nCohort,Week 0,Week 1,Week 2,Total revenue\r\n\
+                    Jan 1 - Jan 7,12,3,-1,-1\r\nJan 8 - Jan 14,9,-1\r\nJan 15 - Jan 21,4,-2,0,-3.5";
+        let (ds, errs) = parse_text(text);
+        assert!(errs.is_empty(), "{:?}", errs.errors());
+        let got: Vec<_> = ds.period_metrics.iter().map(|m| (m.value.as_str(), m.metric.as_str(), m.amount)).collect();
+        assert_eq!(
+            got,
+            [
+                ("Jan 1 - Jan 7", "week_0", Some(12.0)),
+                ("Jan 1 - Jan 7", "week_1", Some(3.0)),
+                ("Jan 1 - Jan 7", "week_2", None),
+                ("Jan 1 - Jan 7", "total_revenue", Some(-1.0)),
+                ("Jan 8 - Jan 14", "week_0", Some(9.0)),
+                ("Jan 8 - Jan 14", "week_1", None),
+                ("Jan 15 - Jan 21", "week_0", Some(4.0)),
+                ("Jan 15 - Jan 21", "week_1", Some(-2.0)),
+                ("Jan 15 - Jan 21", "week_2", Some(0.0)),
+                ("Jan 15 - Jan 21", "total_revenue", Some(-3.5)),
+            ]
+        );
     }
 }

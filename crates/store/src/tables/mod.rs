@@ -121,9 +121,6 @@ impl<'q> Binder<'q> {
     }
     /// A float; `-0.0` is stored as `0.0`, because SQLite turns an integral REAL into an integer on disk and
     /// would give `0.0` back while PostgreSQL keeps the sign: both backends must return the same value.
-    pub fn double(&mut self, v: f64) {
-        self.push(if v == 0.0 { 0.0 } else { v });
-    }
     pub fn opt_double(&mut self, v: Option<f64>) {
         self.push(v.map(|v| if v == 0.0 { 0.0 } else { v }));
     }
@@ -231,9 +228,6 @@ impl<'r> Reader<'r> {
         self.get()
     }
     pub fn opt_int(&mut self) -> Result<Option<i64>> {
-        self.get()
-    }
-    pub fn double(&mut self) -> Result<f64> {
         self.get()
     }
     pub fn opt_double(&mut self) -> Result<Option<f64>> {

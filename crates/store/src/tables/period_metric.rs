@@ -22,7 +22,7 @@ impl Table for PeriodMetric {
         b.date(self.period_start);
         b.date(self.period_end);
         b.text(&self.metric);
-        b.double(self.amount);
+        b.opt_double(self.amount);
     }
     fn read(r: &mut Reader<'_>) -> Result<Self> {
         Ok(PeriodMetric {
@@ -32,7 +32,7 @@ impl Table for PeriodMetric {
             period_start: r.date()?,
             period_end: r.date()?,
             metric: r.text()?,
-            amount: r.double()?,
+            amount: r.opt_double()?,
         })
     }
     fn of(data: &Dataset) -> &[Self] {
@@ -42,7 +42,7 @@ impl Table for PeriodMetric {
         &mut data.period_metrics
     }
     fn check(&self) -> Option<String> {
-        finite("amount", Some(self.amount))
+        finite("amount", self.amount)
     }
     fn describe(&self) -> String {
         format!(

@@ -14,7 +14,7 @@ async fn story(store: socialledger_store::Store) -> (String, Vec<ImportOutcome>)
     // Floats whose text would differ if a backend changed a bit: negative zero, subnormal, tiny, huge.
     data.post_metrics[0].reported_engagement_rate = Some(-0.0);
     data.channel_days[1].reported_engagement_rate = Some(5e-324);
-    data.period_metrics[0].amount = -1.234_567_890_123_456_7e-200;
+    data.period_metrics[0].amount = Some(-1.234_567_890_123_456_7e-200);
     outcomes.push(store.import(&source("one.csv", "one", 1), &data, &quiet).await.unwrap());
     let mut second = data.clone();
     second.posts[1].text = Some("edited".into());

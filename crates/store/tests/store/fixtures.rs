@@ -290,7 +290,7 @@ pub fn sample() -> Dataset {
                 period_start: date(2025, 3, 1),
                 period_end: date(2025, 3, 31),
                 metric: "sessions".into(),
-                amount: 1532.0,
+                amount: Some(1532.0),
             },
             PeriodMetric {
                 source: "ga4".into(),
@@ -299,7 +299,7 @@ pub fn sample() -> Dataset {
                 period_start: date(2025, 3, 1),
                 period_end: date(2025, 3, 31),
                 metric: "engagement_rate".into(),
-                amount: 0.612_345_678_901_234_5,
+                amount: Some(0.612_345_678_901_234_5),
             },
         ],
         conversations: vec![

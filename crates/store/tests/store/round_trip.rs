@@ -143,7 +143,7 @@ fn dataset() -> impl Strategy<Value = Dataset> {
             description,
         },
     );
-    let period = (text(), text(), day(), rate()).prop_map(|(dimension, value, start, amount)| PeriodMetric {
+    let period = (text(), text(), day(), opt(rate())).prop_map(|(dimension, value, start, amount)| PeriodMetric {
         source: "ga4".into(),
         dimension,
         value,
