@@ -4,7 +4,9 @@
 
 use super::canonical::SeenKeys;
 use super::linkedin_page::page_channel;
-use super::social_common::{channel_days, linkedin_urn, post_type_named, sheet_header, social_format, sum_reported};
+use super::social_common::{
+    channel_days, linkedin_urn, normalize_line_breaks, post_type_named, sheet_header, social_format, sum_reported,
+};
 use crate::parse::{self, DateFormat, TsFormat};
 use crate::{ErrorSink, ImportOptions, SourceFile};
 use socialledger_domain::{ChannelDay, Dataset, MetricPeriod, Post, PostMetrics};
@@ -120,7 +122,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
                 external_id: urn.to_string(),
                 published_at,
                 post_type: post_type_named(r.cell(c_content_type)),
-                text: r.get_string(c_title),
+                text: r.get_string(c_title).map(|t| normalize_line_breaks(&t)),
                 url: link.map(str::to_string),
                 author: r.get_string(c_by),
                 campaign: r.get_string(c_campaign),

@@ -2,7 +2,8 @@
 //! metrics (the archive has none).
 
 use super::social_common::{
-    has_header, linkedin_urn, percent_decode, report_missing_header, social_format, strip_linkedin_line_quotes,
+    has_header, linkedin_urn, normalize_line_breaks, percent_decode, report_missing_header, social_format,
+    strip_linkedin_line_quotes,
 };
 use crate::channel::{file_channel, AccountClue};
 use crate::parse::TsFormat;
@@ -60,7 +61,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             external_id: urn,
             published_at: Some(published_at),
             post_type: None,
-            text: r.get_str(c_text).map(strip_linkedin_line_quotes),
+            text: r.get_str(c_text).map(|t| strip_linkedin_line_quotes(&normalize_line_breaks(t))),
             url: link,
             author: None,
             campaign: None,

@@ -270,6 +270,15 @@ pub fn decode_html_entities(text: &str) -> String {
     out
 }
 
+/// Line breaks of a post text as `\n`, whatever the file wrote: CRLF or a lone CR (LinkedIn's .xls), or Excel's
+/// `_x000D_` escape of a CR in an .xlsx (`_x000D_\n`). The same post then reads the same from either download.
+pub fn normalize_line_breaks(text: &str) -> String {
+    if !text.contains('\r') && !text.contains("_x000D_") && !text.contains("_x000d_") {
+        return text.to_string();
+    }
+    text.replace("_x000D_", "\r").replace("_x000d_", "\r").replace("\r\n", "\n").replace('\r', "\n")
+}
+
 /// Removes the quotes LinkedIn's data archive wraps around every line of a multi-line post (`Shares.csv`): after
 /// CSV unquoting, the first line ends with `"`, the middle lines are `"…"` and the last starts with `"`. A text
 /// that does not follow that pattern throughout (one line, or a quote missing) is returned as written.

@@ -296,3 +296,24 @@ fn issue_12_an_unknown_format_error_shows_no_control_bytes() {
     assert!(!e[0].chars().any(|c| c.is_control() && c != '\n'), "{:?}", e[0]);
     assert!(e[0].contains("\\u{1b}[2J"), "{:?}", e[0]);
 }
+
+#[test]
+fn issue_15_post_line_breaks_are_the_same_from_xls_and_xlsx() {
+    // The .xls stores the text's CRLF and lone CR as they are; Excel's .xlsx escapes CR as `_x000D_` (an XML reader
+    // turns a literal CR into LF, so the escape is what keeps it).
+    let with_title = |title: &'static str| {
+        let mut sheets = workbooks::linkedin_content_sheets();
+        sheets[1].1[2][0] = title;
+        sheets
+    };
+    let xls = workbooks::xls(&with_title("Launch\r\n\r\nthe new release\rtoday"));
+    let posts = with_title("Launch_x000D_\n_x000D_\nthe new release_x000D_today");
+    let xlsx = workbooks::xlsx(posts[1].0, &posts[1].1);
+    let text = |name: &str, bytes: &[u8]| {
+        let parsed = import(name, bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        parsed.dataset.posts[0].text.clone().unwrap()
+    };
+    let want = "Launch\n\nthe new release\ntoday";
+    assert_eq!(text("acme_content_1736900000000.xls", &xls), want);
+    assert_eq!(text("acme_content_1736900000000.xlsx", &xlsx), want);
+}
