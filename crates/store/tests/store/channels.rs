@@ -331,3 +331,65 @@ async fn issue_12_migration_0002_marks_the_page_channels_of_an_older_database() 
     })
     .await;
 }
+
+/// GA4 rows imported before migration 0004 kept GA4's "no data" `-1` as a figure: the migration makes it NULL,
+/// except for revenue (a refund can make it really -1), and keeps every other figure.
+#[tokio::test]
+async fn issue_15_migration_0004_turns_the_stored_ga4_minus_one_into_no_data() {
+    on_both("migration_0004", |db| async move {
+        let folder = match db.backend {
+            socialledger_store::Backend::Sqlite => "sqlite",
+            socialledger_store::Backend::Postgres => "postgres",
+        };
+        let before = tempfile::tempdir().unwrap();
+        let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder);
+        for name in ["0001_schema.sql", "0002_channel_identity.sql", "0003_conversations.sql"] {
+            std::fs::copy(migrations.join(name), before.path().join(name)).unwrap();
+        }
+        let url = match db.backend {
+            socialledger_store::Backend::Sqlite => format!("sqlite://{}?mode=rwc", db.location),
+            socialledger_store::Backend::Postgres => db.location.clone(),
+        };
+        sqlx::any::install_default_drivers();
+        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+        sqlx::migrate::Migrator::new(before.path()).await.unwrap().run(&pool).await.unwrap();
+        sqlx::query(
+            "INSERT INTO imports (file_name, format, content_hash, rows, imported_at) \
+             VALUES ('old', 'x', 'old', 0, '2025-01-01T00:00:00.000000000Z')",
+        )
+        .execute(&pool)
+        .await
+        .unwrap();
+        for (source, metric, amount) in
+            [("ga4", "week_1", -1.0), ("ga4", "total_revenue", -1.0), ("ga4", "sessions", 7.0), ("other", "x", -1.0)]
+        {
+            sqlx::query(
+                "INSERT INTO period_metrics (source, dimension, value, period_start, period_end, metric, amount, \
+                 import_id) VALUES ($1, 'cohort', 'Jan 1 - Jan 7', '2025-01-01', '2025-01-28', $2, $3, 1)",
+            )
+            .bind(source)
+            .bind(metric)
+            .bind(amount)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+        pool.close().await;
+
+        let store = db.open().await;
+        let mut got: Vec<(String, String, Option<f64>)> =
+            store.load().await.unwrap().period_metrics.into_iter().map(|m| (m.source, m.metric, m.amount)).collect();
+        got.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let row = |s: &str, m: &str, a| (s.to_string(), m.to_string(), a);
+        assert_eq!(
+            got,
+            [
+                row("ga4", "sessions", Some(7.0)),
+                row("ga4", "total_revenue", Some(-1.0)),
+                row("ga4", "week_1", None),
+                row("other", "x", Some(-1.0)),
+            ]
+        );
+    })
+    .await;
+}
