@@ -2,7 +2,7 @@
 """The verdict against the truth over many simulated companies (issue 14's figures).
 
 Usage: benches/verdict_truth.py [--seeds N] [--jobs J] [--bin PATH] [--demo-args ARGS] [--experiment SPEC]
-                               [EFFECTS.toml ...]
+                               [--verdict-args ARGS] [--skip-default] [EFFECTS.toml ...]
 
 For every effects configuration (the documented default company, and each TOML given, e.g.
 examples/effects/*.toml) and every seed 1..N it runs
@@ -12,7 +12,8 @@ examples/effects/*.toml) and every seed 1..N it runs
 
 (`--demo-args "--accounts 2000 --months 36"` simulates a larger company; `--experiment linkedin:pause` lets every
 company run that experiment at the end of its period and gives the verdict its readout, `verdict --experiment
-DIR/experiment.json`) and compares every channel's verdict with the channel's true ROI on gross profit (70 % margin, the default):
+DIR/experiment.json`; `--verdict-args "--icp examples/target_group.toml"` gives the verdict the target group, which
+examples/effects/instagram-misses-target-group.toml needs; `--skip-default` runs only the TOML files) and compares every channel's verdict with the channel's true ROI on gross profit (70 % margin, the default):
 revenue that disappears without the channel (truth.json, `effects[].removal_expected.revenue_eur`, expected over
 the deal coin flips) x 0.7 minus its full cost (`costs[].total_minor`), over that cost. A channel without an
 effect entry has a true ROI of -100 %.
@@ -47,7 +48,7 @@ def true_rois(truth):
     return rois
 
 
-def one_world(binary, seed, effects, workdir, demo_args, experiment):
+def one_world(binary, seed, effects, workdir, demo_args, experiment, verdict_args):
     out = os.path.join(workdir, f"s{seed}-{os.path.basename(effects or 'default')}")
     cmd = [binary, "--quiet", "demo", "--seed", str(seed), "--out", out] + demo_args
     if effects:
@@ -58,6 +59,7 @@ def one_world(binary, seed, effects, workdir, demo_args, experiment):
     verdict = [binary, "--quiet", "--json", "--db", os.path.join(out, "socialledger.db"), "verdict", "--seed", str(seed)]
     if experiment:
         verdict += ["--experiment", os.path.join(out, "experiment.json")]
+    verdict += verdict_args
     v = subprocess.run(verdict, check=True, capture_output=True, text=True)
     with open(os.path.join(out, "truth.json")) as f:
         truth = json.load(f)
@@ -91,9 +93,11 @@ def main():
     ap.add_argument("--bin", default="target/release/socialledger")
     ap.add_argument("--demo-args", default="", help="extra arguments to `socialledger demo`, one string")
     ap.add_argument("--experiment", help="CHANNEL:DESIGN[:WEEKS]: every company runs this experiment")
+    ap.add_argument("--verdict-args", default="", help="extra arguments to `socialledger verdict`, one string")
+    ap.add_argument("--skip-default", action="store_true", help="run only the effects files given")
     args = ap.parse_args()
     demo_args = args.demo_args.split()
-    configs = [None] + args.effects
+    configs = ([] if args.skip_default else [None]) + args.effects
     failed = False
     with tempfile.TemporaryDirectory() as work:
         for effects in configs:
@@ -101,7 +105,7 @@ def main():
             with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
                 runs = list(
                     pool.map(
-                        lambda s: one_world(args.bin, s, effects, work, demo_args, args.experiment),
+                        lambda s: one_world(args.bin, s, effects, work, demo_args, args.experiment, args.verdict_args.split()),
                         range(1, args.seeds + 1),
                     )
                 )
