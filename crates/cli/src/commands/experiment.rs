@@ -11,6 +11,7 @@ use socialledger_decide::experiment::carryover::Response;
 use socialledger_decide::experiment::from_fit::channel_from_fit;
 use socialledger_decide::experiment::placebo::NullMethod;
 use socialledger_decide::experiment::switchback::{plan, read_out, Plan, PlanRequest, Readout, Schedule};
+use socialledger_decide::experiment::Design;
 use socialledger_decide::experiment::LEVEL;
 use socialledger_decide::stats::power;
 use socialledger_decide::verdict::experiments::{self, ExperimentEffect};
@@ -189,7 +190,7 @@ fn plan_pause(cli: &Cli, args: &ExperimentPlanArgs, prepared: Prepared) -> anyho
 #[derive(Deserialize)]
 pub(super) struct SavedPlan {
     pub channel: String,
-    pub design: String,
+    pub design: Design,
     #[serde(default)]
     pub block_weeks: Option<usize>,
     pub washout_weeks: usize,
@@ -225,16 +226,14 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
         anyhow::bail!("an experiment is read out on weeks: build the panel weekly (drop --frequency daily)");
     }
     let (start, n) = experiment_weeks(&panel, &saved)?;
-    match saved.design.as_str() {
-        "pause" => {}
-        "geo-split" => return super::experiment_designs::analyze_geo_split(cli, args, &saved, &panel, start, n).await,
-        "account-holdout" => {
+    match saved.design {
+        Design::Pause => {}
+        Design::GeoSplit => {
+            return super::experiment_designs::analyze_geo_split(cli, args, &saved, &panel, start, n).await
+        }
+        Design::AccountHoldout => {
             return super::experiment_designs::analyze_account_holdout(cli, args, &saved, &panel, start, n).await
         }
-        other => anyhow::bail!(
-            "{}: design {other} is not one socialledger reads out (pause, geo-split, account-holdout)",
-            args.plan.display()
-        ),
     }
     let (first, last) = (saved.schedule_weeks[0].week, saved.schedule_weeks[n - 1].week);
     let readout = read_pause(&saved, &panel, start, n).with_context(|| args.plan.display().to_string())?;
@@ -259,7 +258,7 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
     });
     let out = ReadoutOutput {
         channel: &saved.channel,
-        design: &saved.design,
+        design: saved.design.as_str(),
         target: &panel.target_name,
         first_week: first,
         last_week: last,
@@ -286,7 +285,7 @@ impl SavedPlan {
     /// Whether it is read out on the regions' or the accounts' outcome (a geo-split, an account holdout) rather
     /// than on the panel's (a pause).
     pub fn needs_units(&self) -> bool {
-        matches!(self.design.as_str(), "geo-split" | "account-holdout")
+        matches!(self.design, Design::GeoSplit | Design::AccountHoldout)
     }
 }
 
@@ -302,38 +301,54 @@ pub(super) fn read_effect(
     panel: &Panel,
     units: Option<(&experiment_units::Units, &experiment_units::Units)>,
 ) -> anyhow::Result<(ExperimentEffect, Vec<String>)> {
-    if saved.needs_units() && units.is_none() {
-        let (design, units) = match saved.design.as_str() {
-            "geo-split" => ("a geo-split", "the regions' weekly outcome (the deals of the accounts in each country)"),
-            _ => ("an account holdout", "the accounts' weekly outcome (the deals of each account)"),
-        };
-        anyhow::bail!(
+    // A geo-split or an account holdout is read on the regions' or the accounts' outcome, which a --csv panel
+    // lacks: refused before anything else, since no other fix would help.
+    let without_units = |design: &str, units: &str| {
+        anyhow::anyhow!(
             "{}: {design} is read out on {units}, which the database has and a --csv panel does not: calibrate on \
              the panel built from the database (drop --csv and its column flags), or by a pause",
             path.display()
-        );
-    }
+        )
+    };
+    let on = match (saved.design, units) {
+        (Design::Pause, _) => ReadOn::Panel,
+        (Design::GeoSplit, Some((regions, _))) => ReadOn::Regions(regions),
+        (Design::AccountHoldout, Some((_, accounts))) => ReadOn::Accounts(accounts),
+        (Design::GeoSplit, None) => {
+            return Err(without_units(
+                "a geo-split",
+                "the regions' weekly outcome (the deals of the accounts in each country)",
+            ))
+        }
+        (Design::AccountHoldout, None) => {
+            return Err(without_units("an account holdout", "the accounts' weekly outcome (the deals of each account)"))
+        }
+    };
     let (start, n) = experiment_weeks(panel, saved).with_context(|| path.display().to_string())?;
     let at = || path.display().to_string();
     let scaled = |r: Result<ExperimentEffect, socialledger_decide::DecideError>| r.map_err(|e| anyhow::anyhow!("{e}"));
-    match (saved.design.as_str(), units) {
-        ("pause", _) => {
+    match on {
+        ReadOn::Panel => {
             let r = read_pause(saved, panel, start, n).with_context(at)?;
             Ok((experiments::from_pause(&saved.channel, &r), Vec::new()))
         }
-        ("geo-split", Some((regions, _))) => {
+        ReadOn::Regions(regions) => {
             let (r, notes) = experiment_designs::read_geo_split(saved, regions, start, n).with_context(at)?;
             Ok((scaled(experiments::from_geo_split(&saved.channel, &r)).with_context(at)?, notes))
         }
-        ("account-holdout", Some((_, accounts))) => {
+        ReadOn::Accounts(accounts) => {
             let (r, notes) = experiment_designs::read_account_holdout(saved, accounts, start, n).with_context(at)?;
             Ok((scaled(experiments::from_account_holdout(&saved.channel, &r)).with_context(at)?, notes))
         }
-        (other, _) => anyhow::bail!(
-            "{}: design {other} is not one socialledger reads out (pause, geo-split, account-holdout)",
-            path.display()
-        ),
     }
+}
+
+/// What an experiment is read out on: the panel's outcome (a pause), the regions' (a geo-split) or the accounts'
+/// (an account holdout).
+enum ReadOn<'a> {
+    Panel,
+    Regions(&'a experiment_units::Units),
+    Accounts(&'a experiment_units::Units),
 }
 
 /// Reads out a saved pause over the panel's weeks `start..start + n` (the history is every week before).

@@ -333,7 +333,7 @@ fn print_readout<R: Serialize>(
 ) -> anyhow::Result<ExitCode> {
     let out = DesignReadoutOutput {
         channel: &saved.channel,
-        design: &saved.design,
+        design: saved.design.as_str(),
         target: &panel.target_name,
         first_week: panel.dates[start],
         last_week: panel.dates[start + n - 1],

@@ -1,11 +1,11 @@
 //! The experiment designs: how an experiment withholds its channel. The verdict plans and weighs them, `experiment
 //! plan` and `analyze` name them, and the demo company runs them.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// How an experiment withholds the channel.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Design {
     /// Switchback: the channel is paused for every account in the off blocks ([`super::switchback`]).

@@ -2,7 +2,7 @@
 //! channel onto another in one transaction recorded in `imports`.
 
 use crate::fixtures::*;
-use crate::support::{on_both, quiet, source};
+use crate::support::{on_both, quiet, source, TestDb};
 use socialledger_domain::*;
 use socialledger_store::{ImportOutcome, StoreError, MERGE_FORMAT};
 
@@ -267,32 +267,41 @@ async fn issue_12_a_merged_away_handle_becomes_an_alias_of_the_channel_it_went_i
     .await;
 }
 
+/// The test database as an older release left it: only the named migrations applied (in order), plus one import
+/// (id 1) that rows written by hand can refer to. The pool is for writing those rows; close it before opening a
+/// `Store`, which applies the remaining migrations.
+async fn database_before(db: &TestDb, migrations: &[&str]) -> sqlx::AnyPool {
+    let folder = match db.backend {
+        socialledger_store::Backend::Sqlite => "sqlite",
+        socialledger_store::Backend::Postgres => "postgres",
+    };
+    let chosen = tempfile::tempdir().unwrap();
+    let all = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder);
+    for name in migrations {
+        std::fs::copy(all.join(name), chosen.path().join(name)).unwrap();
+    }
+    let url = match db.backend {
+        socialledger_store::Backend::Sqlite => format!("sqlite://{}?mode=rwc", db.location),
+        socialledger_store::Backend::Postgres => db.location.clone(),
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::migrate::Migrator::new(chosen.path()).await.unwrap().run(&pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO imports (file_name, format, content_hash, rows, imported_at) \
+         VALUES ('old', 'x', 'old', 0, '2025-01-01T00:00:00.000000000Z')",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
+    pool
+}
+
 /// A database made before migration 0002: its page channels are marked `page`, the rest stay unknown.
 #[tokio::test]
 async fn issue_12_migration_0002_marks_the_page_channels_of_an_older_database() {
     on_both("migration_0002", |db| async move {
-        let folder = match db.backend {
-            socialledger_store::Backend::Sqlite => "sqlite",
-            socialledger_store::Backend::Postgres => "postgres",
-        };
-        let only_0001 = tempfile::tempdir().unwrap();
-        let schema =
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder).join("0001_schema.sql");
-        std::fs::copy(&schema, only_0001.path().join("0001_schema.sql")).unwrap();
-        let url = match db.backend {
-            socialledger_store::Backend::Sqlite => format!("sqlite://{}?mode=rwc", db.location),
-            socialledger_store::Backend::Postgres => db.location.clone(),
-        };
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-        sqlx::migrate::Migrator::new(only_0001.path()).await.unwrap().run(&pool).await.unwrap();
-        sqlx::query(
-            "INSERT INTO imports (file_name, format, content_hash, rows, imported_at) \
-             VALUES ('old', 'x', 'old', 0, '2025-01-01T00:00:00.000000000Z')",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
+        let pool = database_before(&db, &["0001_schema.sql"]).await;
         for (key, kind, network, handle) in [
             ("linkedin", "organic_social", Some("linkedin"), None),
             ("linkedin-doorly", "organic_social", Some("linkedin"), Some("doorly")),
@@ -337,29 +346,8 @@ async fn issue_12_migration_0002_marks_the_page_channels_of_an_older_database() 
 #[tokio::test]
 async fn issue_15_migration_0004_turns_the_stored_ga4_minus_one_into_no_data() {
     on_both("migration_0004", |db| async move {
-        let folder = match db.backend {
-            socialledger_store::Backend::Sqlite => "sqlite",
-            socialledger_store::Backend::Postgres => "postgres",
-        };
-        let before = tempfile::tempdir().unwrap();
-        let migrations = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(folder);
-        for name in ["0001_schema.sql", "0002_channel_identity.sql", "0003_conversations.sql"] {
-            std::fs::copy(migrations.join(name), before.path().join(name)).unwrap();
-        }
-        let url = match db.backend {
-            socialledger_store::Backend::Sqlite => format!("sqlite://{}?mode=rwc", db.location),
-            socialledger_store::Backend::Postgres => db.location.clone(),
-        };
-        sqlx::any::install_default_drivers();
-        let pool = sqlx::AnyPool::connect(&url).await.unwrap();
-        sqlx::migrate::Migrator::new(before.path()).await.unwrap().run(&pool).await.unwrap();
-        sqlx::query(
-            "INSERT INTO imports (file_name, format, content_hash, rows, imported_at) \
-             VALUES ('old', 'x', 'old', 0, '2025-01-01T00:00:00.000000000Z')",
-        )
-        .execute(&pool)
-        .await
-        .unwrap();
+        let pool =
+            database_before(&db, &["0001_schema.sql", "0002_channel_identity.sql", "0003_conversations.sql"]).await;
         for (source, metric, amount) in
             [("ga4", "week_1", -1.0), ("ga4", "total_revenue", -1.0), ("ga4", "sessions", 7.0), ("other", "x", -1.0)]
         {
