@@ -448,6 +448,17 @@ mod tests {
     }
 
     #[test]
+    fn a_time_breakdown_cell_is_a_day_or_a_range() {
+        let d = |m, dd| chrono::NaiveDate::from_ymd_opt(2025, m, dd).unwrap();
+        assert_eq!(period_range("2025-02-01 - 2025-02-28"), Ok((d(2, 1), d(2, 28))));
+        assert_eq!(period_range("2025-02-03"), Ok((d(2, 3), d(2, 3))));
+        assert!(period_range("2025-02-28 - 2025-02-01").unwrap_err().contains("ends before it starts"));
+        assert!(period_range("Feb 2025").is_err());
+        assert_eq!(breakdown_value("age", "Unknown"), "unknown");
+        assert_eq!(breakdown_value("location", "Uttar Pradesh"), "Uttar Pradesh");
+    }
+
+    #[test]
     fn the_same_campaign_twice_is_an_error() {
         let f = file(&format!(
             "{HEADER}A,5,60,EUR,3.50,2,2,2025-01-01,2025-01-31\nA,5,60,EUR,3.50,2,2,2025-01-01,2025-01-31\n"
