@@ -247,6 +247,15 @@ impl Format for MetaAds {
             let rows = if cols.breakdowns.is_empty() { "campaign rows" } else { "breakdown rows" };
             errs.note(total_note(&file.display_name, line, &t, &sums, currency, rows));
         }
+        if let (Some(&c), false) = (cols.period.first(), ds.activities.is_empty()) {
+            errs.note(format!(
+                "{}: every campaign is imported once per {} (each a flight of its own period); a report of the same \
+                 campaigns over the whole period gives other flights of overlapping periods, whose spend would add \
+                 up with these: keep one of the two",
+                file.display_name,
+                h.name(c).to_lowercase()
+            ));
+        }
         ds.channels.push(channel);
         ds
     }

@@ -233,6 +233,11 @@ fn issue_15_a_report_by_month_gives_one_flight_per_campaign_and_month() {
     assert_eq!((a[0].start, a[0].end, a[0].volume), (day(2025, 2, 1), day(2025, 2, 28), Some(100)));
     assert_eq!((a[1].start, a[1].end, a[1].spend.unwrap().minor), (day(2025, 3, 1), day(2025, 3, 31), 525));
     assert_ne!(a[0].key, a[1].key);
+    assert!(
+        parsed.notes.iter().any(|n| n.contains("once per month") && n.contains("keep one of the two")),
+        "{:?}",
+        parsed.notes
+    );
 
     // A month outside the reporting period is an error naming the cell.
     let mut bad = rows.clone();
