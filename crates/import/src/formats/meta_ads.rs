@@ -159,6 +159,12 @@ impl Format for MetaAds {
             let spend_printed = r.get_f64(cols.spend);
             if spend_printed.is_some_and(|s| s < 0.0) {
                 r.error(cols.spend, "an amount spent cannot be negative", None);
+            } else if spend_printed.is_some_and(|s| to_minor(s, currency) > parse::MAX_MONEY_MINOR) {
+                r.error(
+                    cols.spend,
+                    "the amount is implausibly large (more than 10^15 minor units); the cell is probably damaged",
+                    Some("check it in the export".into()),
+                );
             }
             let [reach, impressions, link_clicks, clicks_all] =
                 [cols.reach, cols.impressions, cols.link, cols.all].map(|c| count(r, c));

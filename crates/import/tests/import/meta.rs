@@ -164,6 +164,20 @@ fn issue_15_a_slice_listed_twice_or_a_row_without_its_slice_is_an_error() {
     assert!(texts[1].contains(":4:Age: the Age is empty"), "{texts:?}");
 }
 
+#[test]
+fn issue_15_an_implausible_slice_is_an_error() {
+    let bytes = ads_csv(
+        Some("Gender"),
+        &[
+            &format!("A,female,10,20,2,INR,99999999999999999,1,3.5,2,1.75,10,,{PERIOD}"),
+            &format!("A,male,-10,20,2,INR,3.5,1,3.5,2,1.75,10,,{PERIOD}"),
+        ],
+    );
+    let err = import_written("r_Gender.csv", &bytes, &ImportOptions::default()).unwrap_err().to_string();
+    assert!(err.contains(":2:Amount spent (INR): the amount is implausibly large"), "{err}");
+    assert!(err.contains(":3:Reach:"), "{err}");
+}
+
 // ---------------------------------------------------------------------------------------------------------------
 // Ads Manager reports as .xlsx
 
