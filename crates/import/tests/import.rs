@@ -9,6 +9,8 @@ mod examples;
 mod fuzz;
 #[path = "import/identity.rs"]
 mod identity;
+#[path = "import/meta.rs"]
+mod meta;
 #[path = "import/native_social.rs"]
 mod native_social;
 #[path = "import/native_web_time_crm.rs"]

@@ -11,6 +11,7 @@ mod experiment;
 mod first_run;
 mod help;
 mod imports;
+mod meta;
 mod mmm;
 mod mmm_controls;
 mod mmm_panel;

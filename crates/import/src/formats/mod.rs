@@ -45,6 +45,7 @@ pub mod linkedin_followers;
 pub mod linkedin_page;
 pub mod linkedin_shares;
 pub mod linkedin_visitors;
+pub mod meta_daily;
 pub mod meta_posts;
 pub mod social_common;
 pub mod x_content;
@@ -93,6 +94,8 @@ pub static ALL: &[&dyn Format] = &[
     &facebook_videos::FacebookVideos,
     &facebook_page::FacebookPage,
     &meta_posts::MetaPosts,
+    &meta_posts::MetaInstagramPosts,
+    &meta_daily::MetaDaily,
     // end native: social
     // native: web, time, CRM, ads (YouTube, GA4, Meta Ads, Toggl, Clockify, HubSpot)
     &youtube::YouTubeTable,

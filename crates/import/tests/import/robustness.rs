@@ -52,11 +52,14 @@ fn every_synthetic_native_export_imports_as_its_format() {
         ("Facebook Insights Data Export (Post Level) - Acme Studio - 2025-01-01 - 2025-01-31.csv", "facebook-posts"),
         ("Facebook Insights Data Export (Video Posts) - Acme Studio - 2025-01-01 - 2025-01-31.csv", "facebook-videos"),
         ("Facebook Insights Data Export - Acme Studio - 2025-01-01 - 2025-01-31.csv", "facebook-page"),
+        ("Follows.csv", "meta-daily"),
+        ("Jan-01-2025_Jan-31-2025_17841400000000000.csv", "meta-instagram-posts"),
         ("Jan-01-2025_Jan-31-2025_61500000000000.csv", "meta-posts"),
         ("Landing_page_Landing_page.csv", "ga4-report"),
         ("Shares.csv", "linkedin-shares"),
         ("Toggl_time_entries_2025-01-01_to_2025-01-31.csv", "toggl-detailed"),
         ("Untitled-report-Jan-1-2025-to-Jan-31-2025.csv", "meta-ads"),
+        ("Untitled-report-Jan-1-2025-to-Jan-31-2025_Age.csv", "meta-ads"),
         ("account_analytics_content_2025-01-01_2025-01-31.csv", "x-content"),
         ("account_overview_analytics.csv", "x-overview"),
         ("daily_tweet_activity_metrics_acme_hq_20250101_20250201_en.csv", "x-daily"),
@@ -228,7 +231,15 @@ fn issue_12_a_file_cut_off_mid_row_is_an_error_for_every_format() {
         files.push((example.to_string(), example_bytes(example)));
     }
     for (name, bytes) in files {
-        let text = String::from_utf8(bytes).unwrap();
+        // Meta's daily insight files are UTF-16 LE with a BOM: cut their text, written back the same way.
+        let utf16 = bytes.starts_with(&[0xFF, 0xFE]);
+        let text = match utf16 {
+            true => {
+                String::from_utf16(&bytes[2..].chunks(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<_>>())
+                    .unwrap()
+            }
+            false => String::from_utf8(bytes).unwrap(),
+        };
         let body = text.trim_end_matches(['\r', '\n']);
         let last_line = body.rfind('\n').unwrap() + 1;
         // Cut in the middle of the last row, on a character boundary.
@@ -236,7 +247,11 @@ fn issue_12_a_file_cut_off_mid_row_is_an_error_for_every_format() {
         while !body.is_char_boundary(at) {
             at += 1;
         }
-        let e = errors(import(&name, &body.as_bytes()[..at]));
+        let cut_bytes: Vec<u8> = match utf16 {
+            true => [0xFF, 0xFE].into_iter().chain(body[..at].encode_utf16().flat_map(u16::to_le_bytes)).collect(),
+            false => body.as_bytes()[..at].to_vec(),
+        };
+        let e = errors(import(&name, &cut_bytes));
         assert!(e.len() == 1 && e[0].contains("the file looks truncated at row"), "{name}: {e:?}");
         cut += 1;
     }
