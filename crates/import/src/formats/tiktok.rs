@@ -176,7 +176,7 @@ fn year_rule(
     let mut days = HashMap::with_capacity(yearless.len());
     let mut limit = end;
     for (line, (m, d)) in yearless.iter().rev() {
-        let Some(date) = latest_on_or_before(*m, *d, limit) else { return None };
+        let date = latest_on_or_before(*m, *d, limit)?;
         days.insert(*line, date);
         limit = date.pred_opt()?;
     }
@@ -199,18 +199,17 @@ fn year_rule(
     Some(YearRule::Derived(days))
 }
 
-/// The channel days of a TikTok daily file: the day of each row (by `rule`) and the figures `figures` reads. A
-/// day twice is an error.
+/// The channel days of a TikTok daily file: `day` is the channel, the column of the day and how it gets its year;
+/// `figures` reads the rest of a row. A day twice is an error.
 fn daily(
     h: &Headed<'_>,
-    c_date: Option<usize>,
-    rule: &YearRule,
+    day: (&str, Option<usize>, &YearRule),
     file: &SourceFile,
     opts: &ImportOptions,
     errs: &mut ErrorSink,
-    key: &str,
     mut figures: impl FnMut(&mut Row<'_>) -> ChannelDay,
 ) -> Vec<ChannelDay> {
+    let (key, c_date, rule) = day;
     let mut days = Vec::new();
     let mut seen = SeenKeys::default();
     h.for_each_row(file, opts, errs, |r| {
@@ -242,7 +241,7 @@ fn parse_overview(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink)
     ds.channels.push(ch);
     let (c_views, c_profile) = (h.col("Video Views"), h.col("Profile Views"));
     let (c_likes, c_comments, c_shares) = (h.col("Likes"), h.col("Comments"), h.col("Shares"));
-    ds.channel_days = daily(&h, c_date, &rule, file, opts, errs, &key, |r| {
+    ds.channel_days = daily(&h, (&key, c_date, &rule), file, opts, errs, |r| {
         // TikTok prints no engagement total: ours is likes + comments + shares of the day (docs/sources.md).
         let interactions = [change(r, c_likes), change(r, c_comments), change(r, c_shares)];
         ChannelDay {
@@ -268,7 +267,7 @@ fn parse_followers(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink
     ds.channels.push(ch);
     let c_followers = h.col("Followers");
     let c_diff = h.col("Difference in followers from previous day");
-    ds.channel_days = daily(&h, c_date, &rule, file, opts, errs, &key, |r| {
+    ds.channel_days = daily(&h, (&key, c_date, &rule), file, opts, errs, |r| {
         // The difference is a net change (gained minus lost), neither new nor lost followers: it is only checked
         // to be a number, and the level is what is stored.
         let _ = change(r, c_diff);

@@ -44,7 +44,10 @@ const CONTENT: &str = "Video title,Video link,Post time,Total likes,Total commen
 Behind the scenes,https://www.tiktok.com/@acme.careers/video/7412345678901234999,September 8,120,3,1,2100,\n\
 A photo post,https://www.tiktok.com/@acme.careers/photo/7412345679000000000,,10,0,0,300,1\n";
 
-fn by_day(ds: &Dataset) -> Vec<(Date, Option<i64>, Option<i64>, Option<i64>, Option<i64>)> {
+/// A channel day as (date, video views, profile visits, engagements, followers).
+type Day = (Date, Option<i64>, Option<i64>, Option<i64>, Option<i64>);
+
+fn by_day(ds: &Dataset) -> Vec<Day> {
     ds.channel_days
         .iter()
         .map(|c| (c.date.unwrap(), c.video_views, c.profile_visits, c.engagements, c.followers))
