@@ -3,6 +3,7 @@
 //! follower count not tracked yet) written to a temporary folder and imported through `import_file`.
 
 use crate::support::{import_written, without_temp_dir};
+use crate::workbooks;
 use socialledger_domain::{Dataset, Date, MetricPeriod, Network, PostType};
 use socialledger_import::{ImportError, ImportOptions, Parsed};
 
@@ -168,4 +169,15 @@ fn issue_15_tiktok_exports_of_one_account_land_on_one_channel() {
         assert_eq!(parsed.dataset.channels[0].key, content.dataset.channels[0].key, "{name}");
         assert_eq!(parsed.dataset.channels[0].handle.as_deref(), Some("acme.careers"), "{name}");
     }
+}
+
+#[test]
+fn issue_15_tiktok_overview_downloaded_as_xlsx_imports_like_the_csv() {
+    let rows: Vec<Vec<String>> =
+        OVERVIEW.lines().map(|l| l.split(',').map(|c| c.trim_matches('"').to_string()).collect()).collect();
+    let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.iter().map(String::as_str).collect()).collect();
+    let book = workbooks::xlsx("Overview", &rows);
+    let parsed = import_written("Overview.xlsx", &book, &ending(d(2025, 1, 3))).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(parsed.format, "tiktok-overview");
+    assert_eq!(by_day(&parsed.dataset), by_day(&ok("Overview.csv", OVERVIEW, &ending(d(2025, 1, 3))).dataset));
 }
