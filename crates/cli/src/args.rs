@@ -412,6 +412,14 @@ pub struct ImportArgs {
     /// Put the records of a platform export on this channel key instead of the derived one.
     #[arg(long, value_name = "KEY")]
     pub channel: Option<String>,
+    /// The last day the files cover, or the day they were downloaded (YYYY-MM-DD): gives a year to exports that
+    /// write days without one (TikTok's `August 31`).
+    #[arg(long, value_name = "DATE")]
+    pub period_end: Option<chrono::NaiveDate>,
+    /// The company's own page in a LinkedIn competitor analytics export whose file name does not tell (its name as
+    /// the export writes it); the other pages are stored as competitors.
+    #[arg(long, value_name = "NAME")]
+    pub own_page: Option<String>,
     /// TOML file with UTM source/medium -> channel rules tried before the defaults (docs/utm.md).
     #[arg(long, value_name = "FILE", env = "SOCIALLEDGER_UTM_RULES")]
     pub utm_rules: Option<PathBuf>,

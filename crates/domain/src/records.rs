@@ -234,7 +234,7 @@ pub struct Conversation {
 }
 
 /// An aggregate a platform reports for a whole period and one dimension value (a GA4 channel group or landing
-/// page, for example), kept as the platform printed it. Natural key: (`source`, `dimension`, `value`,
+/// page, or a competitor's page in LinkedIn's competitor analytics, for example), kept as the platform printed it. Natural key: (`source`, `dimension`, `value`,
 /// `period_start`, `period_end`, `metric`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PeriodMetric {

@@ -1,6 +1,6 @@
 //! Settings an import runs with: forced format, time zone of naive timestamps, default currency, channel override.
 
-use socialledger_domain::{Channel, ChannelAlias, Currency};
+use socialledger_domain::{Channel, ChannelAlias, Currency, Date};
 
 /// How to read a file. Defaults: detect the format, naive timestamps in UTC, currency EUR.
 #[derive(Debug, Clone)]
@@ -13,6 +13,12 @@ pub struct ImportOptions {
     pub currency: Currency,
     /// `--channel KEY`: put everything from a platform export on this channel instead of the derived one.
     pub channel: Option<String>,
+    /// `--period-end DATE`: the last day an export covers (or the day it was downloaded), for exports that write
+    /// days without a year (TikTok's `August 31`): each day gets the year that puts it on or before this date.
+    pub period_end: Option<Date>,
+    /// `--own-page NAME`: which page of a LinkedIn competitor analytics export is the company's own, when the
+    /// file name does not tell (the page's name as the export writes it).
+    pub own_page: Option<String>,
     /// Channels already in the database, so a platform export lands on the channel it landed on before.
     pub existing_channels: Vec<Channel>,
     /// Handles of merged channels, so an export of a merged-away account lands on the channel it was merged into.
@@ -30,6 +36,8 @@ impl Default for ImportOptions {
             tz: chrono_tz::UTC,
             currency: Currency::EUR,
             channel: None,
+            period_end: None,
+            own_page: None,
             existing_channels: Vec::new(),
             channel_aliases: Vec::new(),
             utm_rules: crate::utm::UtmRules::default(),

@@ -378,6 +378,21 @@ fn text_date(t: &str) -> Option<NaiveDate> {
     ymd(year?, month?, day?)
 }
 
+/// A day of the year written without a year, as TikTok's analytics exports write their days: `August 31`,
+/// `Aug 31`, `31 August` (month names in English). `None` for anything else, a date with a year included; the
+/// caller gives it a year by a rule of its own (see `formats/tiktok.rs`).
+pub fn parse_month_day(text: &str) -> Option<(u32, u32)> {
+    let words: Vec<&str> = text.trim().split([' ', ',']).filter(|w| !w.is_empty()).collect();
+    let [a, b] = words[..] else { return None };
+    let (month, day) = match (month_of(a), month_of(b)) {
+        (Some(m), None) => (m, digits_u32(b, 1, 2)?),
+        (None, Some(m)) => (m, digits_u32(a, 1, 2)?),
+        _ => return None,
+    };
+    // 2000 is a leap year: February 29 is a day of the year too.
+    ymd(2000, month, day).map(|_| (month, day))
+}
+
 /// Parses a calendar date in the first of `formats` that fits.
 pub fn parse_date(text: &str, formats: &[DateFormat]) -> Result<Date, String> {
     let t = text.trim();
@@ -606,6 +621,18 @@ mod tests {
 
     fn utc(s: &str) -> Timestamp {
         chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn days_of_the_year_without_a_year() {
+        assert_eq!(parse_month_day("August 31"), Some((8, 31)));
+        assert_eq!(parse_month_day(" Sep 1 "), Some((9, 1)));
+        assert_eq!(parse_month_day("28 August"), Some((8, 28)));
+        assert_eq!(parse_month_day("February 29"), Some((2, 29)));
+        assert_eq!(parse_month_day("February 30"), None);
+        assert_eq!(parse_month_day("August 31, 2025"), None);
+        assert_eq!(parse_month_day("2025-08-31"), None);
+        assert_eq!(parse_month_day("Mon 31"), None);
     }
 
     #[test]

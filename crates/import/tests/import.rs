@@ -3,6 +3,8 @@
 
 #[path = "import/audience.rs"]
 mod audience;
+#[path = "import/competitors.rs"]
+mod competitors;
 #[path = "import/examples.rs"]
 mod examples;
 #[path = "import/fuzz.rs"]
@@ -23,6 +25,8 @@ mod robustness;
 mod sheets;
 #[path = "import/support.rs"]
 mod support;
+#[path = "import/tiktok.rs"]
+mod tiktok;
 #[path = "import/variants.rs"]
 mod variants;
 #[path = "import/workbooks.rs"]

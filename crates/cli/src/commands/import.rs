@@ -62,6 +62,8 @@ pub fn options(args: &ImportArgs) -> anyhow::Result<ImportOptions> {
         tz,
         currency,
         channel: args.channel.clone(),
+        period_end: args.period_end,
+        own_page: args.own_page.clone(),
         utm_rules,
         ..ImportOptions::default()
     })

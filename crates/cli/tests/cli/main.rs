@@ -20,4 +20,5 @@ mod robustness;
 mod support;
 mod target_group;
 mod text_output;
+mod tiktok_competitors;
 mod verdict;

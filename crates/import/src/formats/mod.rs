@@ -40,6 +40,7 @@ pub mod facebook_insights;
 pub mod facebook_page;
 pub mod facebook_posts;
 pub mod facebook_videos;
+pub mod linkedin_competitors;
 pub mod linkedin_content;
 pub mod linkedin_followers;
 pub mod linkedin_page;
@@ -48,6 +49,7 @@ pub mod linkedin_visitors;
 pub mod meta_daily;
 pub mod meta_posts;
 pub mod social_common;
+pub mod tiktok;
 pub mod x_content;
 pub mod x_daily;
 pub mod x_overview;
@@ -86,9 +88,13 @@ pub static ALL: &[&dyn Format] = &[
     &x_daily::XDaily,
     &x_content::XContent,
     &x_overview::XOverview,
+    &tiktok::TikTokOverview,
+    &tiktok::TikTokFollowers,
+    &tiktok::TikTokContent,
     &linkedin_content::LinkedInContent,
     &linkedin_followers::LinkedInFollowers,
     &linkedin_visitors::LinkedInVisitors,
+    &linkedin_competitors::LinkedInCompetitors,
     &linkedin_shares::LinkedInShares,
     &facebook_posts::FacebookPosts,
     &facebook_videos::FacebookVideos,

@@ -258,6 +258,7 @@ fn named_by(word: &str, in_names: bool) -> Option<Named> {
         "facebook" => Named::Network(Network::Facebook),
         "instagram" => Named::Network(Network::Instagram),
         "youtube" => Named::Network(Network::YouTube),
+        "tiktok" => Named::Network(Network::TikTok),
         "newsletter" | "newsletters" => Named::Newsletter,
         _ => return None,
     })
@@ -486,12 +487,17 @@ mod tests {
             account: None,
         };
         let opts = ImportOptions {
-            existing_channels: vec![channel("li-acme", Network::LinkedIn), channel("youtube", Network::YouTube)],
+            existing_channels: vec![
+                channel("li-acme", Network::LinkedIn),
+                channel("youtube", Network::YouTube),
+                channel("tiktok", Network::TikTok),
+            ],
             ..Default::default()
         };
         let mut f = ChannelFinder::new(&opts);
         assert_eq!(f.channel_for(&entry("LinkedIn", "", "")), Some("li-acme".into()));
         assert_eq!(f.channel_for(&entry("", "", "YouTube edit")), Some("youtube".into()));
+        assert_eq!(f.channel_for(&entry("", "", "TikTok hiring video")), Some("tiktok".into()));
         assert!(f.created.is_empty());
         let forced = ImportOptions { channel: Some("linkedin-hr".into()), ..Default::default() };
         let mut f = ChannelFinder::new(&forced);
