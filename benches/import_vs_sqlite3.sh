@@ -71,12 +71,13 @@ if [[ -z "${SOCIALLEDGER_BIN:-}" && "${SKIP_BUILD:-0}" != 1 ]]; then
     cargo build --release --quiet -p socialledger-cli --bin socialledger
 fi
 
-# Runs "$@" under GNU time; prints label, wall time, rows/s, CPU and peak RSS. Sets $wall.
+# Runs "$@" under GNU time with its stdout in file $2; prints label ($1), wall time, rows/s, CPU and peak RSS.
+# Sets $wall.
 timed() {
-    local label="$1"
-    shift
+    local label="$1" out="$2"
+    shift 2
     load
-    /usr/bin/time -v -o "$work/time-$label.txt" "$@"
+    /usr/bin/time -v -o "$work/time-$label.txt" "$@" >"$out"
     load
     wall="$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); w = 0; for (i = 1; i <= n; i++) w = w * 60 + p[i]; print w }' "$work/time-$label.txt")"
     awk -v rows="$rows" -v label="$label" -F': ' '
@@ -92,7 +93,7 @@ timed() {
 ours() {
     local db="$1" label="$2"
     "$bin" --db "$db" --quiet import "$data/channels.csv"
-    timed "$label" "$bin" --db "$db" --quiet --json import "$data/touchpoints.csv" >"$work/out-$label.json"
+    timed "$label" "$work/out-$label.json" "$bin" --db "$db" --quiet --json import "$data/touchpoints.csv"
     if ! grep -q '"status": "imported"' "$work/out-$label.json"; then
         echo "$label: the import did not succeed:" >&2
         cat "$work/out-$label.json" >&2
@@ -119,7 +120,7 @@ $table_sql
 .import --csv --skip 1 $data/anchor.csv touchpoints
 COMMIT;
 SQL
-timed "sqlite3-shell-.import" /usr/bin/sqlite3 "$work/anchor.db" -bail -init "$work/anchor.sql" .quit >/dev/null
+timed "sqlite3-shell-.import" /dev/null /usr/bin/sqlite3 "$work/anchor.db" -bail -init "$work/anchor.sql" .quit
 anchor_wall="$wall"
 echo "stored touchpoints: $(/usr/bin/sqlite3 "$work/anchor.db" 'SELECT COUNT(*) FROM touchpoints')"
 rm -f "$work"/anchor.db*
@@ -138,8 +139,8 @@ else
     psql "$pg_base/postgres" -qc "CREATE DATABASE \"$ours_db\"" -c "CREATE DATABASE \"$anchor_db\""
     ours "$pg_base/$ours_db" "socialledger-postgres"
     ours_wall="$wall"
-    timed "psql-\\copy" psql "$pg_base/$anchor_db" -q -v ON_ERROR_STOP=1 -1 -c "$table_sql" \
-        -c "\\copy touchpoints FROM '$data/anchor.csv' WITH (FORMAT csv, HEADER true)"
+    timed "psql-\\copy" /dev/null psql "$pg_base/$anchor_db" -q -v ON_ERROR_STOP=1 -1 -c "$table_sql" \
+        -c "\\copy touchpoints FROM '$data/anchor.csv' WITH (FORMAT csv, HEADER true, FORCE_NOT_NULL (channel))"
     anchor_wall="$wall"
     awk -v a="$ours_wall" -v b="$anchor_wall" 'BEGIN { printf "socialledger / psql \\copy wall time: %.2f\n", a / b }'
 fi

@@ -274,10 +274,10 @@ impl TouchpointStream {
         let first_line = lines.first().copied().unwrap_or(0);
         let per = (self.backend.max_parameters() / 2).max(1);
         let mut added = 0u64;
+        let backend = self.backend;
         for (chunk, chunk_lines) in records.chunks(per).zip(lines.chunks(per)) {
-            added += insert_keys(self.conn(), chunk.iter().map(|r| r.key.as_str()).zip(chunk_lines.iter().copied()))
-                .await
-                .map_err(self.fail("import keys"))?;
+            let pairs = chunk.iter().map(|r| r.key.as_str()).zip(chunk_lines.iter().copied());
+            added += insert_keys(self.conn(), backend, pairs).await.map_err(self.fail("import keys"))?;
         }
         if added == records.len() as u64 {
             return Ok(out);
@@ -287,7 +287,7 @@ impl TouchpointStream {
         for chunk in records.chunks(self.backend.max_parameters().max(1)) {
             let sql = format!(
                 "SELECT key, line FROM {KEYS_TABLE} WHERE key IN ({})",
-                (1..=chunk.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ")
+                (1..=chunk.len()).map(|i| param(backend, i)).collect::<Vec<_>>().join(", ")
             );
             let mut q = sqlx::query_as::<_, (String, i64)>(&sql);
             for r in chunk {
@@ -306,7 +306,7 @@ impl TouchpointStream {
                 let mut n = 2u32;
                 loop {
                     let key = rekey(&records[i], n);
-                    if insert_keys(self.conn(), std::iter::once((key.as_str(), lines[i])))
+                    if insert_keys(self.conn(), backend, std::iter::once((key.as_str(), lines[i])))
                         .await
                         .map_err(self.fail("import keys"))?
                         == 1
@@ -409,10 +409,20 @@ impl TouchpointStream {
     }
 }
 
+/// The `i`-th (1-based) parameter: `$i` on PostgreSQL, an anonymous `?` on SQLite, which looks `$N` names up in a
+/// list it scans linearly (quadratic in a statement of thousands of parameters; see [`crate::upsert`]).
+fn param(backend: Backend, i: usize) -> String {
+    match backend {
+        Backend::Sqlite => "?".to_string(),
+        Backend::Postgres => format!("${i}"),
+    }
+}
+
 /// Inserts `(key, line)` pairs into the import's key table, keeping the first line of a key; returns the rows
 /// added.
 async fn insert_keys<'k>(
     conn: &mut AnyConnection,
+    backend: Backend,
     pairs: impl Iterator<Item = (&'k str, usize)>,
 ) -> std::result::Result<u64, sqlx::Error> {
     let pairs: Vec<(&str, usize)> = pairs.collect();
@@ -424,7 +434,7 @@ async fn insert_keys<'k>(
         if i > 0 {
             sql.push_str(", ");
         }
-        sql.push_str(&format!("(${}, ${})", 2 * i + 1, 2 * i + 2));
+        sql.push_str(&format!("({}, {})", param(backend, 2 * i + 1), param(backend, 2 * i + 2)));
     }
     sql.push_str(" ON CONFLICT (key) DO NOTHING");
     let mut q = sqlx::query(&sql);

@@ -56,8 +56,11 @@ fn import(dir: &Path, db: &str, file: &Path, stream: bool) -> (i32, serde_json::
 type Row =
     (String, Option<String>, Option<String>, String, String, String, Option<String>, Option<String>, Option<String>);
 
+type Imports = Vec<(String, String, i64)>;
+type Channels = Vec<(String, String, String)>;
+
 /// Every stored touchpoint, the imports and the channels, sorted.
-fn stored(db: &str) -> (Vec<Row>, Vec<(String, String, i64)>, Vec<(String, String, String)>) {
+fn stored(db: &str) -> (Vec<Row>, Imports, Channels) {
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         use sqlx::Connection;
         let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{db}")).await.unwrap();
