@@ -423,6 +423,10 @@ pub struct ImportArgs {
     /// TOML file with UTM source/medium -> channel rules tried before the defaults (docs/utm.md).
     #[arg(long, value_name = "FILE", env = "SOCIALLEDGER_UTM_RULES")]
     pub utm_rules: Option<PathBuf>,
+    /// Stream canonical touchpoints files of at least this many bytes into the database in batches (bounded
+    /// memory) instead of reading them whole. Hidden: the default suits every file; tests set it to 0.
+    #[arg(long, value_name = "BYTES", hide = true, default_value_t = socialledger_import::options::STREAM_FROM_BYTES)]
+    pub stream_from_bytes: u64,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]

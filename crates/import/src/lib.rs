@@ -16,6 +16,7 @@ pub mod panel_csv;
 pub mod parse;
 pub mod paths;
 pub mod read;
+pub mod stream;
 pub mod utm;
 
 pub use error::{CellError, ErrorSink, ImportError};

@@ -96,15 +96,33 @@ fn distinct<T: Table>(records: &[T]) -> Vec<&T> {
 fn check(data: &Dataset) -> Result<()> {
     for_each_table!(|T| {
         for r in T::of(data) {
-            let reason = r.check().or_else(|| {
-                r.channel_refs().any(str::is_empty).then(|| "it refers to an empty channel key".to_string())
-            });
-            if let Some(reason) = reason {
-                return Err(StoreError::InvalidRecord { table: T::NAME, record: r.describe(), reason });
-            }
+            check_record(r)?;
         }
     });
     Ok(())
+}
+
+/// Refuses a record that cannot be stored faithfully (both the whole-file and the streaming import ask this).
+pub(crate) fn check_record<T: Table>(r: &T) -> Result<()> {
+    let reason = r
+        .check()
+        .or_else(|| r.channel_refs().any(str::is_empty).then(|| "it refers to an empty channel key".to_string()));
+    match reason {
+        Some(reason) => Err(StoreError::InvalidRecord { table: T::NAME, record: r.describe(), reason }),
+        None => Ok(()),
+    }
+}
+
+/// The channel created for a key that records refer to but that is defined nowhere.
+pub(crate) fn placeholder(key: &str) -> Channel {
+    Channel {
+        key: key.to_string(),
+        name: key.to_string(),
+        kind: ChannelKind::Other,
+        network: None,
+        handle: None,
+        account: None,
+    }
 }
 
 /// The channel keys referenced by records of `data` but not defined in it, sorted.
@@ -119,7 +137,7 @@ fn referenced_channels(data: &Dataset) -> BTreeSet<&str> {
     refs
 }
 
-async fn count_rows(conn: &mut AnyConnection, table: &str) -> std::result::Result<u64, sqlx::Error> {
+pub(crate) async fn count_rows(conn: &mut AnyConnection, table: &str) -> std::result::Result<u64, sqlx::Error> {
     let n: i64 = sqlx::query_scalar(&format!("SELECT COUNT(*) FROM {table}")).fetch_one(&mut *conn).await?;
     Ok(n.max(0) as u64)
 }
@@ -189,18 +207,8 @@ pub(crate) async fn write_all(
         .map_err(fail(Channel::NAME))?
         .into_iter()
         .collect();
-    let placeholders: Vec<Channel> = referenced_channels(data)
-        .into_iter()
-        .filter(|k| !existing.contains(*k))
-        .map(|k| Channel {
-            key: k.to_string(),
-            name: k.to_string(),
-            kind: ChannelKind::Other,
-            network: None,
-            handle: None,
-            account: None,
-        })
-        .collect();
+    let placeholders: Vec<Channel> =
+        referenced_channels(data).into_iter().filter(|k| !existing.contains(*k)).map(placeholder).collect();
     let placeholder_refs: Vec<&Channel> = placeholders.iter().collect();
     let placeholders_written =
         upsert::write(conn, backend, import_id, &placeholder_refs, OnConflict::Ignore, &mut |_| {})

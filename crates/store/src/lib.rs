@@ -31,6 +31,7 @@ mod load;
 mod location;
 mod settings;
 mod store;
+pub mod stream;
 mod tables;
 mod upsert;
 
@@ -39,4 +40,5 @@ pub use error::{Result, StoreError};
 pub use import::{ImportOutcome, ImportSource, TableCounts};
 pub use location::{redact, Backend};
 pub use store::{IfMissing, ImportRecord, Store};
+pub use stream::{Duplicate, StreamStart, TouchpointStream};
 pub use tables::sort_by_natural_key;

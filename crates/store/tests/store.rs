@@ -15,5 +15,7 @@ mod open;
 mod round_trip;
 #[path = "store/settings.rs"]
 mod settings;
+#[path = "store/stream.rs"]
+mod stream;
 #[path = "store/support.rs"]
 mod support;

@@ -65,6 +65,7 @@ pub fn options(args: &ImportArgs) -> anyhow::Result<ImportOptions> {
         period_end: args.period_end,
         own_page: args.own_page.clone(),
         utm_rules,
+        stream_from_bytes: args.stream_from_bytes,
         ..ImportOptions::default()
     })
 }
@@ -82,6 +83,11 @@ pub async fn import_files(
         let display = path.display().to_string();
         opts.existing_channels = store.channels().await?;
         opts.channel_aliases = store.channel_aliases().await?;
+        let size = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+        if size >= opts.stream_from_bytes && socialledger_import::stream::streams_as_touchpoints(path, &opts) {
+            results.push(super::import_stream::import_touchpoints(store, path, &opts, quiet).await?);
+            continue;
+        }
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
@@ -152,11 +158,11 @@ pub async fn import_files(
     Ok(results)
 }
 
-fn rejected(file: String, format: Option<String>, errors: Vec<String>) -> FileResult {
+pub(super) fn rejected(file: String, format: Option<String>, errors: Vec<String>) -> FileResult {
     FileResult { file, status: "rejected", format, rows: 0, records: Vec::new(), notes: Vec::new(), errors }
 }
 
-fn file_name(path: &Path) -> String {
+pub(super) fn file_name(path: &Path) -> String {
     path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| path.display().to_string())
 }
 

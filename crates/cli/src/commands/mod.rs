@@ -11,6 +11,7 @@ mod experiment_designs;
 mod experiment_units;
 mod formats;
 mod import;
+mod import_stream;
 mod imports;
 mod mmm;
 mod mmm_panel;

@@ -56,14 +56,21 @@ pub fn read_csv(text: &str, delimiter: Option<u8>) -> Result<Table, String> {
 /// file without a final line end whose last row is complete is fine (GA4 writes those).
 fn cut_row(last_record: &str, rows: &[RawRow]) -> Option<usize> {
     let last = rows.last()?;
-    let open_quote = last_record.bytes().filter(|&b| b == b'"').count() % 2 == 1;
-    let unterminated = !last_record.ends_with(['\n', '\r']);
-    let short = rows.len() >= 2 && last.cells.len() < rows[rows.len() - 2].cells.len();
-    (open_quote || (unterminated && short)).then_some(last.line)
+    let before = rows.len().checked_sub(2).map(|i| rows[i].cells.len());
+    looks_cut(last_record.as_bytes(), last.cells.len(), before).then_some(last.line)
+}
+
+/// True when the text of the last record (`last_record`, from its first byte to the end of the file) looks cut
+/// off: an open quote, or fewer cells (`cells`) than the record before (`before`) and no line end after it.
+pub(crate) fn looks_cut(last_record: &[u8], cells: usize, before: Option<usize>) -> bool {
+    let open_quote = last_record.iter().filter(|&&b| b == b'"').count() % 2 == 1;
+    let unterminated = !last_record.ends_with(b"\n") && !last_record.ends_with(b"\r");
+    let short = before.is_some_and(|b| cells < b);
+    open_quote || (unterminated && short)
 }
 
 /// Picks the delimiter that occurs most often outside quotes on the first line: `,` unless `;` or tab wins.
-fn sniff_delimiter(text: &str) -> u8 {
+pub(crate) fn sniff_delimiter(text: &str) -> u8 {
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     let mut counts = [0usize; 3];
     let mut quoted = false;

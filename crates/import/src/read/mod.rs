@@ -82,6 +82,10 @@ impl Cells {
         }
         Cells(record)
     }
+    /// The cells of a record read elsewhere (the streaming reader's).
+    pub(crate) fn from_record(record: ::csv::StringRecord) -> Self {
+        Cells(record)
+    }
     /// The cell at `index` as written (not trimmed), `None` past the end of a short row.
     pub fn get(&self, index: usize) -> Option<&str> {
         self.0.get(index)

@@ -156,15 +156,14 @@ impl<K: Hash + Eq> Default for SeenKeys<K> {
 }
 
 impl<K: Hash + Eq> SeenKeys<K> {
+    /// What to do about a key used twice.
+    pub const HINT: &'static str = "a key may appear once per file";
+
     /// Reports `key` when an earlier row had it. `what` names the key in the message (`post_id p1`).
     pub fn check(&mut self, key: K, what: impl FnOnce() -> String, row: &mut Row<'_>, col: impl crate::read::Col) {
         let line = row.line();
         if let Some(first) = self.lines.insert(key, line) {
-            row.error(
-                col,
-                format!("{} is also on line {first}", what()),
-                Some("a key may appear once per file".into()),
-            );
+            row.error(col, format!("{} is also on line {first}", what()), Some(Self::HINT.into()));
         }
     }
 }
@@ -179,16 +178,28 @@ pub struct HashKeys {
 impl HashKeys {
     /// `prefix-` and 20 hex digits (80 bits) of the hash of `fields` (joined with a unit separator).
     pub fn key(&mut self, prefix: &str, fields: &[&str]) -> String {
+        let base = *Self::hasher(fields).finalize().as_bytes();
+        let n = self.seen.entry(base).or_insert(0);
+        *n += 1;
+        Self::key_at(prefix, fields, *n)
+    }
+
+    fn hasher(fields: &[&str]) -> blake3::Hasher {
         let mut hasher = blake3::Hasher::new();
         for f in fields {
             hasher.update(f.as_bytes());
             hasher.update(b"\x1f");
         }
-        let base = *hasher.finalize().as_bytes();
-        let n = self.seen.entry(base).or_insert(0);
-        *n += 1;
-        if *n > 1 {
-            hasher.update(n.to_string().as_bytes());
+        hasher
+    }
+
+    /// The key of the `occurrence`-th (1-based) row with these `fields`, without remembering anything: what
+    /// [`HashKeys::key`] returns for it. A streaming import, which cannot remember every row, asks for the next
+    /// occurrence while its key is taken.
+    pub fn key_at(prefix: &str, fields: &[&str], occurrence: u32) -> String {
+        let mut hasher = Self::hasher(fields);
+        if occurrence > 1 {
+            hasher.update(occurrence.to_string().as_bytes());
         }
         let hash = hasher.finalize();
         const HEX: &[u8; 16] = b"0123456789abcdef";

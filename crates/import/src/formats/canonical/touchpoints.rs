@@ -4,7 +4,8 @@
 
 use super::{canonical_format, channel_key, EnumCache, FastMap, HashKeys, SeenKeys, Spec};
 use crate::parse::TsFormat;
-use crate::{ErrorSink, ImportOptions, SourceFile};
+use crate::read::{Headed, Row};
+use crate::{CellError, ErrorSink, ImportOptions, SourceFile};
 use socialledger_domain::canonical::columns;
 use socialledger_domain::{Dataset, TouchKind, Touchpoint};
 
@@ -27,19 +28,64 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
     let Some(h) = SPEC.headed(file, errs) else {
         return ds;
     };
-    let (c_id, c_contact, c_account, c_deal) =
-        (h.col("touchpoint_id"), h.col("contact_id"), h.col("account_id"), h.col("deal_id"));
-    let (c_at, c_channel, c_kind, c_campaign) =
-        (h.col("timestamp"), h.col("channel"), h.col("kind"), h.col("campaign"));
-    let (c_post, c_source, c_medium, c_ucampaign) =
-        (h.col("post_id"), h.col("utm_source"), h.col("utm_medium"), h.col("utm_campaign"));
-    let mut kinds = EnumCache::<TouchKind>::default();
-    let mut utm: FastMap<String, FastMap<String, Result<String, String>>> = FastMap::default();
-    let mut seen = SeenKeys::default();
-    let mut hashes = HashKeys::default();
+    let mut mapper = Mapper::new(&h, Keys::InMemory { seen: SeenKeys::default(), hashes: HashKeys::default() });
     ds.touchpoints.reserve(h.data().len());
-    let owned = |s: &str| (!s.is_empty()).then(|| s.to_string());
     h.for_each_row(file, opts, errs, |r| {
+        if let Some((tp, _)) = mapper.map(r) {
+            ds.touchpoints.push(tp);
+        }
+    });
+    ds
+}
+
+/// How a [`Mapper`] makes keys unique within the file.
+#[derive(Debug)]
+pub(crate) enum Keys {
+    /// Remembers every key of the file: a `touchpoint_id` used twice is an error, identical rows without one get
+    /// their occurrence number mixed into the hash (see [`HashKeys`]).
+    InMemory { seen: SeenKeys<String>, hashes: HashKeys },
+    /// Remembers nothing (bounded memory): rows without an id get the key of their first occurrence, and the
+    /// caller resolves repeats against the keys already written (the store's streaming import, see
+    /// [`crate::stream`]), with [`duplicate_id`] and [`derived_key`].
+    Deferred,
+}
+
+/// Maps rows of a canonical touchpoints file onto [`Touchpoint`]s: columns resolved once, vocabularies and UTM
+/// mappings cached per distinct value. Shared by the whole-file parse and the streaming reader.
+#[derive(Debug)]
+pub(crate) struct Mapper {
+    cols: [Option<usize>; 12],
+    kinds: EnumCache<TouchKind>,
+    utm: FastMap<String, FastMap<String, Result<String, String>>>,
+    keys: Keys,
+}
+
+impl Mapper {
+    pub(crate) fn new(h: &Headed<'_>, keys: Keys) -> Mapper {
+        let cols = [
+            "touchpoint_id",
+            "contact_id",
+            "account_id",
+            "deal_id",
+            "timestamp",
+            "channel",
+            "kind",
+            "campaign",
+            "post_id",
+            "utm_source",
+            "utm_medium",
+            "utm_campaign",
+        ]
+        .map(|name| h.col(name));
+        Mapper { cols, kinds: EnumCache::default(), utm: FastMap::default(), keys }
+    }
+
+    /// The row's touchpoint and whether its key was derived from its values (no `touchpoint_id`); `None` when
+    /// the row has errors (reported on `r`).
+    pub(crate) fn map(&mut self, r: &mut Row<'_>) -> Option<(Touchpoint, bool)> {
+        let [c_id, c_contact, c_account, c_deal, c_at, c_channel, c_kind, c_campaign, c_post, c_source, c_medium, c_ucampaign] =
+            self.cols;
+        let owned = |s: &str| (!s.is_empty()).then(|| s.to_string());
         let (contact, account) = (r.cell(c_contact), r.cell(c_account));
         if contact.is_empty() && account.is_empty() {
             r.error(
@@ -54,7 +100,7 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
                 r.error(c_kind, "kind is empty", Some("this column is required".into()));
                 None
             }
-            text => match kinds.parse(text) {
+            text => match self.kinds.parse(text) {
                 Ok(k) => Some(k),
                 Err(message) => {
                     r.error(c_kind, message, None);
@@ -73,8 +119,9 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
                 None
             }
             "" => {
+                let utm = &mut self.utm;
                 if !utm.get(source).is_some_and(|m| m.contains_key(medium)) {
-                    let mapped = opts.utm_rules.channel_for(Some(source), Some(medium)).map(str::to_string);
+                    let mapped = r.opts().utm_rules.channel_for(Some(source), Some(medium)).map(str::to_string);
                     utm.entry(source.to_string()).or_default().insert(medium.to_string(), mapped);
                 }
                 match &utm[source][medium] {
@@ -89,24 +136,14 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             key => Some(channel_key(key)),
         };
         let id = r.cell(c_id);
-        if !id.is_empty() {
+        if let (false, Keys::InMemory { seen, .. }) = (id.is_empty(), &mut self.keys) {
             seen.check(id.to_string(), || format!("touchpoint_id {id}"), r, c_id);
         }
-        let (Some(at), Some(kind), Some(channel), false) = (at, kind, channel, r.failed()) else { return };
+        let (Some(at), Some(kind), Some(channel), false) = (at, kind, channel, r.failed()) else { return None };
         let (deal, campaign, post) = (r.cell(c_deal), r.cell(c_campaign), r.cell(c_post));
         let ucampaign = r.cell(c_ucampaign);
-        let key = if id.is_empty() {
-            // The instant as seconds.nanoseconds since 1970: the same for every way of writing it.
-            let at_text = format!("{}.{:09}", at.timestamp(), at.timestamp_subsec_nanos());
-            hashes.key(
-                "tp",
-                &[contact, account, deal, &at_text, &channel, kind.as_str(), campaign, post, source, medium, ucampaign],
-            )
-        } else {
-            id.to_string()
-        };
-        ds.touchpoints.push(Touchpoint {
-            key,
+        let mut tp = Touchpoint {
+            key: String::new(),
             contact: owned(contact),
             account: owned(account),
             deal: owned(deal),
@@ -118,7 +155,55 @@ fn parse(file: &SourceFile, opts: &ImportOptions, errs: &mut ErrorSink) -> Datas
             utm_source: owned(source),
             utm_medium: owned(medium),
             utm_campaign: owned(ucampaign),
-        });
-    });
-    ds
+        };
+        let derived = id.is_empty();
+        tp.key = match (&mut self.keys, derived) {
+            (_, false) => id.to_string(),
+            (Keys::InMemory { hashes, .. }, true) => hashes.key(KEY_PREFIX, &hash_fields(&tp, &mut String::new())),
+            (Keys::Deferred, true) => derived_key(&tp, 1),
+        };
+        Some((tp, derived))
+    }
+}
+
+/// The prefix of keys derived from a row's values.
+const KEY_PREFIX: &str = "tp";
+
+/// The values a touchpoint without an id is keyed by, in hash order; `at_text` holds the instant as
+/// seconds.nanoseconds since 1970 (the same for every way of writing it).
+fn hash_fields<'a>(tp: &'a Touchpoint, at_text: &'a mut String) -> [&'a str; 11] {
+    *at_text = format!("{}.{:09}", tp.at.timestamp(), tp.at.timestamp_subsec_nanos());
+    let o = |v: &'a Option<String>| v.as_deref().unwrap_or("");
+    [
+        o(&tp.contact),
+        o(&tp.account),
+        o(&tp.deal),
+        at_text.as_str(),
+        &tp.channel,
+        tp.kind.as_str(),
+        o(&tp.campaign),
+        o(&tp.post_ref),
+        o(&tp.utm_source),
+        o(&tp.utm_medium),
+        o(&tp.utm_campaign),
+    ]
+}
+
+/// The key of the `occurrence`-th (1-based) row with exactly `tp`'s values and no `touchpoint_id`: what
+/// [`HashKeys::key`] gives that row when it sees the whole file.
+pub fn derived_key(tp: &Touchpoint, occurrence: u32) -> String {
+    HashKeys::key_at(KEY_PREFIX, &hash_fields(tp, &mut String::new()), occurrence)
+}
+
+/// The error for a `touchpoint_id` that an earlier line of the same file has already used, as the whole-file
+/// parse reports it (see [`SeenKeys`]).
+pub fn duplicate_id(file: &str, column: &str, id: &str, line: usize, first_line: usize) -> CellError {
+    CellError {
+        file: file.to_string(),
+        sheet: None,
+        row: line,
+        column: Some(column.to_string()),
+        message: format!("touchpoint_id {id} is also on line {first_line}"),
+        hint: Some(SeenKeys::<String>::HINT.into()),
+    }
 }
