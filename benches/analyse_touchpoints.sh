@@ -13,6 +13,7 @@
 #                        When the server is unreachable, the PostgreSQL part is skipped with a message.
 #   SKIP_PG=1 / SKIP_SQLITE=1   one backend only
 #   KEEP=DIR             keep the SQLite file in DIR (and reuse it when present) instead of a temp dir
+#   LOAD_ONLY=1          build the SQLite file (with KEEP) and stop: prepare the database while the release build runs
 #
 # Needs: python3, sqlite3 (the shell), psql, GNU time at /usr/bin/time (Debian/Ubuntu: apt-get install time).
 #
@@ -137,6 +138,9 @@ if [[ -z "${SKIP_SQLITE:-}" ]]; then
         echo "loaded in $(($(date +%s) - start)) s (not timed below)"
     fi
     ls -l "$sqlite_db" | awk '{print "file:", $5, "bytes"}'
+    if [[ -n "${LOAD_ONLY:-}" ]]; then
+        exit 0
+    fi
     run_all "$sqlite_db" SQLite
 fi
 
