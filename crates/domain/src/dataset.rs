@@ -1,7 +1,7 @@
 //! A bag of canonical records: what an importer produces from one file, and what the store loads for analysis.
 
-use crate::*;
 use crate::touches::Touches;
+use crate::*;
 use serde::{Deserialize, Serialize};
 use std::borrow::Cow;
 

@@ -258,7 +258,8 @@ mod tests {
 
     #[test]
     fn rows_follow_key_order_and_strings_are_shared() {
-        let records = vec![touch("b", Some("acme"), "x", 3), touch("a", None, "linkedin", 5), touch("c", Some("acme"), "x", 1)];
+        let records =
+            vec![touch("b", Some("acme"), "x", 3), touch("a", None, "linkedin", 5), touch("c", Some("acme"), "x", 1)];
         let t = Touches::from_records(&records);
         assert_eq!(t.len(), 3);
         // a, b, c

@@ -61,7 +61,12 @@ pub(crate) fn parse_timestamp_fast(text: &str) -> Result<Timestamp, ParseFailure
     let fast = fixed
         .then(|| {
             let date = NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?;
-            let time = chrono::NaiveTime::from_hms_nano_opt(number(11, 13)?, number(14, 16)?, number(17, 19)?, number(20, 29)?)?;
+            let time = chrono::NaiveTime::from_hms_nano_opt(
+                number(11, 13)?,
+                number(14, 16)?,
+                number(17, 19)?,
+                number(20, 29)?,
+            )?;
             Some(date.and_time(time).and_utc())
         })
         .flatten();
@@ -112,7 +117,9 @@ mod tests {
             assert_eq!(parse_timestamp_fast(&text), parse_timestamp(&text), "{text}");
         }
         // Fixed width but not a valid instant: the same error as the general reader's.
-        for bad in ["2025-02-30T10:30:00.000000000Z", "2025-03-01T24:30:00.000000000Z", "2025-03-01T1a:30:00.000000000Z"] {
+        for bad in
+            ["2025-02-30T10:30:00.000000000Z", "2025-03-01T24:30:00.000000000Z", "2025-03-01T1a:30:00.000000000Z"]
+        {
             assert!(parse_timestamp_fast(bad).is_err(), "{bad}");
         }
     }

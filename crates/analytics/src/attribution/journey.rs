@@ -282,7 +282,10 @@ mod tests {
         let index = JourneyIndex::new(&ds);
         // 30 days back from 31 March: 1 March counts, 29 February does not.
         let j = index.journey(&deal, JourneyPurpose::Pipeline, d("2024-03-31"), 30);
-        assert_eq!(keys(&ds, &j), ["window-start", "via-contact", "names-deal", "a-same-time", "b-same-time", "end-day"]);
+        assert_eq!(
+            keys(&ds, &j),
+            ["window-start", "via-contact", "names-deal", "a-same-time", "b-same-time", "end-day"]
+        );
         assert_eq!(j.end, ts("2024-04-01T00:00:00Z"));
         assert_eq!(j.lead_created, Some(ts("2024-02-20T08:00:00Z")));
         assert_eq!(j.opportunity_created, Some(ts("2024-04-01T00:00:00Z")));
