@@ -13,7 +13,8 @@
 #                        When the server is unreachable, the PostgreSQL part is skipped with a message.
 #   SKIP_PG=1 / SKIP_SQLITE=1   one backend only
 #   KEEP=DIR             keep the SQLite file in DIR (and reuse it when present) instead of a temp dir
-#   LOAD_ONLY=1          build the SQLite file (with KEEP) and stop: prepare the database while the release build runs
+#   KEEP_PG=NAME         use (and keep) the PostgreSQL database NAME, loading it only when it has no touchpoints
+#   LOAD_ONLY=1          only build the databases (with KEEP, KEEP_PG): prepare them while the release build runs
 #
 # Needs: python3, sqlite3 (the shell), psql, GNU time at /usr/bin/time (Debian/Ubuntu: apt-get install time).
 #
@@ -138,22 +139,32 @@ if [[ -z "${SKIP_SQLITE:-}" ]]; then
         echo "loaded in $(($(date +%s) - start)) s (not timed below)"
     fi
     ls -l "$sqlite_db" | awk '{print "file:", $5, "bytes"}'
-    if [[ -n "${LOAD_ONLY:-}" ]]; then
-        exit 0
+    if [[ -z "${LOAD_ONLY:-}" ]]; then
+        run_all "$sqlite_db" SQLite
     fi
-    run_all "$sqlite_db" SQLite
 fi
 
 if [[ -z "${SKIP_PG:-}" ]]; then
     echo "== PostgreSQL"
     if psql "$pg_base/postgres" -qc "SELECT 1" >/dev/null 2>&1; then
-        pg_db="socialledger_analyse_$$"
-        psql "$pg_base/postgres" -qc "CREATE DATABASE \"$pg_db\"" >/dev/null
-        start=$(date +%s)
-        load_pg "$pg_base/$pg_db"
-        echo "loaded in $(($(date +%s) - start)) s (not timed below)"
+        if [[ -n "${KEEP_PG:-}" ]]; then
+            url="$pg_base/$KEEP_PG"
+            psql "$pg_base/postgres" -qc "CREATE DATABASE \"$KEEP_PG\"" >/dev/null 2>&1 || true
+        else
+            pg_db="socialledger_analyse_$$"
+            url="$pg_base/$pg_db"
+            psql "$pg_base/postgres" -qc "CREATE DATABASE \"$pg_db\"" >/dev/null
+        fi
+        if [[ "$(psql "$url" -tAc 'SELECT COUNT(*) FROM touchpoints' 2>/dev/null || echo 0)" == 0 ]]; then
+            start=$(date +%s)
+            load_pg "$url"
+            echo "loaded in $(($(date +%s) - start)) s (not timed below)"
+        fi
         echo "server: $(psql "$pg_base/postgres" -tAc 'SHOW server_version')"
-        run_all "$pg_base/$pg_db" PostgreSQL
+        if [[ -n "${LOAD_ONLY:-}" ]]; then
+            exit 0
+        fi
+        run_all "$url" PostgreSQL
     else
         echo "PostgreSQL at $pg_base is unreachable: skipped"
     fi
