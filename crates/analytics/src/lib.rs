@@ -137,7 +137,7 @@ pub fn channel_keys(dataset: &Dataset) -> BTreeSet<String> {
     keys.extend(dataset.activities.iter().filter_map(|a| a.channel.clone()));
     keys.extend(dataset.time_entries.iter().filter_map(|t| t.channel.clone()));
     keys.extend(dataset.cost_items.iter().filter_map(|c| c.channel.clone()));
-    keys.extend(dataset.touchpoints.iter().map(|t| t.channel.clone()));
+    keys.extend(dataset.touches().channels().names().iter().map(|c| c.to_string()));
     keys
 }
 

@@ -273,7 +273,7 @@ pub fn notes(
             ),
         ));
     }
-    if !dataset.deals.is_empty() && dataset.touchpoints.is_empty() {
+    if !dataset.deals.is_empty() && dataset.touchpoint_count() == 0 {
         out.push(Note::new(
             None,
             Severity::Warning,

@@ -1,7 +1,9 @@
 //! A bag of canonical records: what an importer produces from one file, and what the store loads for analysis.
 
+use crate::touches::Touches;
 use crate::*;
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 
 /// Canonical records of any kind. Importers fill it from one file; the store writes it in one transaction and
 /// loads it back for the analytics.
@@ -24,9 +26,33 @@ pub struct Dataset {
     /// Comments, messages and mentions with the time of the first answer (`conversations.csv`, a routed inbox).
     #[serde(default)]
     pub conversations: Vec<Conversation>,
+    /// The touchpoints in compact form, set by the store's analysis loader instead of `touchpoints` (which it
+    /// leaves empty): ten million touchpoints as records do not fit in memory, as columns they do. Read
+    /// touchpoints for analysis through [`Dataset::touches`], which covers both.
+    #[serde(skip)]
+    pub compact_touches: Option<Touches>,
 }
 
 impl Dataset {
+    /// The touchpoints as an analysis reads them: the compact set the store loaded, or else one built from
+    /// `touchpoints` (importers, the demo and tests fill those). Built on every call in that case, so that edits
+    /// to `touchpoints` are always seen; analyses call it once.
+    pub fn touches(&self) -> Cow<'_, Touches> {
+        match &self.compact_touches {
+            Some(t) => Cow::Borrowed(t),
+            None => Cow::Owned(Touches::from_records(&self.touchpoints)),
+        }
+    }
+
+    /// Number of touchpoints, loaded as records or in compact form (the compact set wins, as in
+    /// [`Dataset::touches`]).
+    pub fn touchpoint_count(&self) -> usize {
+        match &self.compact_touches {
+            Some(t) => t.len(),
+            None => self.touchpoints.len(),
+        }
+    }
+
     /// Number of records of every kind together.
     pub fn len(&self) -> usize {
         self.counts().iter().map(|(_, n)| n).sum()
@@ -51,7 +77,7 @@ impl Dataset {
             ("accounts", self.accounts.len()),
             ("contacts", self.contacts.len()),
             ("deals", self.deals.len()),
-            ("touchpoints", self.touchpoints.len()),
+            ("touchpoints", self.touchpoint_count()),
             ("period_metrics", self.period_metrics.len()),
             ("conversations", self.conversations.len()),
         ]

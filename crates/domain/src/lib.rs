@@ -11,6 +11,7 @@ pub mod error;
 pub mod money;
 pub mod paths;
 pub mod records;
+pub mod touches;
 
 pub use dataset::Dataset;
 pub use enums::*;
@@ -18,6 +19,7 @@ pub use error::DomainError;
 pub use money::{Currency, Money};
 pub use paths::{ChannelId, PathRow, PathSet};
 pub use records::*;
+pub use touches::Touches;
 
 /// A calendar date (no time of day, no zone): metrics days, cost months, deal dates.
 pub type Date = chrono::NaiveDate;

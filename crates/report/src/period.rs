@@ -19,6 +19,7 @@ impl Period {
         if let Some((first, last)) = settings.period {
             return Some(Period { first, last, chosen: true });
         }
+        let touches = dataset.touches();
         let dates = dataset
             .posts
             .iter()
@@ -28,7 +29,7 @@ impl Period {
             .chain(dataset.cost_items.iter().map(|c| c.month))
             .chain(dataset.deals.iter().flat_map(|d| [d.created, d.closed]).flatten())
             .chain(dataset.channel_days.iter().filter_map(|d| d.date))
-            .chain(dataset.touchpoints.iter().map(|t| t.at.date_naive()));
+            .chain(touches.date_span().into_iter().flat_map(|(first, last)| [first, last]));
         let (first, last) = dates.fold((None::<Date>, None::<Date>), |(lo, hi), d| {
             (Some(lo.map_or(d, |x| x.min(d))), Some(hi.map_or(d, |x| x.max(d))))
         });

@@ -42,6 +42,40 @@ pub(crate) fn parse_timestamp(text: &str) -> Result<Timestamp, ParseFailure> {
     DateTime::parse_from_rfc3339(text).map(|t| t.with_timezone(&Utc)).map_err(|_| "not an RFC 3339 timestamp")
 }
 
+/// Reads a timestamp written by [`timestamp_text`] (`2025-03-01T09:30:00.000000000Z`) by its fixed byte positions,
+/// several times faster than a general RFC 3339 parser: the analysis loader reads one per touchpoint. Any other
+/// spelling (a row written by hand) goes to [`parse_timestamp`], so the result is always the same.
+pub(crate) fn parse_timestamp_fast(text: &str) -> Result<Timestamp, ParseFailure> {
+    let b = text.as_bytes();
+    let fixed = b.len() == 30
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b[10] == b'T'
+        && b[13] == b':'
+        && b[16] == b':'
+        && b[19] == b'.'
+        && b[29] == b'Z';
+    let number = |from: usize, to: usize| -> Option<u32> {
+        b[from..to].iter().try_fold(0u32, |n, &c| c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0')))
+    };
+    let fast = fixed
+        .then(|| {
+            let date = NaiveDate::from_ymd_opt(number(0, 4)? as i32, number(5, 7)?, number(8, 10)?)?;
+            let time = chrono::NaiveTime::from_hms_nano_opt(
+                number(11, 13)?,
+                number(14, 16)?,
+                number(17, 19)?,
+                number(20, 29)?,
+            )?;
+            Some(date.and_time(time).and_utc())
+        })
+        .flatten();
+    match fast {
+        Some(at) => Ok(at),
+        None => parse_timestamp(text),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -69,5 +103,24 @@ mod tests {
         assert_eq!(parse_timestamp(&tb).unwrap(), b);
         // An offset other than Z is still read correctly (a row written by hand).
         assert_eq!(parse_timestamp("2025-03-01T10:30:00+01:00").unwrap(), a);
+    }
+
+    #[test]
+    fn the_fast_timestamp_reader_agrees_with_the_general_one() {
+        let a = Utc.with_ymd_and_hms(2025, 12, 31, 23, 59, 59).unwrap() + chrono::Duration::nanoseconds(123_456_789);
+        for text in [
+            timestamp_text(a),
+            "2025-03-01T10:30:00+01:00".to_string(),
+            "2025-03-01T10:30:00.5Z".to_string(),
+            "0001-01-01T00:00:00.000000000Z".to_string(),
+        ] {
+            assert_eq!(parse_timestamp_fast(&text), parse_timestamp(&text), "{text}");
+        }
+        // Fixed width but not a valid instant: the same error as the general reader's.
+        for bad in
+            ["2025-02-30T10:30:00.000000000Z", "2025-03-01T24:30:00.000000000Z", "2025-03-01T1a:30:00.000000000Z"]
+        {
+            assert!(parse_timestamp_fast(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -240,6 +240,22 @@ impl Store {
         Ok(data)
     }
 
+    /// Every record for analysis, from one consistent snapshot: like [`Store::load`], except that touchpoints
+    /// come in compact form ([`Dataset::compact_touches`]; `touchpoints` stays empty) with only the columns the
+    /// analyses read. Ten million touchpoints take about 300 MB that way instead of several GB as records
+    /// (docs/benchmarks.md). Analyses read them through [`Dataset::touches`], so their results are the same as
+    /// over [`Store::load`].
+    pub async fn load_for_analysis(&self) -> Result<Dataset> {
+        let mut tx = self
+            .pool
+            .begin_with(load::begin_snapshot(self.backend))
+            .await
+            .map_err(query_error("starting a read transaction"))?;
+        let data = load::analysis_dataset(&mut tx).await?;
+        let _ = tx.rollback().await;
+        Ok(data)
+    }
+
     /// Posts and post metrics only, each sorted by natural key, from one consistent snapshot: what the
     /// cross-posting audit reads (`socialledger crossposts`), without loading the CRM and time tables.
     pub async fn posts_with_metrics(&self) -> Result<Dataset> {

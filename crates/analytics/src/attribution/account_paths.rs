@@ -15,11 +15,12 @@
 //! `lookback_days` before its last touch. Journeys without any touch have no path and are counted, not credited.
 
 use super::journey::{journey_end_date, period_date, JourneyIndex, JourneyPurpose};
-use super::paths::PathSet;
+use super::paths::{ChannelId, PathRow, PathSet};
 use crate::Settings;
 use serde::Serialize;
+use socialledger_domain::touches::{Interner, NameId};
 use socialledger_domain::{Dataset, DealStatus, TouchKind};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Paths built from the database, and what could not become a path.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -48,12 +49,14 @@ pub struct CutShort {
 /// Builds the account-based paths of `dataset` for `purpose` (see the module doc).
 pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPurpose) -> AccountPaths {
     let index = JourneyIndex::new(dataset);
+    let touches = index.touches();
     let scale = 10f64.powi(settings.currency.exponent() as i32);
-    let mut rows: Vec<(Vec<String>, f64, f64, f64)> = Vec::new();
+    // Paths as channel ids of the touch set: no string per touch.
+    let mut rows: Vec<(Vec<NameId>, f64, f64, f64)> = Vec::new();
     let mut conversions_without_touches = 0;
     let mut open_deals = 0;
     let mut with_deals: BTreeSet<&str> = BTreeSet::new();
-    let observed_from = dataset.touchpoints.iter().map(|t| t.at.date_naive()).min();
+    let observed_from = touches.date_span().map(|(first, _)| first);
     let lookback = chrono::Days::new(settings.lookback_days as u64);
     // A window is fully observed when it starts on or after the first touchpoint of the data.
     let fully_observed = |end: socialledger_domain::Date| {
@@ -91,9 +94,13 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
             }
             continue;
         }
-        let journey = index.journey(deal, purpose, end, settings.lookback_days);
-        let path: Vec<String> =
-            journey.touches.into_iter().filter(|t| t.kind != TouchKind::Meeting).map(|t| t.channel).collect();
+        let path: Vec<NameId> = index
+            .journey_rows(deal, end, settings.lookback_days)
+            .into_iter()
+            .map(|row| row as usize)
+            .filter(|&row| touches.kind(row) != TouchKind::Meeting)
+            .map(|row| touches.channel(row))
+            .collect();
         if path.is_empty() {
             conversions_without_touches += u64::from(converted);
             continue;
@@ -109,11 +116,14 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
         if with_deals.contains(account) {
             continue;
         }
-        let mut touches: Vec<_> = index.account_touchpoints(account).collect();
-        touches.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
-        touches.dedup_by(|a, b| a.key == b.key);
+        // Rows are in key order and each row is listed once per account, so sorting by (time, row) is the
+        // (time, key) order of every journey.
+        let mut rows_of: Vec<u32> = index.account_touchpoints(account).to_vec();
+        rows_of.sort_by(|&a, &b| touches.at(a as usize).cmp(&touches.at(b as usize)).then(a.cmp(&b)));
         // The null journey ends at the account's last touch in the period, as a deal's ends in the period.
-        let Some(last) = touches.iter().map(|t| t.at.date_naive()).filter(|d| settings.contains(*d)).max() else {
+        let Some(last) =
+            rows_of.iter().map(|&r| touches.at(r as usize).date_naive()).filter(|d| settings.contains(*d)).max()
+        else {
             continue;
         };
         if !fully_observed(last) {
@@ -121,19 +131,51 @@ pub fn account_paths(dataset: &Dataset, settings: &Settings, purpose: JourneyPur
             continue;
         }
         let start = last.checked_sub_days(lookback).unwrap_or(last);
-        let path: Vec<String> = touches
+        let path: Vec<NameId> = rows_of
             .iter()
-            .filter(|t| t.kind != TouchKind::Meeting)
-            .filter(|t| (start..=last).contains(&t.at.date_naive()))
-            .map(|t| t.channel.clone())
+            .map(|&r| r as usize)
+            .filter(|&r| touches.kind(r) != TouchKind::Meeting)
+            .filter(|&r| (start..=last).contains(&touches.at(r).date_naive()))
+            .map(|r| touches.channel(r))
             .collect();
         if !path.is_empty() {
             accounts_without_deals += 1;
             rows.push((path, 0.0, 0.0, 1.0));
         }
     }
-    let (paths, _) = PathSet::from_named(rows);
+    let paths = path_set(touches.channels(), rows);
     AccountPaths { paths, conversions_without_touches, open_deals, accounts_without_deals, cut_short, observed_from }
+}
+
+/// The path set of `rows` over channel ids of `channels`: ids renumbered in name order and equal paths merged (in
+/// row order, so sums are those [`PathSet::from_named`] gives), without a string per touch.
+fn path_set(channels: &Interner, rows: Vec<(Vec<NameId>, f64, f64, f64)>) -> PathSet {
+    let mut used = vec![false; channels.len()];
+    for (path, ..) in &rows {
+        for &c in path {
+            used[c as usize] = true;
+        }
+    }
+    let mut order: Vec<usize> = (0..channels.len()).filter(|&c| used[c]).collect();
+    order.sort_by(|&a, &b| channels.name(a as NameId).cmp(channels.name(b as NameId)));
+    let mut remap = vec![0 as ChannelId; channels.len()];
+    for (new, &old) in order.iter().enumerate() {
+        remap[old] = new as ChannelId;
+    }
+    let mut merged: BTreeMap<Vec<ChannelId>, (f64, f64, f64)> = BTreeMap::new();
+    for (path, c, v, n) in rows {
+        let e = merged.entry(path.into_iter().map(|c| remap[c as usize]).collect()).or_insert((0.0, 0.0, 0.0));
+        e.0 += c;
+        e.1 += v;
+        e.2 += n;
+    }
+    PathSet {
+        channels: order.iter().map(|&c| channels.name(c as NameId).to_string()).collect(),
+        rows: merged
+            .into_iter()
+            .map(|(channels, (conversions, value, nulls))| PathRow { channels, conversions, value, nulls })
+            .collect(),
+    }
 }
 
 #[cfg(test)]

@@ -313,8 +313,8 @@ pub fn self_reported(dataset: &Dataset, settings: &Settings) -> SelfReported {
         for c in &dataset.channels {
             map.insert(c.key.clone(), c.name.clone());
         }
-        for t in &dataset.touchpoints {
-            map.entry(t.channel.clone()).or_default();
+        for channel in dataset.touches().channels().names() {
+            map.entry(channel.to_string()).or_default();
         }
         map.into_iter().map(|(key, name)| (key.clone(), words(&key), words(&name))).collect()
     };

@@ -134,7 +134,12 @@ pub fn weights(model: Model, journey: &Journey, half_life_days: f64) -> Vec<f64>
 pub fn channel_weights(model: Model, journey: &Journey, half_life_days: f64) -> BTreeMap<String, f64> {
     let mut out: BTreeMap<String, f64> = BTreeMap::new();
     for (t, w) in journey.touches.iter().zip(weights(model, journey, half_life_days)) {
-        *out.entry(t.channel.clone()).or_default() += w;
+        match out.get_mut(&*t.channel) {
+            Some(sum) => *sum += w,
+            None => {
+                out.insert(t.channel.to_string(), w);
+            }
+        }
     }
     out
 }
@@ -158,8 +163,8 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, (at, kind))| Touch {
-                    key: format!("t{i}"),
-                    channel: format!("c{i}"),
+                    row: i as u32,
+                    channel: format!("c{i}").into(),
                     at: ts(at),
                     kind: *kind,
                 })
@@ -302,13 +307,13 @@ mod tests {
                 .iter()
                 .enumerate()
                 .map(|(i, (m, k))| Touch {
-                    key: format!("t{i:02}"),
-                    channel: format!("c{}", i % 3),
+                    row: i as u32,
+                    channel: format!("c{}", i % 3).into(),
                     at: end - chrono::Duration::minutes(*m + 1),
                     kind: TouchKind::ALL[*k],
                 })
                 .collect();
-            touches.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+            touches.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.row.cmp(&b.row)));
             let j = Journey {
                 deal: "D".into(),
                 purpose: JourneyPurpose::Revenue,

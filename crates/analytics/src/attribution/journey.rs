@@ -8,8 +8,10 @@
 
 use crate::{JourneyEnd, Settings};
 use serde::Serialize;
-use socialledger_domain::{Dataset, Date, Deal, DealStatus, Timestamp, TouchKind};
-use std::collections::BTreeMap;
+use socialledger_domain::{Dataset, Date, Deal, DealStatus, Timestamp, TouchKind, Touches};
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// What a journey is credited for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -24,10 +26,18 @@ pub enum JourneyPurpose {
 /// One touch of a journey.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Touch {
-    pub key: String,
-    pub channel: String,
+    /// The touchpoint's row in [`Dataset::touches`], which is its rank in key order: it breaks ties between
+    /// touches at the same instant exactly as the key would, without carrying the key.
+    pub row: u32,
+    /// The channel key, shared with the touchpoint set (cloning it does not copy the text).
+    #[serde(serialize_with = "shared_str")]
+    pub channel: Arc<str>,
     pub at: Timestamp,
     pub kind: TouchKind,
+}
+
+fn shared_str<S: serde::Serializer>(s: &Arc<str>, out: S) -> Result<S::Ok, S::Error> {
+    out.serialize_str(s)
 }
 
 /// The touches leading to one deal, with the milestones position-based models need.
@@ -39,7 +49,7 @@ pub struct Journey {
     pub end_date: Date,
     /// The instant the journey ends: midnight (UTC) after `end_date`. Time-decay ages count back from it.
     pub end: Timestamp,
-    /// Touches in time order (then key).
+    /// Touches in time order (then key, that is row).
     pub touches: Vec<Touch>,
     /// Earliest `created_at` of the account's contacts (when the account became a lead), if known.
     pub lead_created: Option<Timestamp>,
@@ -55,34 +65,59 @@ pub fn end_of_day(date: Date) -> Timestamp {
     next.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
 }
 
-/// Looks journeys up by account and deal.
+/// Looks journeys up by account and deal. Holds row numbers of [`Dataset::touches`], never strings per touch: an
+/// account is numbered once, and a touch's account (its own, or its contact's) is found through those numbers.
 #[derive(Debug)]
 pub struct JourneyIndex<'a> {
-    dataset: &'a Dataset,
-    by_account: BTreeMap<&'a str, Vec<usize>>,
-    by_deal: BTreeMap<&'a str, Vec<usize>>,
+    touches: Cow<'a, Touches>,
+    /// Account keys with at least one touch, sorted, and their number in `by_account`.
+    accounts: BTreeMap<Arc<str>, u32>,
+    /// Rows of each account's touches (its own and its contacts'), in row order.
+    by_account: Vec<Vec<u32>>,
+    /// Rows of the touches naming each deal, by deal id of the touch set.
+    by_deal: Vec<Vec<u32>>,
     lead_created: BTreeMap<&'a str, Timestamp>,
 }
 
 impl<'a> JourneyIndex<'a> {
     pub fn new(dataset: &'a Dataset) -> Self {
-        let contact_account: BTreeMap<&str, &str> =
-            dataset.contacts.iter().filter_map(|c| c.account.as_deref().map(|a| (c.key.as_str(), a))).collect();
-        let mut by_account: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        let mut by_deal: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-        for (i, t) in dataset.touchpoints.iter().enumerate() {
-            let own = t.account.as_deref();
-            let via_contact = t.contact.as_deref().and_then(|c| contact_account.get(c).copied());
+        let touches = dataset.touches();
+        // Account numbers: the touch set's account ids first, then accounts known only through contacts.
+        let mut names: Vec<Arc<str>> = touches.accounts().names().to_vec();
+        let mut extra: HashMap<&str, u32> = HashMap::new();
+        let mut contact_account: Vec<Option<u32>> = vec![None; touches.contacts().len()];
+        for c in &dataset.contacts {
+            let (Some(account), Some(id)) = (c.account.as_deref(), touches.contacts().get(&c.key)) else { continue };
+            let number = touches.accounts().get(account).unwrap_or_else(|| {
+                *extra.entry(account).or_insert_with(|| {
+                    names.push(Arc::from(account));
+                    (names.len() - 1) as u32
+                })
+            });
+            // The last contact row with this key wins, as a map built from the contacts would.
+            contact_account[id as usize] = Some(number);
+        }
+        let mut by_account: Vec<Vec<u32>> = vec![Vec::new(); names.len()];
+        let mut by_deal: Vec<Vec<u32>> = vec![Vec::new(); touches.deals().len()];
+        for row in 0..touches.len() {
+            let own = touches.account(row);
+            let via_contact = touches.contact(row).and_then(|c| contact_account[c as usize]);
             if let Some(a) = own {
-                by_account.entry(a).or_default().push(i);
+                by_account[a as usize].push(row as u32);
             }
             if let Some(a) = via_contact.filter(|a| Some(*a) != own) {
-                by_account.entry(a).or_default().push(i);
+                by_account[a as usize].push(row as u32);
             }
-            if let Some(d) = t.deal.as_deref() {
-                by_deal.entry(d).or_default().push(i);
+            if let Some(d) = touches.deal(row) {
+                by_deal[d as usize].push(row as u32);
             }
         }
+        let accounts: BTreeMap<Arc<str>, u32> = names
+            .into_iter()
+            .enumerate()
+            .filter(|(i, _)| !by_account[*i].is_empty())
+            .map(|(i, name)| (name, i as u32))
+            .collect();
         let mut lead_created: BTreeMap<&str, Timestamp> = BTreeMap::new();
         for c in &dataset.contacts {
             if let (Some(a), Some(at)) = (c.account.as_deref(), c.created_at) {
@@ -90,39 +125,59 @@ impl<'a> JourneyIndex<'a> {
                 *slot = (*slot).min(at);
             }
         }
-        JourneyIndex { dataset, by_account, by_deal, lead_created }
+        JourneyIndex { touches, accounts, by_account, by_deal, lead_created }
     }
 
-    /// The journey of `deal` ending on `end_date` (inclusive), looking back `lookback_days` days.
+    /// The touch set the index numbers rows of.
+    pub fn touches(&self) -> &Touches {
+        &self.touches
+    }
+
     /// Accounts that have at least one touchpoint, sorted.
-    pub fn accounts(&self) -> impl Iterator<Item = &'a str> + '_ {
-        self.by_account.keys().copied()
+    pub fn accounts(&self) -> impl Iterator<Item = &str> + '_ {
+        self.accounts.keys().map(|k| &**k)
     }
 
-    /// The touchpoints of `account` (its own and its contacts'), in dataset order.
-    pub fn account_touchpoints(&self, account: &str) -> impl Iterator<Item = &'a socialledger_domain::Touchpoint> + '_ {
-        self.by_account.get(account).into_iter().flatten().map(|&i| &self.dataset.touchpoints[i])
+    /// The rows of `account`'s touchpoints (its own and its contacts'), in row order.
+    pub fn account_touchpoints(&self, account: &str) -> &[u32] {
+        self.accounts.get(account).map_or(&[][..], |&a| &self.by_account[a as usize])
     }
 
-    pub fn journey(&self, deal: &Deal, purpose: JourneyPurpose, end_date: Date, lookback_days: u32) -> Journey {
-        let mut idx: Vec<usize> = Vec::new();
-        if let Some(list) = deal.account.as_deref().and_then(|a| self.by_account.get(a)) {
-            idx.extend(list);
+    /// The rows of the touches of `deal`'s journey ending on `end_date` (inclusive), looking back
+    /// `lookback_days` days, in time order (then row).
+    pub fn journey_rows(&self, deal: &Deal, end_date: Date, lookback_days: u32) -> Vec<u32> {
+        let mut idx: Vec<u32> = Vec::new();
+        if let Some(account) = deal.account.as_deref() {
+            idx.extend(self.account_touchpoints(account));
         }
-        if let Some(list) = self.by_deal.get(deal.key.as_str()) {
-            idx.extend(list);
+        if let Some(d) = self.touches.deals().get(&deal.key) {
+            idx.extend(&self.by_deal[d as usize]);
         }
         idx.sort_unstable();
         idx.dedup();
         let start = end_date.checked_sub_days(chrono::Days::new(lookback_days as u64)).unwrap_or(Date::MIN);
         let end = end_of_day(end_date);
-        let mut touches: Vec<Touch> = idx
+        let t = &*self.touches;
+        idx.retain(|&i| {
+            let at = t.at(i as usize);
+            at < end && at.date_naive() >= start
+        });
+        idx.sort_by(|&a, &b| t.at(a as usize).cmp(&t.at(b as usize)).then(a.cmp(&b)));
+        idx
+    }
+
+    /// The journey of `deal` ending on `end_date` (inclusive), looking back `lookback_days` days.
+    pub fn journey(&self, deal: &Deal, purpose: JourneyPurpose, end_date: Date, lookback_days: u32) -> Journey {
+        let t = &*self.touches;
+        let touches: Vec<Touch> = self
+            .journey_rows(deal, end_date, lookback_days)
             .into_iter()
-            .map(|i| &self.dataset.touchpoints[i])
-            .filter(|t| t.at < end && t.at.date_naive() >= start)
-            .map(|t| Touch { key: t.key.clone(), channel: t.channel.clone(), at: t.at, kind: t.kind })
+            .map(|row| {
+                let i = row as usize;
+                Touch { row, channel: t.channel_key(i).clone(), at: t.at(i), kind: t.kind(i) }
+            })
             .collect();
-        touches.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.key.cmp(&b.key)));
+        let end = end_of_day(end_date);
         let closed = match purpose {
             JourneyPurpose::Revenue if deal.closed == Some(end_date) => Some(end),
             _ => None,
@@ -189,8 +244,11 @@ mod tests {
     use crate::testdata::*;
     use socialledger_domain::TouchKind::*;
 
-    fn keys(j: &Journey) -> Vec<&str> {
-        j.touches.iter().map(|t| t.key.as_str()).collect()
+    /// The keys of `j`'s touches: rows are ranks in key order.
+    fn keys(ds: &Dataset, j: &Journey) -> Vec<String> {
+        let mut sorted: Vec<&str> = ds.touchpoints.iter().map(|t| t.key.as_str()).collect();
+        sorted.sort();
+        j.touches.iter().map(|t| sorted[t.row as usize].to_string()).collect()
     }
 
     #[test]
@@ -224,14 +282,17 @@ mod tests {
         let index = JourneyIndex::new(&ds);
         // 30 days back from 31 March: 1 March counts, 29 February does not.
         let j = index.journey(&deal, JourneyPurpose::Pipeline, d("2024-03-31"), 30);
-        assert_eq!(keys(&j), ["window-start", "via-contact", "names-deal", "a-same-time", "b-same-time", "end-day"]);
+        assert_eq!(
+            keys(&ds, &j),
+            ["window-start", "via-contact", "names-deal", "a-same-time", "b-same-time", "end-day"]
+        );
         assert_eq!(j.end, ts("2024-04-01T00:00:00Z"));
         assert_eq!(j.lead_created, Some(ts("2024-02-20T08:00:00Z")));
         assert_eq!(j.opportunity_created, Some(ts("2024-04-01T00:00:00Z")));
         assert_eq!(j.closed, None);
         // A deal without an account only has the touches that name it.
         let orphan = socialledger_domain::Deal { account: None, ..deal };
-        assert_eq!(keys(&index.journey(&orphan, JourneyPurpose::Pipeline, d("2024-03-31"), 30)), ["names-deal"]);
+        assert_eq!(keys(&ds, &index.journey(&orphan, JourneyPurpose::Pipeline, d("2024-03-31"), 30)), ["names-deal"]);
     }
 
     #[test]

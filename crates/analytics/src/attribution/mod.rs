@@ -261,7 +261,7 @@ pub fn attribute(dataset: &Dataset, settings: &Settings) -> AttributionReport {
                     st.journeys_with_nothing_else += 1;
                 }
                 sales_channels
-                    .extend(j.touches.iter().filter(|t| t.kind == TouchKind::Meeting).map(|t| t.channel.clone()));
+                    .extend(j.touches.iter().filter(|t| t.kind == TouchKind::Meeting).map(|t| t.channel.to_string()));
                 if !settings.credit_sales_touches {
                     j.touches.retain(|t| t.kind != TouchKind::Meeting);
                 }
@@ -553,7 +553,7 @@ mod tests {
             for purpose in [JourneyPurpose::Pipeline, JourneyPurpose::Revenue] {
                 let end = journey::journey_end_date(&ds.deals[0], purpose, settings.journey_end).unwrap();
                 let j = index.journey(&ds.deals[0], purpose, end, settings.lookback_days);
-                let touched: std::collections::BTreeSet<&str> = j.touches.iter().map(|t| t.channel.as_str()).collect();
+                let touched: std::collections::BTreeSet<&str> = j.touches.iter().map(|t| &*t.channel).collect();
                 for model in Model::ALL {
                     let c = deal_credit(model, &j, amount, half_life);
                     if j.touches.is_empty() {

@@ -22,8 +22,9 @@ pub use definition::{AccountCriteria, AudienceCriteria, TargetGroup};
 use crate::Settings;
 use accounts::ChannelTouches;
 use serde::Serialize;
+use socialledger_domain::touches::NameId;
 use socialledger_domain::{AudienceSlice, Dataset};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Confidence level of the interval in the misses rule.
 pub const LEVEL: f64 = 0.9;
@@ -78,20 +79,40 @@ pub fn fit(dataset: &Dataset, settings: &Settings, group: &TargetGroup) -> Targe
         target_share: (!dataset.accounts.is_empty()).then(|| targets.len() as f64 / dataset.accounts.len() as f64),
     });
 
-    let contact_account: BTreeMap<&str, &str> =
-        dataset.contacts.iter().filter_map(|c| Some((c.key.as_str(), c.account.as_deref()?))).collect();
+    let all = dataset.touches();
+    // Accounts as numbers: the touch set's account ids, then accounts known only through a contact.
+    let mut account_names: Vec<&str> = all.accounts().names().iter().map(|a| &**a).collect();
+    let mut extra: HashMap<&str, u32> = HashMap::new();
+    let mut contact_account: Vec<Option<u32>> = vec![None; all.contacts().len()];
+    for c in &dataset.contacts {
+        let (Some(account), Some(id)) = (c.account.as_deref(), all.contacts().get(&c.key)) else { continue };
+        let number = all.accounts().get(account).unwrap_or_else(|| {
+            *extra.entry(account).or_insert_with(|| {
+                account_names.push(account);
+                (account_names.len() - 1) as u32
+            })
+        });
+        contact_account[id as usize] = Some(number);
+    }
+    // Counted by (channel id, account number) first: no string per touch.
+    let mut counts: HashMap<(NameId, Option<u32>), u64> = HashMap::new();
+    for row in 0..all.len() {
+        if !settings.contains(all.at(row).date_naive()) {
+            continue;
+        }
+        let account = all.account(row).or_else(|| all.contact(row).and_then(|c| contact_account[c as usize]));
+        *counts.entry((all.channel(row), account)).or_default() += 1;
+    }
     let mut touches: BTreeMap<&str, ChannelTouches<'_>> = BTreeMap::new();
-    for t in dataset.touchpoints.iter().filter(|t| settings.contains(t.at.date_naive())) {
-        let key = t.channel.trim();
+    for ((channel, account), n) in counts {
+        let key = all.channels().name(channel).trim();
         if key.is_empty() {
             continue;
         }
-        let account =
-            t.account.as_deref().or_else(|| t.contact.as_deref().and_then(|c| contact_account.get(c).copied()));
         let row = touches.entry(key).or_default();
         match account {
-            Some(a) => *row.per_account.entry(a).or_default() += 1,
-            None => row.without_account += 1,
+            Some(a) => *row.per_account.entry(account_names[a as usize]).or_default() += n,
+            None => row.without_account += n,
         }
     }
     let mut slices: BTreeMap<&str, Vec<&AudienceSlice>> = BTreeMap::new();

@@ -27,7 +27,7 @@ pub fn settings(args: &AnalysisArgs) -> anyhow::Result<Settings> {
 
 /// Loads everything from the store and analyses it.
 pub async fn load_and_analyze(store: &Store, settings: &Settings) -> anyhow::Result<(Dataset, Analysis)> {
-    let dataset = store.load().await?;
+    let dataset = store.load_for_analysis().await?;
     let analysis = analyze(&dataset, settings);
     Ok((dataset, analysis))
 }

@@ -112,7 +112,7 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
         None => {
             let store = super::open_existing_store(&cli.db_or_default()).await?;
             let settings = super::analysis::settings(&args.analysis)?;
-            let dataset = store.load().await?;
+            let dataset = store.load_for_analysis().await?;
             names = channel_names(&dataset);
             let built = account_paths(&dataset, &settings, JourneyPurpose::Revenue);
             if built.conversions_without_touches > 0 {

@@ -92,7 +92,7 @@ async fn merge(cli: &Cli, from: &str, into: &str) -> anyhow::Result<ExitCode> {
 
 async fn list(cli: &Cli) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let data = store.load().await?;
+    let data = store.load_for_analysis().await?;
     let mut rows = summarize(&data);
     for alias in store.channel_aliases().await? {
         if let Some(r) = rows.iter_mut().find(|r| r.channel == alias.channel) {
@@ -147,6 +147,9 @@ fn table(rows: &[ChannelOut], width: usize) -> String {
 }
 
 fn summarize(data: &Dataset) -> Vec<ChannelOut> {
+    let touches = data.touches();
+    let per_channel = touches.per_channel();
+    let touchpoints_on = |key: &str| touches.channels().get(key).map_or(0, |id| per_channel[id as usize]);
     socialledger_analytics::channel_keys(data)
         .into_iter()
         .map(|key| {
@@ -164,7 +167,7 @@ fn summarize(data: &Dataset) -> Vec<ChannelOut> {
                 time_entries: data.time_entries.iter().filter(|t| t.channel.as_deref() == Some(&key)).count(),
                 cost_items: data.cost_items.iter().filter(|t| t.channel.as_deref() == Some(&key)).count(),
                 activities: data.activities.iter().filter(|t| t.channel.as_deref() == Some(&key)).count(),
-                touchpoints: data.touchpoints.iter().filter(|t| is(&t.channel)).count(),
+                touchpoints: touchpoints_on(&key),
                 channel: key,
             }
         })

@@ -99,7 +99,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
 
     say("analysing and writing the report");
     let settings = Settings::default();
-    let dataset = store.load().await?;
+    let dataset = store.load_for_analysis().await?;
     let analysis = analyze(&dataset, &settings);
     let comparison = compare_models_for_report(&dataset, &settings, &analysis.attribution);
     // The report leads with the verdict; the demo fits the mix model for it (seconds).

@@ -50,7 +50,7 @@ pub async fn run(cli: &Cli, args: &ExecutionCommandArgs) -> anyhow::Result<ExitC
     let thresholds = Thresholds::from_args(&args.execution)?;
     let period = super::analysis::period(args.from, args.to)?;
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let dataset = store.load().await?;
+    let dataset = store.load_for_analysis().await?;
     let settings = Settings { period, ..Settings::default() };
     let report = ExecutionReport {
         period,

@@ -71,7 +71,7 @@ async fn dataset(cli: &Cli, fit: &MmmFitArgs) -> anyhow::Result<(Dataset, Target
     };
     let currency = Currency::parse(&fit.panel.currency)?;
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    Ok((store.load().await?, target, currency))
+    Ok((store.load_for_analysis().await?, target, currency))
 }
 
 /// The units' weekly pipeline over `dates` from a dataset already loaded: the default panel's target, which the

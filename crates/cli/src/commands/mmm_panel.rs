@@ -71,7 +71,7 @@ pub async fn load_panel(cli: &Cli, args: &PanelArgs, target: TargetArg) -> anyho
         None => None,
     };
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let dataset = store.load().await?;
+    let dataset = store.load_for_analysis().await?;
     let mut built = build_panel(&dataset, &settings, &opts)?;
     if let Some(controls) = controls {
         let joined = join_controls(&mut built.panel, &controls)?;

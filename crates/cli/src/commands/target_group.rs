@@ -15,7 +15,7 @@ pub async fn run(cli: &Cli, args: &TargetGroupArgs) -> anyhow::Result<ExitCode> 
     let group = read_target_group(&args.icp)?;
     let settings = Settings { period: super::analysis::period(args.from, args.to)?, ..Settings::default() };
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let dataset = store.load().await?;
+    let dataset = store.load_for_analysis().await?;
     let report = fit(&dataset, &settings, &group);
     if cli.json {
         output::print_json(&report)?;

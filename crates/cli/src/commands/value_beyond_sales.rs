@@ -20,7 +20,7 @@ pub async fn run(cli: &Cli, args: &ValueBeyondSalesArgs) -> anyhow::Result<ExitC
         ..Settings::default()
     };
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let dataset = store.load().await?;
+    let dataset = store.load_for_analysis().await?;
     let report = value_beyond_sales(&dataset, &settings, &assumptions);
     if cli.json {
         output::print_json(&report)?;

@@ -308,8 +308,12 @@ fn channel_verdict(
 
 /// The first and last day with a touchpoint or a deal's creation, for the period's ends.
 fn dataset_span(dataset: &Dataset) -> Option<(chrono::NaiveDate, chrono::NaiveDate)> {
-    let dates =
-        dataset.touchpoints.iter().map(|t| t.at.date_naive()).chain(dataset.deals.iter().filter_map(|d| d.created));
+    let touches = dataset.touches();
+    let dates = touches
+        .date_span()
+        .into_iter()
+        .flat_map(|(first, last)| [first, last])
+        .chain(dataset.deals.iter().filter_map(|d| d.created));
     dates.fold(None, |acc, d| match acc {
         None => Some((d, d)),
         Some((a, b)) => Some((a.min(d), b.max(d))),

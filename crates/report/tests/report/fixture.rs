@@ -318,5 +318,6 @@ pub fn dataset() -> Dataset {
         ],
         period_metrics: vec![],
         conversations: vec![],
+        compact_touches: None,
     }
 }

@@ -328,6 +328,7 @@ pub fn sample() -> Dataset {
                 assignee: Some("support".into()),
             },
         ],
+        compact_touches: None,
     }
 }
 

@@ -264,3 +264,43 @@ async fn hand_edited_values_are_reported_with_table_column_and_value() {
     })
     .await;
 }
+
+/// Issue 15: the analysis loader gives what `load` gives, with touchpoints in compact form, on both backends: the
+/// same records of every other kind, and the same touches in the same (key) order.
+#[tokio::test]
+async fn the_analysis_load_is_the_full_load_with_compact_touchpoints() {
+    on_both("analysis_load", |db| async move {
+        let store = db.open().await;
+        let mut data = sample();
+        // Rows that differ only in what the compact form keeps, at one instant, written out of key order,
+        // and a timestamp with nanoseconds: ties must keep the key order, instants must be exact.
+        let at = data.touchpoints[0].at + chrono::Duration::nanoseconds(123_456_789);
+        for (key, channel) in [("z-tie", "linkedin"), ("a-tie", "LinkedIn-Ads"), ("m-tie", "linkedin")] {
+            let mut t = data.touchpoints[0].clone();
+            t.key = key.into();
+            t.channel = channel.into();
+            t.at = at;
+            data.touchpoints.push(t);
+        }
+        store.import(&source("sample.csv", "h1", 10), &data, &quiet).await.unwrap();
+        let full = store.load().await.unwrap();
+        let analysis = store.load_for_analysis().await.unwrap();
+        assert!(analysis.touchpoints.is_empty());
+        let compact = analysis.compact_touches.clone().expect("the analysis load sets the compact touches");
+        assert_eq!(compact, Touches::from_records(&full.touchpoints));
+        assert_eq!(*analysis.touches(), *full.touches());
+        assert_eq!(analysis.counts(), full.counts());
+        assert_eq!(Dataset { compact_touches: None, touchpoints: full.touchpoints.clone(), ..analysis }, full);
+        // Row i is the i-th touchpoint in key order, field by field.
+        for (i, t) in full.touchpoints.iter().enumerate() {
+            assert_eq!(compact.at(i), t.at);
+            assert_eq!(compact.channel_key(i).as_ref(), t.channel);
+            assert_eq!(compact.account(i).map(|a| compact.accounts().name(a).to_string()), t.account);
+            assert_eq!(compact.contact(i).map(|c| compact.contacts().name(c).to_string()), t.contact);
+            assert_eq!(compact.deal(i).map(|d| compact.deals().name(d).to_string()), t.deal);
+            assert_eq!(compact.kind(i), t.kind);
+        }
+        assert!(compact.len() >= 4);
+    })
+    .await;
+}
