@@ -2,7 +2,7 @@
 //! import of one file (read, pick, map, and accept or reject as a whole).
 
 use crate::formats::ALL;
-use crate::{read, CellError, ErrorSink, Format, ImportError, ImportOptions, Parsed, SourceFile};
+use crate::{read, ErrorSink, Format, ImportError, ImportOptions, Parsed, SourceFile};
 use std::path::Path;
 
 /// The format named `name` (case-insensitive).
@@ -85,15 +85,7 @@ pub fn read_source(path: &Path, bytes: &[u8]) -> Result<SourceFile, ImportError>
         return Err(ImportError::Empty { file: display_name });
     }
     if let Some(line) = tables.iter().find_map(|t| t.cut_at) {
-        let error = CellError {
-            file: display_name.clone(),
-            sheet: None,
-            row: line,
-            column: None,
-            message: format!("the file looks truncated at row {line}: its last row stops in the middle"),
-            hint: Some("download or export the file again; nothing of a cut-off file is imported".into()),
-        };
-        return Err(ImportError::Rejected { file: display_name, errors: vec![error], more: 0 });
+        return Err(ImportError::truncated(&display_name, line));
     }
     Ok(SourceFile { display_name, file_name, tables })
 }

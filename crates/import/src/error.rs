@@ -182,6 +182,19 @@ impl ImportError {
             ImportError::UnknownFormatName { .. } => None,
         }
     }
+
+    /// A file whose last row stops in the middle (`line`): nothing of it is imported, whichever path read it.
+    pub(crate) fn truncated(file: &str, line: usize) -> ImportError {
+        let error = CellError {
+            file: file.to_string(),
+            sheet: None,
+            row: line,
+            column: None,
+            message: format!("the file looks truncated at row {line}: its last row stops in the middle"),
+            hint: Some("download or export the file again; nothing of a cut-off file is imported".into()),
+        };
+        ImportError::Rejected { file: file.to_string(), errors: vec![error], more: 0 }
+    }
 }
 
 fn rejected_text(file: &str, errors: &[CellError], more: usize) -> String {

@@ -309,15 +309,7 @@ impl TouchpointReader {
             return Err(ImportError::Unreadable { file: display_name, reason: read::printable(&reason, 500) });
         }
         if let Some(line) = self.records.cut_at() {
-            let error = CellError {
-                file: display_name.clone(),
-                sheet: None,
-                row: line,
-                column: None,
-                message: format!("the file looks truncated at row {line}: its last row stops in the middle"),
-                hint: Some("download or export the file again; nothing of a cut-off file is imported".into()),
-            };
-            return Err(ImportError::Rejected { file: display_name, errors: vec![error], more: 0 });
+            return Err(ImportError::truncated(&display_name, line));
         }
         let rows = self.errs.rows();
         if self.errs.is_empty() && more_errors.is_empty() {

@@ -62,21 +62,9 @@ pub(crate) struct Mapper {
 
 impl Mapper {
     pub(crate) fn new(h: &Headed<'_>, keys: Keys) -> Mapper {
-        let cols = [
-            "touchpoint_id",
-            "contact_id",
-            "account_id",
-            "deal_id",
-            "timestamp",
-            "channel",
-            "kind",
-            "campaign",
-            "post_id",
-            "utm_source",
-            "utm_medium",
-            "utm_campaign",
-        ]
-        .map(|name| h.col(name));
+        // The canonical columns in their documented order, which the field indexes below follow.
+        const _: () = assert!(columns::TOUCHPOINTS.len() == 12);
+        let cols = std::array::from_fn(|i| h.col(columns::TOUCHPOINTS[i]));
         Mapper { cols, kinds: EnumCache::default(), utm: FastMap::default(), keys }
     }
 
