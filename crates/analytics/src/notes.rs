@@ -5,8 +5,8 @@ use crate::cost::CostReport;
 use crate::engagement::{ChannelEngagement, EngagementSource};
 use crate::Settings;
 use serde::Serialize;
-use socialledger_domain::{Dataset, Money};
-use std::collections::BTreeSet;
+use socialledger_domain::{Activity, Dataset, Money};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// How much a note matters to the reading of the figures.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -282,6 +282,20 @@ pub fn notes(
         ));
     }
 
+    for (channel, name, first, second) in overlapping_activities(dataset) {
+        out.push(Note::new(
+            Some(channel),
+            Severity::Warning,
+            "overlapping_activities",
+            format!(
+                "{name:?} on {channel} is recorded for overlapping periods ({} to {} and {} to {}): if both are the \
+                 same spend reported twice (a Meta Ads report imported both by month and over the whole period), \
+                 {channel}'s cost is overstated; keep one of the two imports",
+                first.start, first.end, second.start, second.end
+            ),
+        ));
+    }
+
     if costs.general.total_minor != 0 || costs.general.minutes != 0 {
         out.push(Note::new(
             None,
@@ -308,6 +322,34 @@ pub fn notes(
     out.sort_by(|a, b| {
         b.severity.cmp(&a.severity).then_with(|| a.channel.cmp(&b.channel)).then_with(|| a.code.cmp(&b.code))
     });
+    out
+}
+
+/// Activities with spend of the same channel, kind and name whose periods overlap: the same campaign reported
+/// twice at different grains (one per month and one over the whole period) adds its spend up. The first overlapping
+/// pair of each (channel, kind, name), in start order. Different names (a campaign's production spend beside the
+/// webinar it promotes) overlap legitimately and are not reported.
+fn overlapping_activities(dataset: &Dataset) -> Vec<(&str, &str, &Activity, &Activity)> {
+    let mut groups: BTreeMap<(&str, &str, &str), Vec<&Activity>> = BTreeMap::new();
+    for a in dataset.activities.iter().filter(|a| a.spend.is_some()) {
+        let Some(channel) = a.channel.as_deref() else { continue };
+        groups.entry((channel, a.kind.as_str(), a.name.as_str())).or_default().push(a);
+    }
+    let mut out = Vec::new();
+    for ((channel, _, name), mut acts) in groups {
+        acts.sort_by(|a, b| (a.start, a.end, &a.key).cmp(&(b.start, b.end, &b.key)));
+        // Sorted by start, an activity overlaps an earlier one exactly when it starts before the latest end so far.
+        let mut latest = acts[0];
+        for a in &acts[1..] {
+            if a.start <= latest.end {
+                out.push((channel, name, latest, *a));
+                break;
+            }
+            if a.end > latest.end {
+                latest = a;
+            }
+        }
+    }
     out
 }
 
@@ -353,6 +395,35 @@ mod tests {
                 (None, Info, "gross_margin", "ROI assumes a gross margin of 70% of revenue (a setting); credited revenue depends on the attribution model"),
             ]
         );
+    }
+
+    /// Issue 15: a Meta Ads campaign imported by month and over the whole period is two sets of activities with
+    /// the same name; their spend would add up. Months side by side, or another activity beside a campaign, do not.
+    #[test]
+    fn the_same_campaign_over_overlapping_periods_is_a_warning() {
+        let eur = |minor| Some(Money::new(minor, Currency::parse("EUR").unwrap()));
+        let named = |key: &str, name: &str, start: &str, end: &str| {
+            let mut a = activity(key, Some("meta-ads"), start, end, eur(100));
+            a.name = name.into();
+            a
+        };
+        let mut ds = Dataset {
+            activities: vec![
+                named("feb", "Spring sale", "2025-02-01", "2025-02-28"),
+                named("mar", "Spring sale", "2025-03-01", "2025-03-31"),
+                named("webinar", "Spring webinar", "2025-02-10", "2025-02-10"),
+            ],
+            ..Dataset::default()
+        };
+        assert!(overlapping_activities(&ds).is_empty(), "months side by side and other names do not overlap");
+        ds.activities.push(named("whole", "Spring sale", "2025-02-01", "2025-03-31"));
+        let found: Vec<_> = overlapping_activities(&ds)
+            .into_iter()
+            .map(|(c, n, a, b)| (c, n, a.key.as_str(), b.key.as_str()))
+            .collect();
+        assert_eq!(found, [("meta-ads", "Spring sale", "feb", "whole")]);
+        ds.activities.last_mut().unwrap().spend = None;
+        assert!(overlapping_activities(&ds).is_empty(), "an activity without spend adds no cost");
     }
 
     #[test]

@@ -112,3 +112,54 @@ fn issue_15_metas_daily_files_of_one_page_fill_the_same_days() {
     let want = |d: &str, f: i64, v: i64| ("facebook".to_string(), d.to_string(), Some(f), Some(v));
     assert_eq!(days, [want("2025-01-01", 2, 40), want("2025-01-02", 0, 30), want("2025-01-03", 1, 50)]);
 }
+
+/// A campaign imported by month and again over the whole period is two sets of activities whose spend adds up: the
+/// import says so, and so does the report, on the channel, until one of the two is removed.
+#[test]
+fn issue_15_a_campaign_by_month_and_over_the_whole_period_is_flagged_in_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db");
+    let whole = dir.path().join("Untitled-report-Jan-1-2025-to-Feb-28-2025.csv");
+    std::fs::write(
+        &whole,
+        format!("\u{feff}\"Campaign name\",{COLUMNS}\nSpring,150,300,EUR,30.00,12,2025-01-01,2025-02-28\n"),
+    )
+    .unwrap();
+    let monthly = dir.path().join("Untitled-report-Jan-1-2025-to-Feb-28-2025_Month.csv");
+    std::fs::write(
+        &monthly,
+        format!(
+            "\u{feff}\"Campaign name\",Month,{COLUMNS}\n\
+             Spring,2025-01-01 - 2025-01-31,100,200,EUR,20.00,8,2025-01-01,2025-02-28\n\
+             Spring,2025-02-01 - 2025-02-28,60,100,EUR,10.00,4,2025-01-01,2025-02-28\n"
+        ),
+    )
+    .unwrap();
+    let report = |db: &Path| -> String {
+        let out = bin(dir.path()).args(["--db"]).arg(db).args(["--json", "report"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(import(dir.path(), &db, &whole).0, "imported");
+    assert!(!report(&db).contains("overlapping_activities"), "one report alone overlaps nothing");
+    let (status, notes) = import(dir.path(), &db, &monthly);
+    assert_eq!(status, "imported");
+    assert!(notes.iter().any(|n| n.contains("add up")), "{notes:?}");
+    let json = report(&db);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let flagged: Vec<&serde_json::Value> = v["notes"]
+        .as_array()
+        .expect("report --json has notes")
+        .iter()
+        .filter(|n| n["code"] == "overlapping_activities")
+        .collect();
+    assert_eq!(flagged.len(), 1, "{json}");
+    assert_eq!(flagged[0]["channel"], "meta-ads");
+    let text = flagged[0]["text"].as_str().unwrap();
+    assert!(
+        text.contains("\"Spring\"")
+            && text.contains("2025-01-01 to 2025-01-31")
+            && text.contains("2025-01-01 to 2025-02-28"),
+        "{text}"
+    );
+}
