@@ -3,7 +3,7 @@
 //! per day) and `Content.csv` (one row per video with its lifetime counters).
 //!
 //! TikTok writes the days of the overview and follower files without a year (`August 31`). A year is given by one
-//! rule, [`YearRule`]: the rows run oldest first up to the end of the download, so the last row is the latest such
+//! rule, `YearRule`: the rows run oldest first up to the end of the download, so the last row is the latest such
 //! day on or before that end (`--period-end`, else an ISO date in the file name) and each earlier row the latest
 //! such day before the next one. Without an end the file is refused with what to pass: guessing the year from the
 //! clock would store a year-old download a year late, silently.
