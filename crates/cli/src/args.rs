@@ -306,6 +306,16 @@ pub enum TargetArg {
     Deals,
 }
 
+impl From<TargetArg> for socialledger_analytics::Target {
+    fn from(t: TargetArg) -> Self {
+        match t {
+            TargetArg::Pipeline => socialledger_analytics::Target::Pipeline,
+            TargetArg::Revenue => socialledger_analytics::Target::Revenue,
+            TargetArg::Deals => socialledger_analytics::Target::Deals,
+        }
+    }
+}
+
 /// What an organic social channel's input measures.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
 pub enum OrganicInputArg {

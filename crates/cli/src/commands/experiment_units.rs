@@ -5,6 +5,7 @@
 use crate::args::Cli;
 use crate::args::MmmFitArgs;
 use chrono::NaiveDate;
+use socialledger_analytics::Target;
 use socialledger_domain::{Currency, Dataset, DealStatus};
 use std::collections::{BTreeMap, HashMap};
 
@@ -25,14 +26,6 @@ pub struct Units {
 pub enum Grouping {
     Region,
     Account,
-}
-
-/// The outcome the experiment reads, from `--target` (pipeline by default, as the panel).
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Target {
-    Pipeline,
-    Revenue,
-    Deals,
 }
 
 /// Loads the dataset and gathers the units' weekly outcome over `dates` (Mondays, consecutive).
@@ -63,12 +56,8 @@ async fn dataset(cli: &Cli, fit: &MmmFitArgs) -> anyhow::Result<(Dataset, Target
              keys); drop --csv"
         );
     }
-    let target = match fit.target.as_deref().unwrap_or("pipeline") {
-        "pipeline" => Target::Pipeline,
-        "revenue" => Target::Revenue,
-        "deals" => Target::Deals,
-        other => anyhow::bail!("--target {other}: from the database the target is pipeline, revenue or deals"),
-    };
+    // The outcome the experiment reads: the panel's, as `--target` names it (pipeline by default).
+    let target = Target::from(super::mmm::database_target(fit)?);
     let currency = Currency::parse(&fit.panel.currency)?;
     let store = super::open_existing_store(&cli.db_or_default()).await?;
     Ok((store.load_for_analysis().await?, target, currency))

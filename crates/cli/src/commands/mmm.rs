@@ -158,13 +158,7 @@ pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(
         None => None,
     };
     let Some(path) = &args.csv else {
-        let target = match args.target.as_deref().unwrap_or("pipeline") {
-            "pipeline" => TargetArg::Pipeline,
-            "revenue" => TargetArg::Revenue,
-            "deals" => TargetArg::Deals,
-            other => anyhow::bail!("--target {other}: from the database the target is pipeline, revenue or deals"),
-        };
-        let db = super::mmm_panel::load_panel(cli, &args.panel, target).await?;
+        let db = super::mmm_panel::load_panel(cli, &args.panel, database_target(args)?).await?;
         if !cli.quiet {
             for note in &db.built.notes {
                 eprintln!("note: {}", note.text);
@@ -192,6 +186,16 @@ pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(
     };
     let panel = socialledger_import::panel_csv::read_panel(&path.display().to_string(), &bytes, &cols)?;
     Ok((panel, given.unwrap_or_else(ValueOfTarget::as_given)))
+}
+
+/// `--target` of a panel built from the database (pipeline when not given); with `--csv` it names a column instead.
+pub(crate) fn database_target(args: &MmmFitArgs) -> anyhow::Result<TargetArg> {
+    Ok(match args.target.as_deref().unwrap_or("pipeline") {
+        "pipeline" => TargetArg::Pipeline,
+        "revenue" => TargetArg::Revenue,
+        "deals" => TargetArg::Deals,
+        other => anyhow::bail!("--target {other}: from the database the target is pipeline, revenue or deals"),
+    })
 }
 
 /// Fit options from the flags; contributions are valued at `value` per unit of the target (1 when it has none:

@@ -9,7 +9,7 @@ use serde::Serialize;
 use socialledger_analytics::mix_panel::{summarize, PanelSummary};
 use socialledger_analytics::{
     build_panel, value_of_target, AnalyticsError, BuiltPanel, OrganicInput, PanelNote, PanelNoteCode, PanelOptions,
-    Settings, Target, ValueOfTarget,
+    Settings, ValueOfTarget,
 };
 use socialledger_domain::Currency;
 use socialledger_import::controls_csv::{join_controls, read_controls};
@@ -94,11 +94,7 @@ pub fn options(args: &PanelArgs, target: TargetArg) -> anyhow::Result<(Settings,
             FrequencyArg::Weekly => Frequency::Weekly,
             FrequencyArg::Daily => Frequency::Daily,
         },
-        target: match target {
-            TargetArg::Pipeline => Target::Pipeline,
-            TargetArg::Revenue => Target::Revenue,
-            TargetArg::Deals => Target::Deals,
-        },
+        target: target.into(),
         organic_input: match args.organic_input {
             OrganicInputArg::Hours => OrganicInput::Hours,
             OrganicInputArg::Posts => OrganicInput::Posts,
