@@ -1,19 +1,8 @@
 //! Meta's exports through the real binary into a real SQLite file (issue 15): an Ads Manager report without and
 //! with a breakdown counts each campaign once, and Meta's single-metric daily files of one page fill one day each.
 
-use crate::support::bin;
+use crate::support::{bin, sqlite_query as query};
 use std::path::Path;
-
-fn query<T>(db: &Path, sql: &str) -> Vec<T>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
-{
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap()
-    })
-}
 
 /// Imports `file` into `db` and returns the import's status and notes from `--json`.
 fn import(dir: &Path, db: &Path, file: &Path) -> (String, Vec<String>) {

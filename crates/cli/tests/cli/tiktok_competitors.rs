@@ -2,7 +2,7 @@
 //! follower file of one account merge into one row per day, and a LinkedIn competitor export adds its page's
 //! follower level to the day another export wrote while its competitors stay out of the channels.
 
-use crate::support::bin;
+use crate::support::{bin, sqlite_query as query};
 use std::path::Path;
 
 type DayRow = (String, String, Option<i64>, Option<i64>, Option<i64>);
@@ -10,17 +10,6 @@ type DayRow = (String, String, Option<i64>, Option<i64>, Option<i64>);
 /// `(channel, date, followers, new_followers, video_views)` of every stored channel day, in key order.
 fn channel_days(db: &Path) -> Vec<DayRow> {
     query(db, "SELECT channel, date, followers, new_followers, video_views FROM channel_days ORDER BY channel, date")
-}
-
-fn query<T>(db: &Path, sql: &str) -> Vec<T>
-where
-    T: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow> + Send + Unpin,
-{
-    tokio::runtime::Runtime::new().unwrap().block_on(async {
-        use sqlx::Connection;
-        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
-        sqlx::query_as(sql).fetch_all(&mut conn).await.unwrap()
-    })
 }
 
 fn import(dir: &Path, db: &Path, file: &Path, flags: &[&str]) -> std::process::Output {

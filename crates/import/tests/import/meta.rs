@@ -2,28 +2,10 @@
 //! path (no fixture): Ads Manager reports with a breakdown, as .xlsx (campaign, ad set and ad level, by month),
 //! the Instagram post export, and the single-metric daily insight files (UTF-16, `sep=,`).
 
+use crate::support::import_written;
 use crate::workbooks::xlsx;
 use socialledger_domain::{Channel, ChannelKind, Dataset, MetricPeriod, Network, PostType};
-use socialledger_import::{import_file, ImportError, ImportOptions, Parsed};
-use std::path::PathBuf;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Writes `bytes` as `name` in a fresh temp dir and imports that file.
-fn import_written(name: &str, bytes: &[u8], opts: &ImportOptions) -> Result<Parsed, ImportError> {
-    static N: AtomicUsize = AtomicUsize::new(0);
-    let dir: PathBuf = std::env::temp_dir().join(format!(
-        "socialledger-meta-{}-{}",
-        std::process::id(),
-        N.fetch_add(1, Ordering::Relaxed)
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, bytes).unwrap();
-    let read = std::fs::read(&path).unwrap();
-    let result = import_file(&path, &read, opts);
-    std::fs::remove_dir_all(&dir).unwrap();
-    result
-}
+use socialledger_import::{ImportError, ImportOptions, Parsed};
 
 fn ok(name: &str, bytes: &[u8]) -> Parsed {
     import_written(name, bytes, &ImportOptions::default()).unwrap_or_else(|e| panic!("{name}: {e}"))
