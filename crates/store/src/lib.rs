@@ -29,6 +29,7 @@ mod error;
 pub mod import;
 mod load;
 mod location;
+mod pg_direct;
 mod settings;
 mod sqlite_direct;
 mod store;

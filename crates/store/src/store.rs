@@ -35,6 +35,9 @@ pub struct Store {
     /// The SQLite file, when the store is one (not PostgreSQL, not in memory): the analysis load reads its
     /// touchpoints directly (see `crate::sqlite_direct`).
     sqlite_file: Option<std::path::PathBuf>,
+    /// How to open a native PostgreSQL connection, when the store is one: the analysis load streams the
+    /// touchpoints through it (see `crate::pg_direct`). Holds the password: never printed.
+    pg_options: Option<sqlx::postgres::PgConnectOptions>,
 }
 
 /// What [`Store::open_with`] does when there is no socialledger database at the location.
@@ -126,6 +129,13 @@ impl Store {
         }
         let shown = loc.shown;
         let sqlite_file = if loc.in_memory { None } else { loc.file.clone() };
+        let pg_options = match backend {
+            Backend::Postgres => Some(
+                <sqlx::postgres::PgConnectOptions as sqlx::ConnectOptions>::from_url(&loc.options.database_url)
+                    .map_err(|cause| StoreError::Open { location: shown.clone(), cause })?,
+            ),
+            Backend::Sqlite => None,
+        };
         let open_error = |cause| StoreError::Open { location: shown.clone(), cause };
         // One plain connection first: the pool retries failed connections until its timeout, which would turn
         // "connection refused" or "no such directory" into a long wait and a vaguer error.
@@ -157,7 +167,7 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(|cause| StoreError::Migrate { location: shown.clone(), cause })?;
-        Ok(Store { pool, backend, location: shown, created, sqlite_file })
+        Ok(Store { pool, backend, location: shown, created, sqlite_file, pg_options })
     }
 
     /// True when opening this store created its database (a new SQLite file or a new PostgreSQL database), so
@@ -254,6 +264,12 @@ impl Store {
     /// analyses read. Ten million touchpoints take about 300 MB that way instead of several GB as records
     /// (docs/benchmarks.md). Analyses read them through [`Dataset::touches`], so their results are the same as
     /// over [`Store::load`].
+    ///
+    /// The touchpoints do not come through the pool, whose per-row overhead dominated the load at millions of
+    /// rows: from a SQLite file they are read on a blocking thread through a direct connection (`sqlite_direct`),
+    /// from PostgreSQL they stream with `COPY` through a second connection in the pool's exported snapshot
+    /// (`pg_direct`); both while the pool reads the other tables. An in-memory SQLite database reads them through
+    /// the pool.
     pub async fn load_for_analysis(&self) -> Result<Dataset> {
         if let Some(file) = &self.sqlite_file {
             // Another connection committing during the load makes the two reads disagree; load again then.
@@ -268,8 +284,34 @@ impl Store {
             .begin_with(load::begin_snapshot(self.backend))
             .await
             .map_err(query_error("starting a read transaction"))?;
-        let data = load::analysis_dataset(&mut tx).await?;
+        let data = match &self.pg_options {
+            Some(options) => Self::load_for_analysis_pg(&mut tx, options).await,
+            None => load::analysis_dataset(&mut tx).await,
+        };
         let _ = tx.rollback().await;
+        data
+    }
+
+    /// [`Store::load_for_analysis`] on PostgreSQL, inside the pool's snapshot transaction `tx`: the touchpoints
+    /// stream through a second connection in the same (exported) snapshot while the pool reads the other tables
+    /// (see `crate::pg_direct`).
+    async fn load_for_analysis_pg(
+        tx: &mut sqlx::AnyConnection,
+        options: &sqlx::postgres::PgConnectOptions,
+    ) -> Result<Dataset> {
+        let snapshot: String = sqlx::query_scalar("SELECT pg_export_snapshot()")
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(query_error("exporting the read snapshot"))?;
+        let options = options.clone();
+        let reading = tokio::spawn(async move { crate::pg_direct::touches(&options, &snapshot).await });
+        let others = load::all_but_touchpoints(tx).await;
+        let touches = match reading.await {
+            Ok(touches) => touches,
+            Err(join) => std::panic::resume_unwind(join.into_panic()),
+        };
+        let mut data = others?;
+        data.compact_touches = Some(touches?);
         Ok(data)
     }
 

@@ -289,6 +289,14 @@ async fn the_analysis_load_is_the_full_load_with_compact_touchpoints() {
             t.at = at;
             data.touchpoints.push(t);
         }
+        // Values PostgreSQL's COPY text escapes (tab, newline, backslash, a literal `\N`), which the PostgreSQL
+        // reader must undo, and non-ASCII text.
+        let mut t = data.touchpoints[0].clone();
+        t.key = "escaped".into();
+        t.contact = Some("tab\there\\back\nline \\N".into());
+        t.account = Some("\\N".into());
+        t.deal = Some("Zoë — 東京".into());
+        data.touchpoints.push(t);
         store.import(&source("sample.csv", "h1", 10), &data, &quiet).await.unwrap();
         let full = store.load().await.unwrap();
         let analysis = store.load_for_analysis().await.unwrap();
