@@ -85,6 +85,23 @@ pub(crate) struct TouchRow<'r> {
     pub kind: &'r str,
 }
 
+impl<'r> TouchRow<'r> {
+    /// A row from `column(i)`, the text of column `i` of [`TOUCH_COLUMNS`] (`None` for NULL) as one of the readers
+    /// gets it; `at`, `channel` and `kind` must not be NULL.
+    pub(crate) fn read(mut column: impl FnMut(usize) -> Result<Option<&'r str>>) -> Result<TouchRow<'r>> {
+        let mut required =
+            |i: usize| column(i)?.ok_or_else(|| corrupt_touch(i, "", format!("{} is NULL", TOUCH_COLUMNS[i])));
+        Ok(TouchRow {
+            at: required(0)?,
+            channel: required(1)?,
+            kind: required(5)?,
+            account: column(2)?,
+            contact: column(3)?,
+            deal: column(4)?,
+        })
+    }
+}
+
 /// The error for a stored touchpoint value that does not decode (column `i` of [`TOUCH_COLUMNS`]).
 pub(crate) fn corrupt_touch(i: usize, value: &str, reason: String) -> StoreError {
     StoreError::Corrupt { table: Touchpoint::NAME, column: TOUCH_COLUMNS[i], value: value.to_string(), reason }
@@ -113,17 +130,8 @@ pub(crate) async fn touches(conn: &mut AnyConnection) -> Result<Touches> {
     let sql = touches_sql();
     let mut rows = sqlx::query(&sql).fetch(&mut *conn);
     while let Some(row) = rows.try_next().await.map_err(fail)? {
-        let text = |i: usize| row.try_get::<&str, usize>(i).map_err(|e| corrupt_touch(i, "", e.to_string()));
-        let opt_text =
-            |i: usize| row.try_get::<Option<&str>, usize>(i).map_err(|e| corrupt_touch(i, "", e.to_string()));
-        let touch = TouchRow {
-            at: text(0)?,
-            channel: text(1)?,
-            account: opt_text(2)?,
-            contact: opt_text(3)?,
-            deal: opt_text(4)?,
-            kind: text(5)?,
-        };
+        let touch =
+            TouchRow::read(|i| row.try_get::<Option<&str>, usize>(i).map_err(|e| corrupt_touch(i, "", e.to_string())))?;
         push_touch(&mut out, &touch)?;
     }
     out.shrink_to_fit();

@@ -10,11 +10,10 @@
 //! `pg_export_snapshot()`; this connection adopts it with `SET TRANSACTION SNAPSHOT` before copying, so both
 //! read exactly the same database state, while the pool reads the other tables at the same time.
 
-use crate::load::{corrupt_touch, push_touch, touches_count_sql, TouchRow, TOUCH_COLUMNS};
-use crate::tables::Table;
+use crate::load::{corrupt_touch, push_touch, touches_count_sql, touches_sql, TouchRow};
 use crate::{Result, StoreError};
 use futures_util::TryStreamExt;
-use socialledger_domain::{Touches, Touchpoint};
+use socialledger_domain::Touches;
 use sqlx::postgres::{PgConnectOptions, PgConnection};
 use sqlx::{Connection, Executor};
 use std::borrow::Cow;
@@ -40,12 +39,7 @@ pub(crate) async fn touches(options: &PgConnectOptions, snapshot: &str) -> Resul
     conn.execute(format!("SET TRANSACTION SNAPSHOT '{snapshot}'").as_str()).await.map_err(&reading)?;
     let count: i64 = sqlx::query_scalar(&touches_count_sql()).fetch_one(&mut conn).await.map_err(&reading)?;
     let mut out = Touches::with_capacity(usize::try_from(count).unwrap_or(0));
-    let copy = format!(
-        "COPY (SELECT {} FROM {} ORDER BY {}) TO STDOUT",
-        TOUCH_COLUMNS.join(", "),
-        Touchpoint::NAME,
-        Touchpoint::KEY.join(", ")
-    );
+    let copy = format!("COPY ({}) TO STDOUT", touches_sql());
     {
         let mut chunks = conn.copy_out_raw(&copy).await.map_err(&reading)?;
         // A chunk is one or more whole lines in practice; a line split across chunks is joined here anyway.
@@ -90,17 +84,7 @@ fn decode_lines(out: &mut Touches, lines: &[u8]) -> Result<()> {
         if n != fields.len() {
             return Err(corrupt_touch(n, &String::from_utf8_lossy(line), "fewer fields than selected".into()));
         }
-        let required = |i: usize| -> Result<&str> {
-            fields[i].as_deref().ok_or_else(|| corrupt_touch(i, "", format!("{} is NULL", TOUCH_COLUMNS[i])))
-        };
-        let touch = TouchRow {
-            at: required(0)?,
-            channel: required(1)?,
-            account: fields[2].as_deref(),
-            contact: fields[3].as_deref(),
-            deal: fields[4].as_deref(),
-            kind: required(5)?,
-        };
+        let touch = TouchRow::read(|i| Ok(fields[i].as_deref()))?;
         push_touch(out, &touch)?;
     }
     Ok(())

@@ -16,7 +16,7 @@
 //! either snapshot starts and after both have been taken; when it changed, the caller loads again
 //! ([`crate::Store::load_for_analysis`]).
 
-use crate::load::{corrupt_touch, push_touch, touches_count_sql, touches_sql, TouchRow, TOUCH_COLUMNS};
+use crate::load::{corrupt_touch, push_touch, touches_count_sql, touches_sql, TouchRow};
 use crate::{Result, StoreError};
 use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OpenFlags};
@@ -61,27 +61,13 @@ impl DirectSqlite {
             let mut statement = tx.prepare(&touches_sql()).map_err(&reading)?;
             let mut rows = statement.query([]).map_err(&reading)?;
             while let Some(row) = rows.next().map_err(&reading)? {
-                let opt_text = |i: usize| -> Result<Option<&str>> {
-                    let value = row.get_ref(i).map_err(&reading)?;
-                    match value {
-                        ValueRef::Null => Ok(None),
-                        ValueRef::Text(bytes) => {
-                            std::str::from_utf8(bytes).map(Some).map_err(|e| corrupt_touch(i, "", e.to_string()))
-                        }
-                        other => Err(corrupt_touch(i, "", format!("expected text, found {:?}", other.data_type()))),
+                let touch = TouchRow::read(|i| match row.get_ref(i).map_err(&reading)? {
+                    ValueRef::Null => Ok(None),
+                    ValueRef::Text(bytes) => {
+                        std::str::from_utf8(bytes).map(Some).map_err(|e| corrupt_touch(i, "", e.to_string()))
                     }
-                };
-                let text = |i: usize| -> Result<&str> {
-                    opt_text(i)?.ok_or_else(|| corrupt_touch(i, "", format!("{} is NULL", TOUCH_COLUMNS[i])))
-                };
-                let touch = TouchRow {
-                    at: text(0)?,
-                    channel: text(1)?,
-                    account: opt_text(2)?,
-                    contact: opt_text(3)?,
-                    deal: opt_text(4)?,
-                    kind: text(5)?,
-                };
+                    other => Err(corrupt_touch(i, "", format!("expected text, found {:?}", other.data_type()))),
+                })?;
                 push_touch(&mut out, &touch)?;
             }
         }
