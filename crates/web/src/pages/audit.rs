@@ -90,3 +90,13 @@ pub async fn csv(State(state): State<AppState>, _me: SignedIn) -> Result<Respons
     )
         .into_response())
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn formulas_are_defused_in_csv_cells() {
+        assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(super::cell("@SUM(A1)"), "'@SUM(A1)");
+        assert_eq!(super::cell("Ana"), "Ana");
+    }
+}

@@ -49,6 +49,10 @@ pub fn layout(title: &str, visitor: Option<&SignedIn>, body: Markup) -> Markup {
                                 (csrf_field(&s.csrf_token))
                                 button type="submit" { "Sign out" }
                             }
+                            form.inline method="post" action="/logout-everywhere" {
+                                (csrf_field(&s.csrf_token))
+                                button.secondary type="submit" { "Sign out everywhere" }
+                            }
                         }
                     }
                 }

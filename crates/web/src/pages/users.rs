@@ -117,11 +117,6 @@ async fn render(
             label { "Role" (role_select("role", Role::Viewer, actor)) }
             button type="submit" { "Add and make a set-password link" }
         }
-        h2 { "Your sessions" }
-        form method="post" action="/logout-everywhere" {
-            (csrf_field(&me.csrf_token))
-            button.secondary type="submit" { "Sign out everywhere" }
-        }
     };
     Ok(page(status, layout("Users", Some(me), body)))
 }
