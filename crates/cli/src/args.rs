@@ -15,6 +15,7 @@ Examples:
   socialledger value-beyond-sales --values values.toml
   socialledger mmm panel                     weekly input and cost of every channel, for the mix model
   socialledger --db postgres://user@host/db channels
+  socialledger serve                         the web app on http://127.0.0.1:8080 (docs/web.md)
 
 Exit codes: 0 success, 1 nothing found, 2 error.";
 
