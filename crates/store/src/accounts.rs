@@ -378,9 +378,14 @@ impl Store {
         Ok(Some(User { has_password: true, ..user }))
     }
 
-    /// Starts a session.
+    /// Starts a session, and deletes the sessions that have expired (nothing else removes them).
     pub async fn create_session(&self, session: &NewSession, now: Timestamp) -> Result<()> {
         let now = codec::timestamp_text(now);
+        sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+            .bind(now.as_str())
+            .execute(&self.pool)
+            .await
+            .map_err(query_error("deleting expired sessions"))?;
         sqlx::query(
             "INSERT INTO sessions (id, user_id, csrf_token, created_at, expires_at, last_seen) \
              VALUES ($1, $2, $3, $4, $5, $4)",
