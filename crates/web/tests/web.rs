@@ -15,3 +15,5 @@ mod roles;
 mod setup;
 #[path = "web/support.rs"]
 mod support;
+#[path = "web/users.rs"]
+mod users;
