@@ -23,10 +23,14 @@ pub type NameId = u32;
 const NONE: NameId = NameId::MAX;
 
 /// Distinct strings, each stored once and numbered in the order first seen.
+///
+/// Loading ten million touchpoints interns forty million strings; with std's SipHash the hashing and probing
+/// took a third of `report`'s time (docs/benchmarks.md), hence foldhash (randomly seeded, so file contents cannot
+/// be made to collide on purpose).
 #[derive(Clone, Default, PartialEq)]
 pub struct Interner {
     names: Vec<Arc<str>>,
-    ids: HashMap<Arc<str>, NameId>,
+    ids: HashMap<Arc<str>, NameId, foldhash::fast::RandomState>,
 }
 
 impl Interner {

@@ -52,6 +52,10 @@ pub enum StoreError {
     #[error("database error while {doing}: {cause}")]
     Query { doing: String, cause: sqlx::Error },
 
+    /// A read through the direct SQLite connection of the analysis load failed (see `crate::sqlite_direct`).
+    #[error("database error while {doing}: {cause}")]
+    DirectRead { doing: String, cause: rusqlite::Error },
+
     /// No channel has this key.
     #[error("no channel {key:?} in the database; `socialledger channels` lists them")]
     NoSuchChannel { key: String },

@@ -32,6 +32,7 @@ pub mod import;
 mod load;
 mod location;
 mod settings;
+mod sqlite_direct;
 mod store;
 pub mod stream;
 mod tables;

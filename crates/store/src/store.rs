@@ -3,6 +3,7 @@
 use crate::error::query_error;
 use crate::import::{self, ImportOutcome, ImportSource};
 use crate::location::{Backend, Location, PgDatabase};
+use crate::sqlite_direct::DirectSqlite;
 use crate::{codec, load, Result, StoreError};
 use serde::Serialize;
 use socialledger_domain::{Channel, Dataset, Post, PostMetrics, Timestamp};
@@ -11,6 +12,10 @@ use sqlx::migrate::Migrator;
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 use std::fmt;
 use std::time::Duration;
+
+/// How often [`Store::load_for_analysis`] reads a SQLite file directly before falling back to one pool
+/// transaction (which is always consistent, only slower): other connections kept committing meanwhile.
+const DIRECT_LOAD_ATTEMPTS: usize = 3;
 
 /// How long to wait for a connection before giving up with an error.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
@@ -27,6 +32,9 @@ pub struct Store {
     location: String,
     /// Whether opening it created the database.
     created: bool,
+    /// The SQLite file, when the store is one (not PostgreSQL, not in memory): the analysis load reads its
+    /// touchpoints directly (see `crate::sqlite_direct`).
+    sqlite_file: Option<std::path::PathBuf>,
 }
 
 /// What [`Store::open_with`] does when there is no socialledger database at the location.
@@ -117,6 +125,7 @@ impl Store {
             options = options.min_connections(1).idle_timeout(None).max_lifetime(None);
         }
         let shown = loc.shown;
+        let sqlite_file = if loc.in_memory { None } else { loc.file.clone() };
         let open_error = |cause| StoreError::Open { location: shown.clone(), cause };
         // One plain connection first: the pool retries failed connections until its timeout, which would turn
         // "connection refused" or "no such directory" into a long wait and a vaguer error.
@@ -148,7 +157,7 @@ impl Store {
             Backend::Postgres => &POSTGRES_MIGRATIONS,
         };
         migrator.run(&pool).await.map_err(|cause| StoreError::Migrate { location: shown.clone(), cause })?;
-        Ok(Store { pool, backend, location: shown, created })
+        Ok(Store { pool, backend, location: shown, created, sqlite_file })
     }
 
     /// True when opening this store created its database (a new SQLite file or a new PostgreSQL database), so
@@ -246,6 +255,14 @@ impl Store {
     /// (docs/benchmarks.md). Analyses read them through [`Dataset::touches`], so their results are the same as
     /// over [`Store::load`].
     pub async fn load_for_analysis(&self) -> Result<Dataset> {
+        if let Some(file) = &self.sqlite_file {
+            // Another connection committing during the load makes the two reads disagree; load again then.
+            for _ in 0..DIRECT_LOAD_ATTEMPTS {
+                if let Some(data) = self.load_for_analysis_direct(file).await? {
+                    return Ok(data);
+                }
+            }
+        }
         let mut tx = self
             .pool
             .begin_with(load::begin_snapshot(self.backend))
@@ -254,6 +271,35 @@ impl Store {
         let data = load::analysis_dataset(&mut tx).await?;
         let _ = tx.rollback().await;
         Ok(data)
+    }
+
+    /// [`Store::load_for_analysis`] on a SQLite file: the touchpoints through a direct connection on a blocking
+    /// thread while the pool reads the other tables. `None` when another connection committed meanwhile, so
+    /// that the two reads may not be of one snapshot (see `crate::sqlite_direct`).
+    async fn load_for_analysis_direct(&self, file: &std::path::Path) -> Result<Option<Dataset>> {
+        let mut direct = DirectSqlite::open(file)?;
+        // Before either snapshot starts.
+        let before = direct.data_version()?;
+        let reading = tokio::task::spawn_blocking(move || direct.touches().map(|touches| (direct, touches)));
+        let mut tx = self
+            .pool
+            .begin_with(load::begin_snapshot(self.backend))
+            .await
+            .map_err(query_error("starting a read transaction"))?;
+        let others = load::all_but_touchpoints(&mut tx).await;
+        let read = match reading.await {
+            Ok(read) => read,
+            Err(join) => std::panic::resume_unwind(join.into_panic()),
+        };
+        let _ = tx.rollback().await;
+        let (direct, touches) = read?;
+        let mut data = others?;
+        // After both snapshots were taken.
+        if direct.data_version()? != before {
+            return Ok(None);
+        }
+        data.compact_touches = Some(touches);
+        Ok(Some(data))
     }
 
     /// Posts and post metrics only, each sorted by natural key, from one consistent snapshot: what the

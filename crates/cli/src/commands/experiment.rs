@@ -66,6 +66,8 @@ struct PlanOutput<'a> {
 pub(super) struct Prepared {
     pub panel: Panel,
     pub value: socialledger_analytics::ValueOfTarget,
+    /// What the panel was built from (`None`: a `--csv` panel).
+    pub dataset: Option<socialledger_domain::Dataset>,
     /// The channel's series in the panel (`None`: planned with an assumed carry-over, outside the panel).
     pub m: Option<usize>,
     pub response: Response,
@@ -76,7 +78,7 @@ pub(super) struct Prepared {
 }
 
 async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepared> {
-    let (panel, value) = super::mmm::load_panel(cli, &args.fit).await?;
+    let super::mmm::PanelInput { panel, value, dataset } = super::mmm::load_panel(cli, &args.fit).await?;
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("an experiment is planned on weeks: build the panel weekly (drop --frequency daily)");
     }
@@ -96,6 +98,7 @@ async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepare
         return Ok(Prepared {
             panel,
             value,
+            dataset,
             m,
             response: assumed_response(),
             mmm_effect: None,
@@ -112,7 +115,7 @@ async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepare
             keys.join(", ")
         )
     })?;
-    let (mut opts, _) = super::mmm::options(cli, &panel, &value, &args.fit).await?;
+    let (mut opts, _) = super::mmm::options(cli, &panel, &value, dataset.as_ref(), &args.fit).await?;
     opts.cross_validate = false;
     let fitted = super::mmm::fit(&panel, &opts, &args.fit, cli.quiet)?;
     let (response, mmm_effect) = channel_from_fit(&fitted, m, LEVEL).map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -121,7 +124,7 @@ async fn prepare(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<Prepare
         Some(e) => anyhow::bail!("--effect must be a positive weekly effect in target units, not {e}"),
         None => (mmm_effect.estimate, "mmm"),
     };
-    Ok(Prepared { panel, value, m: Some(m), response, mmm_effect: Some(mmm_effect), effect, effect_source })
+    Ok(Prepared { panel, value, dataset, m: Some(m), response, mmm_effect: Some(mmm_effect), effect, effect_source })
 }
 
 async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCode> {
@@ -134,7 +137,7 @@ async fn run_plan(cli: &Cli, args: &ExperimentPlanArgs) -> anyhow::Result<ExitCo
 }
 
 fn plan_pause(cli: &Cli, args: &ExperimentPlanArgs, prepared: Prepared) -> anyhow::Result<ExitCode> {
-    let Prepared { panel, value, m, response, mmm_effect, effect, effect_source } = prepared;
+    let Prepared { panel, value, m, response, mmm_effect, effect, effect_source, .. } = prepared;
     let req = PlanRequest {
         dates: &panel.dates,
         outcome: &panel.target,
@@ -221,7 +224,7 @@ struct ReadoutOutput<'a> {
 
 async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<ExitCode> {
     let saved = read_plan(&args.plan)?;
-    let (panel, _) = super::mmm::load_panel(cli, &args.fit).await?;
+    let super::mmm::PanelInput { panel, dataset, .. } = super::mmm::load_panel(cli, &args.fit).await?;
     if panel.frequency != Frequency::Weekly {
         anyhow::bail!("an experiment is read out on weeks: build the panel weekly (drop --frequency daily)");
     }
@@ -229,10 +232,18 @@ async fn run_analyze(cli: &Cli, args: &ExperimentAnalyzeArgs) -> anyhow::Result<
     match saved.design {
         Design::Pause => {}
         Design::GeoSplit => {
-            return super::experiment_designs::analyze_geo_split(cli, args, &saved, &panel, start, n).await
+            return super::experiment_designs::analyze_geo_split(cli, args, &saved, &panel, dataset.as_ref(), start, n)
         }
         Design::AccountHoldout => {
-            return super::experiment_designs::analyze_account_holdout(cli, args, &saved, &panel, start, n).await
+            return super::experiment_designs::analyze_account_holdout(
+                cli,
+                args,
+                &saved,
+                &panel,
+                dataset.as_ref(),
+                start,
+                n,
+            )
         }
     }
     let (first, last) = (saved.schedule_weeks[0].week, saved.schedule_weeks[n - 1].week);

@@ -14,6 +14,7 @@ use socialledger_decide::experiment::carryover::Response;
 use socialledger_decide::experiment::geo_split::{self, RegionArm, MIN_REGIONS};
 use socialledger_decide::experiment::placebo::NullMethod;
 use socialledger_decide::Interval;
+use socialledger_domain::Dataset;
 use socialledger_mmm::Panel;
 use std::collections::HashSet;
 use std::process::ExitCode;
@@ -82,7 +83,7 @@ fn save_and_print<T: Serialize>(cli: &Cli, args: &ExperimentPlanArgs, out: &T, t
 }
 
 pub async fn plan_geo_split(cli: &Cli, args: &ExperimentPlanArgs, p: Prepared) -> anyhow::Result<ExitCode> {
-    let units = experiment_units::load(cli, &args.fit, &p.panel.dates, Grouping::Region).await?;
+    let units = experiment_units::load(p.dataset.as_ref(), &args.fit, &p.panel.dates, Grouping::Region)?;
     print_notes(cli, &units.notes);
     let with_outcome = units.outcome.iter().filter(|s| s.iter().any(|v| *v != 0.0)).count();
     if with_outcome < MIN_REGIONS {
@@ -195,7 +196,7 @@ fn geo_text(out: &GeoPlanOutput<'_>) -> String {
 }
 
 pub async fn plan_account_holdout(cli: &Cli, args: &ExperimentPlanArgs, p: Prepared) -> anyhow::Result<ExitCode> {
-    let units = experiment_units::load(cli, &args.fit, &p.panel.dates, Grouping::Account).await?;
+    let units = experiment_units::load(p.dataset.as_ref(), &args.fit, &p.panel.dates, Grouping::Account)?;
     print_notes(cli, &units.notes);
     if units.names.len() < MIN_ACCOUNTS {
         anyhow::bail!(
@@ -421,15 +422,16 @@ pub(super) fn read_account_holdout(
     Ok((r, notes))
 }
 
-pub async fn analyze_geo_split(
+pub fn analyze_geo_split(
     cli: &Cli,
     args: &ExperimentAnalyzeArgs,
     saved: &SavedPlan,
     panel: &Panel,
+    dataset: Option<&Dataset>,
     start: usize,
     n: usize,
 ) -> anyhow::Result<ExitCode> {
-    let units = experiment_units::load(cli, &args.fit, &panel.dates, Grouping::Region).await?;
+    let units = experiment_units::load(dataset, &args.fit, &panel.dates, Grouping::Region)?;
     let (r, notes) = read_geo_split(saved, &units, start, n).with_context(|| args.plan.display().to_string())?;
     print_notes(cli, &notes);
     let e = &r.effect;
@@ -451,15 +453,16 @@ pub async fn analyze_geo_split(
     print_readout(cli, saved, panel, (start, n), &r, &notes, reading)
 }
 
-pub async fn analyze_account_holdout(
+pub fn analyze_account_holdout(
     cli: &Cli,
     args: &ExperimentAnalyzeArgs,
     saved: &SavedPlan,
     panel: &Panel,
+    dataset: Option<&Dataset>,
     start: usize,
     n: usize,
 ) -> anyhow::Result<ExitCode> {
-    let units = experiment_units::load(cli, &args.fit, &panel.dates, Grouping::Account).await?;
+    let units = experiment_units::load(dataset, &args.fit, &panel.dates, Grouping::Account)?;
     let (r, notes) = read_account_holdout(saved, &units, start, n).with_context(|| args.plan.display().to_string())?;
     print_notes(cli, &notes);
     let e = &r.per_account;

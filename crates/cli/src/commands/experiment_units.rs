@@ -2,7 +2,6 @@
 //! region (the CRM account's country) or per account, the panel's target (pipeline, revenue or deals) in each
 //! of the panel's weeks. Glue: the designs' figures are computed in crates/decide.
 
-use crate::args::Cli;
 use crate::args::MmmFitArgs;
 use chrono::NaiveDate;
 use socialledger_analytics::Target;
@@ -28,39 +27,44 @@ pub enum Grouping {
     Account,
 }
 
-/// Loads the dataset and gathers the units' weekly outcome over `dates` (Mondays, consecutive).
-pub async fn load(cli: &Cli, fit: &MmmFitArgs, dates: &[NaiveDate], grouping: Grouping) -> anyhow::Result<Units> {
-    let (dataset, target, currency) = dataset(cli, fit).await?;
-    Ok(gather(&dataset, dates, grouping, target, currency))
+/// The units' weekly outcome over `dates` (Mondays, consecutive), from the dataset the panel was built from
+/// (`None`: a `--csv` panel, which has no accounts).
+pub fn load(
+    dataset: Option<&Dataset>,
+    fit: &MmmFitArgs,
+    dates: &[NaiveDate],
+    grouping: Grouping,
+) -> anyhow::Result<Units> {
+    let (dataset, target, currency) = outcome(dataset, fit)?;
+    Ok(gather(dataset, dates, grouping, target, currency))
 }
 
-/// The regions and the accounts with their weekly outcome over `dates`, from one load of the dataset: what a
-/// geo-split and an account holdout are read out on. The outcome is the panel's target, as `--target` names it.
-pub async fn load_regions_and_accounts(
-    cli: &Cli,
+/// The regions and the accounts with their weekly outcome over `dates`: what a geo-split and an account holdout
+/// are read out on. The outcome is the panel's target, as `--target` names it.
+pub fn regions_and_accounts(
+    dataset: Option<&Dataset>,
     fit: &MmmFitArgs,
     dates: &[NaiveDate],
 ) -> anyhow::Result<(Units, Units)> {
-    let (dataset, target, currency) = dataset(cli, fit).await?;
+    let (dataset, target, currency) = outcome(dataset, fit)?;
     Ok((
-        gather(&dataset, dates, Grouping::Region, target, currency),
-        gather(&dataset, dates, Grouping::Account, target, currency),
+        gather(dataset, dates, Grouping::Region, target, currency),
+        gather(dataset, dates, Grouping::Account, target, currency),
     ))
 }
 
 /// The database's records, with the outcome and the currency the flags ask for (as the panel is built).
-async fn dataset(cli: &Cli, fit: &MmmFitArgs) -> anyhow::Result<(Dataset, Target, Currency)> {
-    if fit.csv.is_some() {
+fn outcome<'d>(dataset: Option<&'d Dataset>, fit: &MmmFitArgs) -> anyhow::Result<(&'d Dataset, Target, Currency)> {
+    let Some(dataset) = dataset.filter(|_| fit.csv.is_none()) else {
         anyhow::bail!(
             "a geo-split or an account holdout needs the accounts and deals of the database (their countries and \
              keys); drop --csv"
         );
-    }
+    };
     // The outcome the experiment reads: the panel's, as `--target` names it (pipeline by default).
     let target = Target::from(super::mmm::database_target(fit)?);
     let currency = Currency::parse(&fit.panel.currency)?;
-    let store = super::open_existing_store(&cli.db_or_default()).await?;
-    Ok((store.load_for_analysis().await?, target, currency))
+    Ok((dataset, target, currency))
 }
 
 /// The units' weekly pipeline over `dates` from a dataset already loaded: the default panel's target, which the

@@ -10,6 +10,7 @@ use anyhow::Context;
 use serde::Serialize;
 use socialledger_analytics::target_value::without_money_roi;
 use socialledger_analytics::ValueOfTarget;
+use socialledger_domain::Dataset;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
 use socialledger_mmm::calibration::{calibrate, Calibrated, Calibration};
 use socialledger_mmm::result::Check;
@@ -41,8 +42,8 @@ pub async fn run(cli: &Cli, args: &MmmArgs) -> anyhow::Result<ExitCode> {
 }
 
 async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::Result<ExitCode> {
-    let (panel, value) = load_panel(cli, &args.fit).await?;
-    let (mut opts, calibration) = options(cli, &panel, &value, &args.fit).await?;
+    let PanelInput { panel, value, dataset } = load_panel(cli, &args.fit).await?;
+    let (mut opts, calibration) = options(cli, &panel, &value, dataset.as_ref(), &args.fit).await?;
     opts.cross_validate = false;
     let fitted = fit(&panel, &opts, &args.fit, cli.quiet)?;
     let periods = args.periods.unwrap_or(opts.counterfactual_periods);
@@ -59,8 +60,8 @@ async fn run_counterfactual(cli: &Cli, args: &MmmCounterfactualArgs) -> anyhow::
 }
 
 async fn run_allocate(cli: &Cli, args: &MmmAllocateArgs) -> anyhow::Result<ExitCode> {
-    let (panel, value) = load_panel(cli, &args.fit).await?;
-    let (mut opts, _) = options(cli, &panel, &value, &args.fit).await?;
+    let PanelInput { panel, value, dataset } = load_panel(cli, &args.fit).await?;
+    let (mut opts, _) = options(cli, &panel, &value, dataset.as_ref(), &args.fit).await?;
     opts.cross_validate = false;
     let per_week = match args.period.as_str() {
         "next-quarter" => 13,
@@ -132,8 +133,8 @@ pub(crate) fn fit(panel: &Panel, opts: &FitOptions, args: &MmmFitArgs, quiet: bo
 }
 
 async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
-    let (panel, value) = load_panel(cli, args).await?;
-    let (opts, calibration) = options(cli, &panel, &value, args).await?;
+    let PanelInput { panel, value, dataset } = load_panel(cli, args).await?;
+    let (opts, calibration) = options(cli, &panel, &value, dataset.as_ref(), args).await?;
     let mut result = fit(&panel, &opts, args, cli.quiet)?.result;
     if value.value.is_none() {
         without_money_roi(&mut result);
@@ -149,9 +150,18 @@ async fn run_fit(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<ExitCode> {
     Ok(if result.diagnostics.passed { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
+/// A panel to fit, with what one unit of its target is worth and, when it was built from the database, the
+/// dataset it was built from (so that experiments read their regions and accounts without a second load).
+pub(crate) struct PanelInput {
+    pub panel: Panel,
+    pub value: ValueOfTarget,
+    /// `None` for a `--csv` panel.
+    pub dataset: Option<Dataset>,
+}
+
 /// The panel: from `--csv`, else from the database (as `mmm panel` builds it; its notes go to stderr), with
 /// what one unit of its target is worth: `--value-per-unit`, else the CRM's history (database), else 1 (CSV).
-pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(Panel, ValueOfTarget)> {
+pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<PanelInput> {
     let given = match args.value_per_unit {
         Some(v) if v.is_finite() && v > 0.0 => Some(ValueOfTarget::given(v)),
         Some(v) => anyhow::bail!("--value-per-unit must be a positive number, not {v}"),
@@ -164,7 +174,11 @@ pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(
                 eprintln!("note: {}", note.text);
             }
         }
-        return Ok((db.built.panel, given.unwrap_or(db.value_of_target)));
+        return Ok(PanelInput {
+            panel: db.built.panel,
+            value: given.unwrap_or(db.value_of_target),
+            dataset: Some(db.dataset),
+        });
     };
     if let Some(controls) = &args.panel.controls_csv {
         anyhow::bail!(
@@ -185,7 +199,7 @@ pub(crate) async fn load_panel(cli: &Cli, args: &MmmFitArgs) -> anyhow::Result<(
         controls: args.controls.clone(),
     };
     let panel = socialledger_import::panel_csv::read_panel(&path.display().to_string(), &bytes, &cols)?;
-    Ok((panel, given.unwrap_or_else(ValueOfTarget::as_given)))
+    Ok(PanelInput { panel, value: given.unwrap_or_else(ValueOfTarget::as_given), dataset: None })
 }
 
 /// `--target` of a panel built from the database (pipeline when not given); with `--csv` it names a column instead.
@@ -205,6 +219,7 @@ pub(crate) async fn options(
     cli: &Cli,
     panel: &Panel,
     value: &ValueOfTarget,
+    dataset: Option<&Dataset>,
     args: &MmmFitArgs,
 ) -> anyhow::Result<(FitOptions, Vec<Calibrated>)> {
     let mut opts = FitOptions::new(panel);
@@ -236,7 +251,7 @@ pub(crate) async fn options(
     opts.seed = args.seed;
     opts.search.seed = args.seed;
     opts.cross_validate = !args.no_cv;
-    let readouts = readouts(cli, panel, args).await?;
+    let readouts = readouts(cli, panel, dataset, args)?;
     let (priors, calibrated) =
         calibrate(panel, &opts.spec, &opts.priors, &readouts).map_err(|e| anyhow::anyhow!("{e}"))?;
     opts.priors = priors;
@@ -246,8 +261,14 @@ pub(crate) async fn options(
 /// `--calibrate PLAN...`: each experiment read out as `experiment analyze` reads it (a pause on the panel, a
 /// geo-split on the regions' outcome, an account holdout on the accounts'), as the effect of a week the whole
 /// channel runs as usual (as the verdict scales it). The regions and accounts are gathered from the database, in
-/// the panel's target over its weeks, only when a plan needs them: pauses also calibrate a `--csv` panel.
-async fn readouts(cli: &Cli, panel: &Panel, args: &MmmFitArgs) -> anyhow::Result<Vec<Calibration>> {
+/// the panel's target over its weeks (from the dataset the panel was built from), only when a plan needs them:
+/// pauses also calibrate a `--csv` panel.
+fn readouts(
+    cli: &Cli,
+    panel: &Panel,
+    dataset: Option<&Dataset>,
+    args: &MmmFitArgs,
+) -> anyhow::Result<Vec<Calibration>> {
     if args.calibrate.is_empty() {
         return Ok(Vec::new());
     }
@@ -261,7 +282,7 @@ async fn readouts(cli: &Cli, panel: &Panel, args: &MmmFitArgs) -> anyhow::Result
         .collect::<anyhow::Result<Vec<_>>>()?;
     // Without them (a --csv panel) `read_effect` refuses a geo-split or a holdout and says what to do.
     let units = if args.csv.is_none() && plans.iter().any(|(_, saved)| saved.needs_units()) {
-        Some(super::experiment_units::load_regions_and_accounts(cli, args, &panel.dates).await?)
+        Some(super::experiment_units::regions_and_accounts(dataset, args, &panel.dates)?)
     } else {
         None
     };

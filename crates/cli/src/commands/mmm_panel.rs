@@ -11,7 +11,7 @@ use socialledger_analytics::{
     build_panel, value_of_target, AnalyticsError, BuiltPanel, OrganicInput, PanelNote, PanelNoteCode, PanelOptions,
     Settings, ValueOfTarget,
 };
-use socialledger_domain::Currency;
+use socialledger_domain::{Currency, Dataset};
 use socialledger_import::controls_csv::{join_controls, read_controls};
 use socialledger_mmm::{Frequency, InputKind, Panel};
 use socialledger_report::figures::{decimal, group_thousands};
@@ -55,6 +55,9 @@ pub async fn run(cli: &Cli, args: &MmmPanelArgs) -> anyhow::Result<ExitCode> {
 pub struct DbPanel {
     pub built: BuiltPanel,
     pub value_of_target: ValueOfTarget,
+    /// What the panel was built from: experiments read their regions and accounts from it, without loading the
+    /// database again.
+    pub dataset: Dataset,
 }
 
 /// Loads the database named by `--db` (which must exist) and builds the panel the flags ask for, with the
@@ -82,7 +85,7 @@ pub async fn load_panel(cli: &Cli, args: &PanelArgs, target: TargetArg) -> anyho
         });
     }
     let value_of_target = value_of_target(&dataset.deals, opts.target, settings.currency);
-    Ok(DbPanel { built, value_of_target })
+    Ok(DbPanel { built, value_of_target, dataset })
 }
 
 /// Settings and panel options from the flags.

@@ -261,6 +261,13 @@ async fn hand_edited_values_are_reported_with_table_column_and_value() {
             "{err:?}"
         );
         assert!(message.contains("\"bogus\"") && message.contains("touchpoints.kind"), "{message}");
+        // The analysis load (on SQLite through its direct reader) reports it alike.
+        let err = store.load_for_analysis().await.unwrap_err();
+        assert!(
+            matches!(err, socialledger_store::StoreError::Corrupt { table: "touchpoints", column: "kind", .. }),
+            "{err:?}"
+        );
+        assert_eq!(err.to_string(), message);
     })
     .await;
 }
