@@ -15,6 +15,7 @@ Examples:
   socialledger value-beyond-sales --values values.toml
   socialledger mmm panel                     weekly input and cost of every channel, for the mix model
   socialledger --db postgres://user@host/db channels
+  socialledger serve                         the web app on http://127.0.0.1:8080 (docs/web.md)
 
 Exit codes: 0 success, 1 nothing found, 2 error.";
 
@@ -155,6 +156,19 @@ pub enum Command {
                       --json\n\nThe file and the figures: docs/value-beyond-sales.md."
     )]
     ValueBeyondSales(ValueBeyondSalesArgs),
+    /// Run the web app on this database: people sign in with their own accounts and roles (docs/web.md).
+    #[command(after_help = "Examples:\n  socialledger serve\n  socialledger serve --addr 0.0.0.0:8080 --public-url \
+                            https://social.example.com\n  socialledger --db postgres://user@host/db serve --addr \
+                            127.0.0.1:0\n\nOn a database without users, the first start prints a one-time setup \
+                            link (valid 24 h) that creates the owner. The bound address is printed to stderr \
+                            (\"listening on http://ADDR\"). Roles and routes: docs/roles.md.")]
+    Serve(ServeArgs),
+    /// Accounts of the web app, for scripted setups.
+    #[command(after_help = "Examples:\n  printf '%s' \"$PASSWORD\" | socialledger user add --email ana@example.com \
+                            --name \"Ana Ruiz\" --role owner --password-stdin\n  socialledger user add --email \
+                            ben@example.com --name Ben --role customer_service --password-stdin --json < pw.txt\n\nThe \
+                            roles: docs/roles.md.")]
+    User(UserArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
@@ -260,6 +274,47 @@ pub struct CrosspostsArgs {
     /// 0 < J <= 1; 1 finds exact copies only).
     #[arg(long, value_name = "J", default_value_t = socialledger_analytics::crosspost::DEFAULT_THRESHOLD)]
     pub threshold: f64,
+}
+
+/// `socialledger serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// The address to listen on; port 0 picks a free port (printed on stderr).
+    #[arg(long, env = "SOCIALLEDGER_ADDR", default_value = "127.0.0.1:8080", value_name = "HOST:PORT")]
+    pub addr: String,
+    /// The URL people reach the app at, when it runs behind a proxy (an https URL makes the cookies Secure).
+    #[arg(long, env = "SOCIALLEDGER_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<url::Url>,
+}
+
+/// `socialledger user add`.
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub action: UserAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserAction {
+    /// Add a user with a password read from stdin (recorded in the audit log as done from the command line).
+    #[command(after_help = "Example:\n  printf '%s' \"$PASSWORD\" | socialledger user add --email ana@example.com \
+                            --name \"Ana Ruiz\" --role owner --password-stdin --json\n\nRoles: owner, manager, \
+                            analyst, editor, contributor, customer_service, pr, recruitment, procurement, viewer, \
+                            external_reviewer (docs/roles.md).")]
+    Add {
+        /// The e-mail address the user signs in with.
+        #[arg(long)]
+        email: String,
+        /// The name shown in the app.
+        #[arg(long)]
+        name: String,
+        /// The role (docs/roles.md).
+        #[arg(long)]
+        role: String,
+        /// Read the password (at least 12 characters) from stdin; one trailing newline is dropped.
+        #[arg(long, required = true)]
+        password_stdin: bool,
+    },
 }
 
 /// `socialledger channels [rename|merge]`: without a subcommand, the list.

@@ -268,3 +268,21 @@ mod tests {
         assert_eq!(serde_json::to_string(&ChannelKind::PaidSearch).unwrap(), "\"paid_search\"");
     }
 }
+
+named_enum!(
+    /// What a person may do in the web app (`docs/roles.md` has the route x role matrix). The owner is the one
+    /// accountable person with oversight of everything; the others see and change what their work needs.
+    Role, "role" {
+        Owner = "owner",
+        Manager = "manager",
+        Analyst = "analyst",
+        Editor = "editor",
+        Contributor = "contributor",
+        CustomerService = "customer_service" | "customer service" | "support",
+        Pr = "pr",
+        Recruitment = "recruitment" | "recruiting",
+        Procurement = "procurement",
+        Viewer = "viewer",
+        ExternalReviewer = "external_reviewer" | "reviewer",
+    }
+);

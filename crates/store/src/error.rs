@@ -64,6 +64,10 @@ pub enum StoreError {
     #[error("cannot merge channel {key:?} into itself; name two different channels")]
     MergeIntoItself { key: String },
 
+    /// Another user already has this e-mail address.
+    #[error("a user with the e-mail address {email:?} exists already; choose another address")]
+    EmailTaken { email: String },
+
     /// A stored value does not decode into the domain (the database was edited by hand, or is damaged).
     #[error("invalid value {value:?} in {table}.{column}: {reason}; was the database edited by hand?")]
     Corrupt { table: &'static str, column: &'static str, value: String, reason: String },

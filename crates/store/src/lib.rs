@@ -23,6 +23,8 @@
 //! # Ok(()) }
 //! ```
 
+pub mod accounts;
+pub mod audit;
 mod channel_repair;
 mod codec;
 mod error;
@@ -37,6 +39,8 @@ pub mod stream;
 mod tables;
 mod upsert;
 
+pub use accounts::{LinkPurpose, LoginFailures, NewSession, NewUser, OneTimeLink, Session, User};
+pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};
 pub use import::{ImportOutcome, ImportSource, TableCounts};

@@ -1,6 +1,8 @@
 //! Integration tests of socialledger-store. Every test runs on a fresh SQLite file and on a fresh PostgreSQL
 //! database (see `support`), through the public API only. One test binary; the modules live in `tests/store/`.
 
+#[path = "store/accounts.rs"]
+mod accounts;
 #[path = "store/backends.rs"]
 mod backends;
 #[path = "store/channels.rs"]

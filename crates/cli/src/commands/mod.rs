@@ -16,7 +16,9 @@ mod imports;
 mod mmm;
 mod mmm_panel;
 mod report;
+mod serve;
 mod target_group;
+mod user;
 mod value_beyond_sales;
 pub(crate) mod verdict;
 
@@ -38,6 +40,8 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Execution(args) => execution::run(&cli, args).await,
         Command::TargetGroup(args) => target_group::run(&cli, args).await,
         Command::ValueBeyondSales(args) => value_beyond_sales::run(&cli, args).await,
+        Command::Serve(args) => serve::run(&cli, args).await,
+        Command::User(args) => user::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

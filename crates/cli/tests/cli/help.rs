@@ -33,6 +33,8 @@ fn every_subcommand_help_has_an_example_or_description() {
         "mmm counterfactual",
         "mmm allocate",
         "mmm panel",
+        "serve",
+        "user add",
     ] {
         let out = bin(dir.path()).args(cmd.split(' ')).arg("--help").output().unwrap();
         assert!(out.status.success(), "{cmd} --help failed");

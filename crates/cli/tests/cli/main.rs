@@ -17,6 +17,7 @@ mod mmm_controls;
 mod mmm_panel;
 mod postgres;
 mod robustness;
+mod serve;
 mod stream;
 mod support;
 mod target_group;

@@ -1,0 +1,119 @@
+//! The pages of the app, one module per resource, and the layout they share. maud escapes every value it
+//! interpolates, so names, e-mail addresses and texts from exports are shown as text, never as markup.
+
+pub mod api;
+pub mod assets;
+pub mod audit;
+pub mod invite;
+pub mod login;
+pub mod overview;
+pub mod setup;
+pub mod users;
+
+use crate::access::{SignedIn, CSRF_FIELD};
+use crate::routes::{Endpoint, Method, ROUTES};
+use crate::WebError;
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
+use maud::{html, Markup, DOCTYPE};
+
+/// The links of the navigation, each shown to the roles its route allows.
+const NAV: [(Endpoint, &str); 3] =
+    [(Endpoint::Overview, "Overview"), (Endpoint::Users, "Users"), (Endpoint::AuditLog, "Audit log")];
+
+/// A whole page: the navigation for the signed-in user, the title and the body.
+pub fn layout(title: &str, visitor: Option<&SignedIn>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                title { (title) " · socialledger" }
+                link rel="stylesheet" href="/static/app.css";
+            }
+            body {
+                header {
+                    nav {
+                        span.brand { "socialledger" }
+                        @if let Some(s) = visitor {
+                            @for (endpoint, label) in NAV {
+                                @if let Some(route) = ROUTES.iter().find(|r| r.endpoint == endpoint && r.method == Method::Get) {
+                                    @if route.access.allows(s.user.role) {
+                                        a href=(route.path) { (label) }
+                                    }
+                                }
+                            }
+                            span.who { (s.user.display_name) " · " (s.user.role.as_str()) }
+                            form.inline method="post" action="/logout" {
+                                (csrf_field(&s.csrf_token))
+                                button type="submit" { "Sign out" }
+                            }
+                            form.inline method="post" action="/logout-everywhere" {
+                                (csrf_field(&s.csrf_token))
+                                button.secondary type="submit" { "Sign out everywhere" }
+                            }
+                        }
+                    }
+                }
+                main {
+                    h1 { (title) }
+                    (body)
+                }
+            }
+        }
+    }
+}
+
+/// The hidden CSRF field every form carries.
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name=(CSRF_FIELD) value=(token); }
+}
+
+/// A page as a response with a status.
+pub fn page(status: StatusCode, markup: Markup) -> Response {
+    (status, Html(markup.into_string())).into_response()
+}
+
+/// A short page with a title and one message (errors, refusals, expired links).
+pub fn message(status: StatusCode, title: &str, text: &str) -> Response {
+    page(status, layout(title, None, html! { p.notice { (text) } p { a href="/" { "Back to the start" } } }))
+}
+
+/// The response to an unexpected error: the details go to the server's log (stderr), the visitor gets a short
+/// message (a database error may name tables and hosts).
+pub fn error_response(api: bool, error: &WebError) -> Response {
+    let status = error.status();
+    if status.is_server_error() {
+        eprintln!("socialledger web: {error}");
+    }
+    let text = if status.is_server_error() {
+        "something went wrong on the server; try again, and tell the owner if it persists".to_string()
+    } else {
+        error.to_string()
+    };
+    if api {
+        return (status, axum::Json(serde_json::json!({ "error": text }))).into_response();
+    }
+    message(status, "Something went wrong", &text)
+}
+
+impl IntoResponse for WebError {
+    fn into_response(self) -> Response {
+        error_response(false, &self)
+    }
+}
+
+/// Any path that is no route.
+pub async fn not_found() -> Response {
+    message(StatusCode::NOT_FOUND, "Not found", "there is no page at this address")
+}
+
+/// A 303 redirect (after a form: the browser then GETs `to`).
+pub fn see_other(to: &str) -> Response {
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    if let Ok(location) = axum::http::HeaderValue::from_str(to) {
+        response.headers_mut().insert(axum::http::header::LOCATION, location);
+    }
+    response
+}

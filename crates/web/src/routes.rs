@@ -1,0 +1,219 @@
+//! Every route of the app in one table: method, path, who may use it and what serves it. The router is built from
+//! [`ROUTES`] (so a route cannot exist without its row), [`crate::access`] checks each row's [`Access`] on every
+//! request, and `docs/roles.md` is [`matrix_markdown`] of the same table (a test keeps them equal).
+
+use crate::access;
+use crate::pages;
+use crate::state::AppState;
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::Router;
+use socialledger_domain::Role;
+use std::collections::BTreeMap;
+
+/// An HTTP method a route answers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+
+    /// True for methods that change state: they need a CSRF token and a same-origin request.
+    pub fn changes_state(&self) -> bool {
+        matches!(self, Method::Post)
+    }
+
+    fn filter(&self) -> MethodFilter {
+        match self {
+            Method::Get => MethodFilter::GET,
+            Method::Post => MethodFilter::POST,
+        }
+    }
+}
+
+/// Who may use a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not (sign-in, setup, assets).
+    Public,
+    /// Signed-in users with one of these roles.
+    Roles(&'static [Role]),
+}
+
+impl Access {
+    /// Whether a signed-in user with `role` may use the route.
+    pub fn allows(&self, role: Role) -> bool {
+        match self {
+            Access::Public => true,
+            Access::Roles(roles) => roles.contains(&role),
+        }
+    }
+}
+
+/// What serves a route.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Endpoint {
+    Health,
+    Stylesheet,
+    LoginForm,
+    Login,
+    Logout,
+    LogoutEverywhere,
+    SetupForm,
+    Setup,
+    InviteForm,
+    Invite,
+    Overview,
+    Users,
+    AddUser,
+    ChangeRole,
+    ChangeStatus,
+    AuditLog,
+    AuditCsv,
+    ApiMe,
+}
+
+/// One row of the table.
+#[derive(Clone, Copy, Debug)]
+pub struct Route {
+    pub method: Method,
+    /// axum's path syntax (`/users/{id}/role`).
+    pub path: &'static str,
+    pub access: Access,
+    pub endpoint: Endpoint,
+}
+
+impl Route {
+    /// JSON errors (401/403) instead of pages and redirects.
+    pub fn is_api(&self) -> bool {
+        self.path.starts_with("/api/")
+    }
+}
+
+use Role::*;
+
+/// Every role: what any signed-in user may do.
+const EVERYONE: &[Role] = Role::ALL;
+/// Everyone inside the company: not the external reviewer, who sees only what is shared with them.
+const STAFF: &[Role] =
+    &[Owner, Manager, Analyst, Editor, Contributor, CustomerService, Pr, Recruitment, Procurement, Viewer];
+/// Who manages people and their roles.
+const PEOPLE_ADMINS: &[Role] = &[Owner, Manager];
+/// Oversight of everything: the one accountable person.
+const OWNER: &[Role] = &[Owner];
+
+const fn route(method: Method, path: &'static str, access: Access, endpoint: Endpoint) -> Route {
+    Route { method, path, access, endpoint }
+}
+
+/// Every route of the app. Add a route here, run the `roles` test (it prints the new `docs/roles.md`), review it.
+pub const ROUTES: &[Route] = &[
+    route(Method::Get, "/health", Access::Public, Endpoint::Health),
+    route(Method::Get, "/static/app.css", Access::Public, Endpoint::Stylesheet),
+    route(Method::Get, "/login", Access::Public, Endpoint::LoginForm),
+    route(Method::Post, "/login", Access::Public, Endpoint::Login),
+    route(Method::Get, "/setup/{token}", Access::Public, Endpoint::SetupForm),
+    route(Method::Post, "/setup/{token}", Access::Public, Endpoint::Setup),
+    route(Method::Get, "/invite/{token}", Access::Public, Endpoint::InviteForm),
+    route(Method::Post, "/invite/{token}", Access::Public, Endpoint::Invite),
+    route(Method::Post, "/logout", Access::Roles(EVERYONE), Endpoint::Logout),
+    route(Method::Post, "/logout-everywhere", Access::Roles(EVERYONE), Endpoint::LogoutEverywhere),
+    route(Method::Get, "/", Access::Roles(STAFF), Endpoint::Overview),
+    route(Method::Get, "/users", Access::Roles(PEOPLE_ADMINS), Endpoint::Users),
+    route(Method::Post, "/users", Access::Roles(PEOPLE_ADMINS), Endpoint::AddUser),
+    route(Method::Post, "/users/{id}/role", Access::Roles(PEOPLE_ADMINS), Endpoint::ChangeRole),
+    route(Method::Post, "/users/{id}/status", Access::Roles(PEOPLE_ADMINS), Endpoint::ChangeStatus),
+    route(Method::Get, "/audit", Access::Roles(OWNER), Endpoint::AuditLog),
+    route(Method::Get, "/audit.csv", Access::Roles(OWNER), Endpoint::AuditCsv),
+    route(Method::Get, "/api/v1/me", Access::Roles(EVERYONE), Endpoint::ApiMe),
+];
+
+/// The method router of one row: its handler on its method, behind the access check of its row.
+fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppState> {
+    let filter = route.method.filter();
+    let served: MethodRouter<AppState> = match route.endpoint {
+        Endpoint::Health => on(filter, pages::assets::health),
+        Endpoint::Stylesheet => on(filter, pages::assets::stylesheet),
+        Endpoint::LoginForm => on(filter, pages::login::form),
+        Endpoint::Login => on(filter, pages::login::submit),
+        Endpoint::Logout => on(filter, pages::login::logout),
+        Endpoint::LogoutEverywhere => on(filter, pages::login::logout_everywhere),
+        Endpoint::SetupForm => on(filter, pages::setup::form),
+        Endpoint::Setup => on(filter, pages::setup::submit),
+        Endpoint::InviteForm => on(filter, pages::invite::form),
+        Endpoint::Invite => on(filter, pages::invite::submit),
+        Endpoint::Overview => on(filter, pages::overview::show),
+        Endpoint::Users => on(filter, pages::users::show),
+        Endpoint::AddUser => on(filter, pages::users::add),
+        Endpoint::ChangeRole => on(filter, pages::users::change_role),
+        Endpoint::ChangeStatus => on(filter, pages::users::change_status),
+        Endpoint::AuditLog => on(filter, pages::audit::show),
+        Endpoint::AuditCsv => on(filter, pages::audit::csv),
+        Endpoint::ApiMe => on(filter, pages::api::me),
+    };
+    served.route_layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        move |s: axum::extract::State<AppState>, req: axum::extract::Request, next: axum::middleware::Next| {
+            access::guard(s, route, req, next)
+        },
+    ))
+}
+
+/// The router of [`ROUTES`]: one method router per path, each method behind its row's access check.
+pub(crate) fn router(state: AppState) -> Router {
+    let mut by_path: BTreeMap<&'static str, MethodRouter<AppState>> = BTreeMap::new();
+    for route in ROUTES {
+        let served = method_router(route, &state);
+        let merged = match by_path.remove(route.path) {
+            Some(existing) => existing.merge(served),
+            None => served,
+        };
+        by_path.insert(route.path, merged);
+    }
+    let router = by_path.into_iter().fold(Router::new(), |router, (path, served)| router.route(path, served));
+    router.fallback(pages::not_found).with_state(state)
+}
+
+/// `docs/roles.md`: the route x role matrix, generated from [`ROUTES`].
+pub fn matrix_markdown() -> String {
+    let mut out = String::from(
+        "# Routes and roles\n\n\
+         Who may use which route of the web app (`socialledger serve`). Generated from the route table in\n\
+         `crates/web/src/routes.rs` (`ROUTES`); the test `roles::the_matrix_in_docs_is_the_route_table` fails when\n\
+         this file and the table differ, and `roles::every_route_and_role_is_walked` requests every cell from the\n\
+         real server. \"public\" routes need no sign-in; \"yes\" = allowed; \"-\" = refused with 403 (a signed-in user\n\
+         without the role). Without a session, pages redirect to `/login` and `/api` routes answer 401.\n\n\
+         The roles: owner (oversight of everything, the one accountable person), manager (people and roles),\n\
+         analyst, editor, contributor, customer_service, pr, recruitment, procurement, viewer, external_reviewer\n\
+         (sees only what is shared with them). More routes come with the pages of issue 16.\n\n",
+    );
+    out.push_str("| method | path |");
+    for role in Role::ALL {
+        out.push_str(&format!(" {} |", role.as_str()));
+    }
+    out.push_str("\n|---|---|");
+    for _ in Role::ALL {
+        out.push_str("---|");
+    }
+    out.push('\n');
+    for route in ROUTES {
+        out.push_str(&format!("| {} | `{}` |", route.method.as_str(), route.path));
+        for role in Role::ALL {
+            let cell = match route.access {
+                Access::Public => "public",
+                Access::Roles(_) if route.access.allows(*role) => "yes",
+                Access::Roles(_) => "-",
+            };
+            out.push_str(&format!(" {cell} |"));
+        }
+        out.push('\n');
+    }
+    out
+}
