@@ -138,14 +138,12 @@ impl Store {
     /// Records why a recompute failed. The claim stays: the same data is tried again once the claim is stale (or at
     /// once when the data changes), not on every request.
     pub async fn analysis_failed(&self, kind: &str, message: &str) -> Result<()> {
-        sqlx::query(
-            "UPDATE analysis_cache SET failure = $2 WHERE kind = $1",
-        )
-        .bind(kind)
-        .bind(message)
-        .execute(&self.pool)
-        .await
-        .map_err(query_error(format!("recording the failure of the analysis {kind:?}")))?;
+        sqlx::query("UPDATE analysis_cache SET failure = $2 WHERE kind = $1")
+            .bind(kind)
+            .bind(message)
+            .execute(&self.pool)
+            .await
+            .map_err(query_error(format!("recording the failure of the analysis {kind:?}")))?;
         Ok(())
     }
 }

@@ -39,8 +39,8 @@ pub mod stream;
 mod tables;
 mod upsert;
 
-pub use analysis_cache::{AnalysisResult, StoredAnalysis};
 pub use accounts::{LinkPurpose, LoginFailures, NewSession, NewUser, OneTimeLink, Session, User};
+pub use analysis_cache::{AnalysisResult, StoredAnalysis};
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};

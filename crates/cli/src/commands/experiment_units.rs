@@ -4,8 +4,8 @@
 
 use crate::args::MmmFitArgs;
 use chrono::NaiveDate;
-pub use socialledger_analytics::experiment_units::{Grouping, Units};
 use socialledger_analytics::experiment_units::outcome_per_week as gather;
+pub use socialledger_analytics::experiment_units::{Grouping, Units};
 use socialledger_analytics::Target;
 use socialledger_domain::{Currency, Dataset};
 

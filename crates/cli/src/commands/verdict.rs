@@ -8,8 +8,8 @@ use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
 use socialledger_analytics::target_group::TargetGroup;
 use socialledger_analytics::value_beyond_sales::ValueAssumptions;
 use socialledger_analytics::{value_of_target, Analysis, Settings};
-use socialledger_decide::verdict::gather as gathering;
 use socialledger_decide::verdict::experiments::ExperimentEffect;
+use socialledger_decide::verdict::gather as gathering;
 use socialledger_decide::verdict::VerdictReport;
 use socialledger_domain::Dataset;
 use socialledger_mmm::{fit_auto, FitOptions, NutsSettings};
@@ -117,16 +117,7 @@ pub async fn gather(
         }
         Ok((experiments, notes))
     };
-    gathering::gather(
-        dataset,
-        &posts,
-        analysis,
-        settings,
-        lib_opts,
-        &inputs,
-        mix.map_err(|e| e.to_string()),
-        read,
-    )
+    gathering::gather(dataset, &posts, analysis, settings, lib_opts, &inputs, mix.map_err(|e| e.to_string()), read)
 }
 
 pub use socialledger_decide::verdict::gather::MixFit;

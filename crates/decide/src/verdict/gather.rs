@@ -20,7 +20,7 @@ use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
 use socialledger_analytics::responses::{responses, ResponseOptions};
 use socialledger_analytics::target_group::{self, TargetGroup};
 use socialledger_analytics::value_beyond_sales::{value_beyond_sales, ValueAssumptions};
-use socialledger_analytics::{value_of_target, AnalyticsError, Analysis, Settings, ValueOfTarget};
+use socialledger_analytics::{value_of_target, Analysis, AnalyticsError, Settings, ValueOfTarget};
 use socialledger_domain::Dataset;
 use socialledger_mmm::{Fitted, Frequency, Panel};
 

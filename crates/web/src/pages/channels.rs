@@ -83,12 +83,8 @@ pub async fn costs(
 
 /// The banner, the filter and the table `table` makes of the report's channel rows the filter shows.
 fn rows_table(view: &ReportView, filter: &Filter, table: impl FnOnce(Vec<&Value>) -> Markup) -> Markup {
-    let rows: Vec<&Value> = view
-        .json
-        .as_ref()
-        .and_then(|r| r["channels"].as_array())
-        .map(|rows| rows.iter().collect())
-        .unwrap_or_default();
+    let rows: Vec<&Value> =
+        view.json.as_ref().and_then(|r| r["channels"].as_array()).map(|rows| rows.iter().collect()).unwrap_or_default();
     let all: Vec<Value> = rows.iter().map(|r| (*r).clone()).collect();
     let shown: Vec<&Value> = rows.into_iter().filter(|r| filter.shows(text(&r["channel"]))).collect();
     html! {

@@ -29,9 +29,10 @@ pub async fn show(
     let verdict = &report["verdict"];
     // The pipeline each model credits, lowest and highest, from the channels table (minor units).
     let credited = |key: &str| {
-        report["channels"].as_array().and_then(|rows| rows.iter().find(|r| r["channel"] == key)).map(|r| {
-            (r["pipeline_min_minor"].as_i64().unwrap_or(0), r["pipeline_max_minor"].as_i64().unwrap_or(0))
-        })
+        report["channels"]
+            .as_array()
+            .and_then(|rows| rows.iter().find(|r| r["channel"] == key))
+            .map(|r| (r["pipeline_min_minor"].as_i64().unwrap_or(0), r["pipeline_max_minor"].as_i64().unwrap_or(0)))
     };
     let body = html! {
         (banner(&view))
