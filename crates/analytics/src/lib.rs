@@ -11,6 +11,7 @@ pub mod crosspost;
 pub mod engagement;
 pub mod engagement_trend;
 pub mod error;
+pub mod experiment_units;
 pub mod mix_panel;
 pub mod notes;
 pub mod responses;

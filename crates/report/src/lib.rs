@@ -23,6 +23,7 @@ pub mod models;
 pub mod period;
 pub mod readings;
 pub mod rhythm;
+pub mod standard;
 pub mod summary;
 pub mod svg;
 pub mod table;

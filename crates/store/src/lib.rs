@@ -24,6 +24,7 @@
 //! ```
 
 pub mod accounts;
+pub mod analysis_cache;
 pub mod audit;
 mod channel_repair;
 mod codec;
@@ -40,6 +41,7 @@ mod tables;
 mod upsert;
 
 pub use accounts::{LinkPurpose, LoginFailures, NewSession, NewUser, OneTimeLink, Session, User};
+pub use analysis_cache::{AnalysisResult, StoredAnalysis};
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};

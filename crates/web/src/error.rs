@@ -23,6 +23,10 @@ pub enum WebError {
     #[error("cannot write the export: {0}")]
     Export(String),
 
+    /// Computing or reading a stored analysis failed.
+    #[error("cannot compute the analysis: {0}")]
+    Analysis(String),
+
     /// Hashing a password failed (the system's random generator failed).
     #[error("cannot hash the password: {0}")]
     Hash(String),

@@ -11,6 +11,7 @@
 //! generated from the same table ([`routes::matrix_markdown`]). See `docs/web.md` for the design.
 
 pub mod access;
+pub mod analyses;
 pub mod config;
 pub mod error;
 mod headers;

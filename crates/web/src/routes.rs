@@ -70,7 +70,10 @@ pub enum Endpoint {
     Setup,
     InviteForm,
     Invite,
+    Home,
     Overview,
+    Channels,
+    ChannelCosts,
     Users,
     AddUser,
     ChangeRole,
@@ -104,6 +107,10 @@ const EVERYONE: &[Role] = Role::ALL;
 /// Everyone inside the company: not the external reviewer, who sees only what is shared with them.
 const STAFF: &[Role] =
     &[Owner, Manager, Analyst, Editor, Contributor, CustomerService, Pr, Recruitment, Procurement, Viewer];
+/// Who may see what channels cost (full cost, hours, ROI, the verdict that weighs them): the people who decide
+/// on the channels and read their figures. Not customer service, PR, recruitment, procurement, contributors or
+/// external reviewers: their work is on the channels, not on their budget.
+const COST_READERS: &[Role] = &[Owner, Manager, Analyst, Editor, Viewer];
 /// Who manages people and their roles.
 const PEOPLE_ADMINS: &[Role] = &[Owner, Manager];
 /// Oversight of everything: the one accountable person.
@@ -125,7 +132,10 @@ pub const ROUTES: &[Route] = &[
     route(Method::Post, "/invite/{token}", Access::Public, Endpoint::Invite),
     route(Method::Post, "/logout", Access::Roles(EVERYONE), Endpoint::Logout),
     route(Method::Post, "/logout-everywhere", Access::Roles(EVERYONE), Endpoint::LogoutEverywhere),
-    route(Method::Get, "/", Access::Roles(STAFF), Endpoint::Overview),
+    route(Method::Get, "/", Access::Roles(STAFF), Endpoint::Home),
+    route(Method::Get, "/overview", Access::Roles(COST_READERS), Endpoint::Overview),
+    route(Method::Get, "/channels", Access::Roles(STAFF), Endpoint::Channels),
+    route(Method::Get, "/channels/costs", Access::Roles(COST_READERS), Endpoint::ChannelCosts),
     route(Method::Get, "/users", Access::Roles(PEOPLE_ADMINS), Endpoint::Users),
     route(Method::Post, "/users", Access::Roles(PEOPLE_ADMINS), Endpoint::AddUser),
     route(Method::Post, "/users/{id}/role", Access::Roles(PEOPLE_ADMINS), Endpoint::ChangeRole),
@@ -149,7 +159,10 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::Setup => on(filter, pages::setup::submit),
         Endpoint::InviteForm => on(filter, pages::invite::form),
         Endpoint::Invite => on(filter, pages::invite::submit),
+        Endpoint::Home => on(filter, pages::home::show),
         Endpoint::Overview => on(filter, pages::overview::show),
+        Endpoint::Channels => on(filter, pages::channels::engagement),
+        Endpoint::ChannelCosts => on(filter, pages::channels::costs),
         Endpoint::Users => on(filter, pages::users::show),
         Endpoint::AddUser => on(filter, pages::users::add),
         Endpoint::ChangeRole => on(filter, pages::users::change_role),
@@ -192,7 +205,9 @@ pub fn matrix_markdown() -> String {
          without the role). Without a session, pages redirect to `/login` and `/api` routes answer 401.\n\n\
          The roles: owner (oversight of everything, the one accountable person), manager (people and roles),\n\
          analyst, editor, contributor, customer_service, pr, recruitment, procurement, viewer, external_reviewer\n\
-         (sees only what is shared with them). More routes come with the pages of issue 16.\n\n",
+         (sees only what is shared with them). What channels cost (the Overview with its verdicts, and the channels'\n\
+         cost and hours) is for owner, manager, analyst, editor and viewer; customer_service, pr, recruitment,\n\
+         procurement and contributor see the channels' engagement (`/channels`) without cost.\n\n",
     );
     out.push_str("| method | path |");
     for role in Role::ALL {

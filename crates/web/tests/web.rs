@@ -9,6 +9,8 @@ mod escaping;
 mod headers;
 #[path = "web/login.rs"]
 mod login;
+#[path = "web/overview.rs"]
+mod overview;
 #[path = "web/roles.rs"]
 mod roles;
 #[path = "web/setup.rs"]

@@ -3,55 +3,39 @@
 use crate::args::{Cli, ReportArgs, ReportFormat};
 use crate::output;
 use anyhow::Context;
-use socialledger_analytics::attribution::comparison::compare_models_for_report;
+use socialledger_domain::Dataset;
 use socialledger_mmm::allocate::{allocate, AllocateRequest};
-use socialledger_report::{render_for_width, Format, MmmSection, ReportInput};
+use socialledger_report::standard::{render_report, StandardOptions};
+use socialledger_report::{Format, MmmSection};
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(&cli.db_or_default()).await?;
     let settings = super::analysis::settings(&args.analysis)?;
-    let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
-    // The data-driven models are fitted only where they are shown (HTML, JSON); the table formats skip them.
-    let comparison = matches!(format_of(cli, args), ReportFormat::Html | ReportFormat::Json)
-        .then(|| compare_models_for_report(&dataset, &settings, &analysis.attribution));
+    let dataset = store.load_for_analysis().await?;
     let format = format_of(cli, args);
     // One fit of the mix model (with --mmm) serves its own section and the verdict.
     let mix = args.mmm.then(|| super::verdict::mix_model(cli, &dataset, &settings, Some(0), true));
     let mmm = mix.as_ref().and_then(|m| mix_section(cli, m));
-    // The report leads with the verdict. Without --mmm it rests on the incremental model (fast); a database
-    // without deals has nothing to weigh, so it has none.
-    let verdict = if dataset.deals.is_empty() {
-        None
-    } else {
-        let opts = super::verdict::VerdictOptions {
-            mmm: args.mmm,
-            reps: socialledger_analytics::attribution::comparison::REPORT_BOOTSTRAP.reps,
-            seed: 7,
-            without_mmm: "not fitted (report --mmm fits it, and the verdict then reads it)",
-            execution: Default::default(),
-        };
-        let files = Default::default();
-        Some(super::verdict::gather(cli, &store, &dataset, &analysis, &settings, opts, &files, mix).await?)
-    };
-    let text = render_for_width(
-        &ReportInput {
-            analysis: &analysis,
-            dataset: &dataset,
-            settings: &settings,
-            generated_at: chrono::Utc::now(),
+    // The verdict's cross-posting audit reads the posts with their metrics; without deals there is no verdict.
+    let posts = if dataset.deals.is_empty() { Dataset::default() } else { store.posts_with_metrics().await? };
+    let text = render_report(
+        &dataset,
+        &posts,
+        &settings,
+        StandardOptions {
             title: args.title.clone(),
-            comparison: comparison.as_ref(),
+            generated_at: chrono::Utc::now(),
+            format: match format {
+                ReportFormat::Terminal => Format::Terminal,
+                ReportFormat::Html => Format::Html,
+                ReportFormat::Json => Format::Json,
+                ReportFormat::Csv => Format::Csv,
+            },
+            width: output::terminal_width(),
+            mix: mix.map(|m| m.map_err(|e| e.to_string())),
             mmm: mmm.as_ref(),
-            verdict: verdict.as_ref(),
         },
-        match format {
-            ReportFormat::Terminal => Format::Terminal,
-            ReportFormat::Html => Format::Html,
-            ReportFormat::Json => Format::Json,
-            ReportFormat::Csv => Format::Csv,
-        },
-        output::terminal_width(),
     )?;
     match &args.out {
         Some(path) => {

@@ -1,29 +1,18 @@
-//! `socialledger verdict`: keep, grow, fix, drop or undecided per channel. This file runs the analyses on the
-//! database (costs and heuristic ROI, the incremental model with its bootstrap, the cross-posting audit, the
-//! engagement-rate trend, the response times, the mix model); crates/decide turns their figures into the verdict report (`verdict::report`) and crates/report
-//! writes it.
+//! `socialledger verdict`: keep, grow, fix, drop or undecided per channel. This file loads the database, reads
+//! the user's files and fits the mix model; `socialledger_decide::verdict::gather` runs the other analyses and
+//! turns their figures into the verdict report, and crates/report writes it.
 
-use super::experiment_units::{self, Grouping};
 use crate::args::{Cli, VerdictArgs};
 use crate::output;
-use socialledger_analytics::attribution::account_paths::account_paths;
-use socialledger_analytics::attribution::comparison::DEFAULT_INTENT;
-use socialledger_analytics::attribution::data_driven::{attribute_paths, DataDrivenModel, Uncertainty};
-use socialledger_analytics::attribution::paths::DataDrivenResult;
-use socialledger_analytics::attribution::JourneyPurpose;
-use socialledger_analytics::crosspost::{crosspost_audit, CrosspostOptions};
-use socialledger_analytics::engagement_trend::engagement_trends;
 use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
-use socialledger_analytics::responses::responses;
-use socialledger_analytics::target_group::{self, TargetGroup};
-use socialledger_analytics::value_beyond_sales::{value_beyond_sales, ValueAssumptions};
-use socialledger_analytics::{value_of_target, Analysis, Settings, ValueOfTarget};
-use socialledger_decide::experiment::LEVEL;
+use socialledger_analytics::target_group::TargetGroup;
+use socialledger_analytics::value_beyond_sales::ValueAssumptions;
+use socialledger_analytics::{value_of_target, Analysis, Settings};
 use socialledger_decide::verdict::experiments::ExperimentEffect;
-use socialledger_decide::verdict::report::{verdict_report, EvidenceSummary, Found, Mix};
-use socialledger_decide::verdict::{Units, VerdictReport};
+use socialledger_decide::verdict::gather as gathering;
+use socialledger_decide::verdict::VerdictReport;
 use socialledger_domain::Dataset;
-use socialledger_mmm::{fit_auto, FitOptions, Fitted, Frequency, NutsSettings, Panel};
+use socialledger_mmm::{fit_auto, FitOptions, NutsSettings};
 use socialledger_store::Store;
 use std::process::ExitCode;
 
@@ -85,9 +74,10 @@ pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs every analysis the verdict reads and builds the verdict report (also the report's first page).
-/// `mix`: the mix model already built and fitted by the caller (`report --mmm` shows the same fit in its own
-/// section: fitting it twice would double the slowest step); `None` builds it here as `opts` says.
+/// Loads the posts, fits the mix model when `opts` says so, and runs [`gather`](socialledger_decide::verdict::gather::gather)
+/// with the user's files (the report's first page too). `mix`: the mix model already built and fitted by the
+/// caller (`report --mmm` shows the same fit in its own section: fitting it twice would double the slowest step);
+/// `None` builds it here as `opts` says.
 #[allow(clippy::too_many_arguments)]
 pub async fn gather(
     cli: &Cli,
@@ -100,88 +90,37 @@ pub async fn gather(
     mix: Option<anyhow::Result<MixFit>>,
 ) -> anyhow::Result<VerdictReport> {
     let posts = store.posts_with_metrics().await?;
-    let crossposts = crosspost_audit(&posts, settings, &CrosspostOptions::default()).ok();
-    let trends = engagement_trends(dataset, settings, &opts.execution.trend);
-    let response_times =
-        (!dataset.conversations.is_empty()).then(|| responses(dataset, settings, &opts.execution.responses));
-    let (incremental, incremental_note) = match incremental_model(dataset, settings, opts) {
-        Ok(r) => (Some(r), None),
-        Err(e) => (None, Some(e)),
-    };
     let mix = mix.unwrap_or_else(|| mix_model(cli, dataset, settings, opts.mmm.then_some(opts.seed), false));
-    let (mix, mmm_note) = match mix {
-        Ok(m) if m.fitted.is_none() => (Some(m), Some(opts.without_mmm.to_string())),
-        Ok(m) => (Some(m), None),
-        Err(e) => (None, Some(e.to_string())),
+    let lib_opts = gathering::VerdictOptions {
+        reps: opts.reps,
+        seed: opts.seed,
+        without_mmm: opts.without_mmm,
+        trend: opts.execution.trend,
+        responses: opts.execution.responses,
     };
-    // The regions' and accounts' weekly pipeline over the panel's weeks: what geo-splits and account holdouts are
-    // read out and planned on.
-    let units = mix.as_ref().filter(|m| m.panel.frequency == Frequency::Weekly).map(|m| {
-        let dates = &m.panel.dates;
-        (
-            experiment_units::pipeline(dataset, dates, Grouping::Region, settings.currency),
-            experiment_units::pipeline(dataset, dates, Grouping::Account, settings.currency),
-        )
-    });
-    let mut experiment_notes = Vec::new();
-    let mut experiments: Vec<ExperimentEffect> = Vec::new();
-    for path in &files.experiments {
-        let (Some(panel), Some((regions, accounts))) = (mix.as_ref().map(|m| &m.panel), units.as_ref()) else {
-            anyhow::bail!(
-                "{}: an experiment is read out on the weekly pipeline panel, and there is none",
-                path.display()
-            );
-        };
-        let saved = super::experiment::read_plan(path)?;
-        let (effect, notes) = super::experiment::read_effect(path, &saved, panel, Some((regions, accounts)))?;
-        experiment_notes.extend(notes.into_iter().map(|n| format!("{}: {n}", path.display())));
-        experiments.push(effect);
-    }
-    let evidence = EvidenceSummary {
-        mmm: mix.as_ref().is_some_and(|m| m.fitted.is_some()),
-        mmm_note,
-        incremental: incremental.is_some(),
-        incremental_note,
-        crossposts: crossposts.is_some(),
-        engagement_trend: true,
-        responses: response_times.is_some(),
-        experiments: experiments.len(),
-        experiment_notes,
+    let inputs = gathering::UserInputs { target_group: files.target_group.as_ref(), values: files.values.as_ref() };
+    let read = |basis: Option<gathering::ExperimentBasis<'_>>| -> anyhow::Result<gathering::ReadExperiments> {
+        let mut notes = Vec::new();
+        let mut experiments: Vec<ExperimentEffect> = Vec::new();
+        for path in &files.experiments {
+            let Some(basis) = basis.as_ref() else {
+                anyhow::bail!(
+                    "{}: an experiment is read out on the weekly pipeline panel, and there is none",
+                    path.display()
+                );
+            };
+            let saved = super::experiment::read_plan(path)?;
+            let (effect, read_notes) =
+                super::experiment::read_effect(path, &saved, basis.panel, Some((basis.regions, basis.accounts)))?;
+            notes.extend(read_notes.into_iter().map(|n| format!("{}: {n}", path.display())));
+            experiments.push(effect);
+        }
+        Ok((experiments, notes))
     };
-    let target_group = files.target_group.as_ref().map(|g| target_group::fit(dataset, settings, g));
-    let value_beyond = files.values.as_ref().map(|v| value_beyond_sales(dataset, settings, v));
-    let found = Found {
-        incremental: incremental.as_ref(),
-        crossposts: crossposts.as_ref(),
-        trends: Some(&trends),
-        responses: response_times.as_ref(),
-        mix: mix.as_ref().map(|m| Mix { panel: &m.panel, fitted: m.fitted.as_ref(), value: &m.value }),
-        target_group: target_group.as_ref(),
-        value_beyond: value_beyond.as_ref(),
-        experiments: &experiments,
-        regions: units.as_ref().map(|u| Units { names: &u.0.names, outcome: &u.0.outcome }),
-        accounts: units.as_ref().map(|u| Units { names: &u.1.names, outcome: &u.1.outcome }),
-    };
-    Ok(verdict_report(dataset, analysis, settings, &found, evidence, opts.seed))
+    gathering::gather(dataset, &posts, analysis, settings, lib_opts, &inputs, mix.map_err(|e| e.to_string()), read)
 }
 
-/// The incremental model on the revenue journeys, with a bootstrap interval of each channel's added revenue.
-fn incremental_model(dataset: &Dataset, settings: &Settings, opts: VerdictOptions) -> Result<DataDrivenResult, String> {
-    let built = account_paths(dataset, settings, JourneyPurpose::Revenue);
-    if built.paths.rows.is_empty() {
-        return Err("no journeys with touchpoints to fit it on".into());
-    }
-    let model = DataDrivenModel::Incremental { intent: DEFAULT_INTENT.iter().map(|s| s.to_string()).collect() };
-    attribute_paths(&built.paths, &model, Uncertainty { reps: opts.reps, seed: opts.seed, level: LEVEL })
-        .map_err(|e| e.to_string())
-}
-
-/// The default weekly pipeline panel, what a unit of it is worth, and its fit when there is one.
-pub struct MixFit {
-    pub panel: Panel,
-    pub fitted: Option<Fitted>,
-    pub value: ValueOfTarget,
-}
+pub use socialledger_decide::verdict::gather::MixFit;
 
 /// The default weekly pipeline panel and its fit, as `mmm fit` and `report --mmm` have them: fitted with the
 /// sampler's `seed` when there is one (else only the panel), cross-validated when the caller shows the check.

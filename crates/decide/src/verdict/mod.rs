@@ -5,6 +5,7 @@
 pub mod evidence;
 pub mod experiments;
 pub mod facts;
+pub mod gather;
 pub mod next_step;
 pub mod report;
 pub mod rules;

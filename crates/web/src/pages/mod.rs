@@ -4,9 +4,12 @@
 pub mod api;
 pub mod assets;
 pub mod audit;
+pub mod channels;
+pub mod home;
 pub mod invite;
 pub mod login;
 pub mod overview;
+mod report_view;
 pub mod setup;
 pub mod users;
 
@@ -18,11 +21,22 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows.
-const NAV: [(Endpoint, &str); 3] =
-    [(Endpoint::Overview, "Overview"), (Endpoint::Users, "Users"), (Endpoint::AuditLog, "Audit log")];
+const NAV: [(Endpoint, &str); 6] = [
+    (Endpoint::Home, "Start"),
+    (Endpoint::Overview, "Overview"),
+    (Endpoint::Channels, "Channels"),
+    (Endpoint::ChannelCosts, "Costs"),
+    (Endpoint::Users, "Users"),
+    (Endpoint::AuditLog, "Audit log"),
+];
 
 /// A whole page: the navigation for the signed-in user, the title and the body.
 pub fn layout(title: &str, visitor: Option<&SignedIn>, body: Markup) -> Markup {
+    layout_with_head(title, visitor, html! {}, body)
+}
+
+/// [`layout`] with more in `<head>` (a page that reloads itself while its figures are computed).
+pub fn layout_with_head(title: &str, visitor: Option<&SignedIn>, head: Markup, body: Markup) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -31,6 +45,7 @@ pub fn layout(title: &str, visitor: Option<&SignedIn>, body: Markup) -> Markup {
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 title { (title) " · socialledger" }
                 link rel="stylesheet" href="/static/app.css";
+                (head)
             }
             body {
                 header {
