@@ -8,6 +8,7 @@ pub mod invite;
 pub mod login;
 pub mod overview;
 pub mod setup;
+pub mod time;
 pub mod users;
 
 use crate::access::{SignedIn, CSRF_FIELD};
@@ -18,8 +19,12 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows.
-const NAV: [(Endpoint, &str); 3] =
-    [(Endpoint::Overview, "Overview"), (Endpoint::Users, "Users"), (Endpoint::AuditLog, "Audit log")];
+const NAV: [(Endpoint, &str); 4] = [
+    (Endpoint::Overview, "Overview"),
+    (Endpoint::Time, "Time"),
+    (Endpoint::Users, "Users"),
+    (Endpoint::AuditLog, "Audit log"),
+];
 
 /// A whole page: the navigation for the signed-in user, the title and the body.
 pub fn layout(title: &str, visitor: Option<&SignedIn>, body: Markup) -> Markup {
