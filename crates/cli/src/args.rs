@@ -169,6 +169,17 @@ pub enum Command {
                             ben@example.com --name Ben --role customer_service --password-stdin --json < pw.txt\n\nThe \
                             roles: docs/roles.md.")]
     User(UserArgs),
+    /// Track time where the work happens: a timer, or finished work logged; counted in the full cost like
+    /// imported time (docs/web.md, "Time tracking").
+    #[command(
+        after_help = "Examples:\n  socialledger time start --channel linkedin --task publish --user ana@example.com\n  \
+                            socialledger time stop --user ana@example.com --json\n  socialledger time log --channel \
+                            linkedin --task respond --minutes 45 --date 2026-12-04 --user ana@example.com\n\nThe \
+                            user is a user of the web app (socialledger user add). Tasks: content (create, publish), \
+                            community (engage, respond), reporting (report, monitor), customer_service, recruiting, \
+                            pr, procurement, other."
+    )]
+    Time(TimeArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
@@ -314,6 +325,63 @@ pub enum UserAction {
         /// Read the password (at least 12 characters) from stdin; one trailing newline is dropped.
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+/// `socialledger time start|stop|log`.
+#[derive(Debug, Args)]
+pub struct TimeArgs {
+    #[command(subcommand)]
+    pub action: TimeAction,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TimeAction {
+    /// Start the user's timer on a channel and task (an error while one runs: stop it first).
+    #[command(
+        after_help = "Example:\n  socialledger time start --channel linkedin --task publish --user ana@example.com"
+    )]
+    Start {
+        /// The channel's key (`socialledger channels` lists them); leave out for social in general.
+        #[arg(long, value_name = "KEY")]
+        channel: Option<String>,
+        /// The task: content, community, customer_service, recruiting, pr, procurement, reporting, other (or
+        /// create, publish, engage, respond, report, monitor).
+        #[arg(long)]
+        task: String,
+        /// The e-mail address of the user whose time it is.
+        #[arg(long, value_name = "EMAIL")]
+        user: String,
+    },
+    /// Stop the user's timer and record its time entry (rounded to the minute, at least one).
+    #[command(after_help = "Example:\n  socialledger time stop --user ana@example.com --json")]
+    Stop {
+        /// The e-mail address of the user whose timer it is.
+        #[arg(long, value_name = "EMAIL")]
+        user: String,
+    },
+    /// Log finished work: minutes on a date (today, UTC, when left out).
+    #[command(after_help = "Example:\n  socialledger time log --channel linkedin --task respond --minutes 45 --date \
+                            2026-12-04 --user ana@example.com")]
+    Log {
+        /// The channel's key; leave out for social in general.
+        #[arg(long, value_name = "KEY")]
+        channel: Option<String>,
+        /// The task (as for `time start`).
+        #[arg(long)]
+        task: String,
+        /// Whole minutes, 1 to 1440.
+        #[arg(long, value_name = "N")]
+        minutes: i64,
+        /// The day the work was done (YYYY-MM-DD); today (UTC) when left out.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        date: Option<chrono::NaiveDate>,
+        /// A note.
+        #[arg(long)]
+        note: Option<String>,
+        /// The e-mail address of the user whose time it is.
+        #[arg(long, value_name = "EMAIL")]
+        user: String,
     },
 }
 

@@ -135,7 +135,7 @@ pub fn normalize_email(email: &str) -> String {
 impl Store {
     /// Starts a write transaction; on SQLite it takes the write lock up front, so that a transaction that reads
     /// first and writes later cannot fail with SQLITE_BUSY when another writer committed in between.
-    async fn begin_write(&self, doing: &str) -> Result<Transaction<'static, Any>> {
+    pub(crate) async fn begin_write(&self, doing: &str) -> Result<Transaction<'static, Any>> {
         let begin = match self.backend() {
             Backend::Sqlite => "BEGIN IMMEDIATE",
             Backend::Postgres => "BEGIN",

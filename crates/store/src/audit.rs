@@ -30,6 +30,17 @@ pub enum AuditAction {
     UserPasswordSet,
     /// A user ended all of their sessions.
     LogoutEverywhere,
+    /// A user started a timer (time tracking).
+    TimerStarted,
+    /// A user stopped their timer, which wrote a time entry.
+    TimerStopped,
+    /// A user logged a finished piece of work.
+    TimeLogged,
+    /// A user changed or deleted one of their tracked time entries.
+    TimeEdited,
+    TimeDeleted,
+    /// A person record was created for a user who tracked time without one.
+    PersonCreated,
 }
 
 impl AuditAction {
@@ -43,6 +54,12 @@ impl AuditAction {
             AuditAction::UserEnabled => "user.enabled",
             AuditAction::UserPasswordSet => "user.password_set",
             AuditAction::LogoutEverywhere => "user.logout_everywhere",
+            AuditAction::TimerStarted => "time.timer_started",
+            AuditAction::TimerStopped => "time.timer_stopped",
+            AuditAction::TimeLogged => "time.logged",
+            AuditAction::TimeEdited => "time.edited",
+            AuditAction::TimeDeleted => "time.deleted",
+            AuditAction::PersonCreated => "person.created",
         }
     }
 }

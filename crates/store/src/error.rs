@@ -68,6 +68,17 @@ pub enum StoreError {
     #[error("a user with the e-mail address {email:?} exists already; choose another address")]
     EmailTaken { email: String },
 
+    /// A user started a timer while one runs (stop it first, or log the time instead).
+    #[error(
+        "a timer is already running (on {channel}, task {task}, since {since}); stop it first \
+         (`socialledger time stop` or the Stop button), then start the next one"
+    )]
+    TimerRunning { channel: String, task: &'static str, since: String },
+
+    /// A user stopped a timer while none runs.
+    #[error("no timer is running for {email}; start one first, or log finished work with `socialledger time log`")]
+    NoTimerRunning { email: String },
+
     /// A stored value does not decode into the domain (the database was edited by hand, or is damaged).
     #[error("invalid value {value:?} in {table}.{column}: {reason}; was the database edited by hand?")]
     Corrupt { table: &'static str, column: &'static str, value: String, reason: String },

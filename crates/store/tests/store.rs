@@ -21,3 +21,5 @@ mod settings;
 mod stream;
 #[path = "store/support.rs"]
 mod support;
+#[path = "store/time_tracking.rs"]
+mod time_tracking;

@@ -81,6 +81,12 @@ pub enum Endpoint {
     AuditLog,
     AuditCsv,
     ApiMe,
+    Time,
+    TimeStart,
+    TimeStop,
+    TimeLog,
+    TimeEdit,
+    TimeDelete,
 }
 
 /// One row of the table.
@@ -111,6 +117,11 @@ const STAFF: &[Role] =
 /// on the channels and read their figures. Not customer service, PR, recruitment, procurement, contributors or
 /// external reviewers: their work is on the channels, not on their budget.
 const COST_READERS: &[Role] = &[Owner, Manager, Analyst, Editor, Viewer];
+/// Who does social work and so tracks their own time (not analysts, viewers or external reviewers).
+const TRACKERS: &[Role] = &[Owner, Manager, Editor, Contributor, CustomerService, Pr, Recruitment, Procurement];
+/// Who sees the time page: the trackers, and analysts (who read everyone's entries).
+const TIME_READERS: &[Role] =
+    &[Owner, Manager, Analyst, Editor, Contributor, CustomerService, Pr, Recruitment, Procurement];
 /// Who manages people and their roles.
 const PEOPLE_ADMINS: &[Role] = &[Owner, Manager];
 /// Oversight of everything: the one accountable person.
@@ -143,6 +154,12 @@ pub const ROUTES: &[Route] = &[
     route(Method::Get, "/audit", Access::Roles(OWNER), Endpoint::AuditLog),
     route(Method::Get, "/audit.csv", Access::Roles(OWNER), Endpoint::AuditCsv),
     route(Method::Get, "/api/v1/me", Access::Roles(EVERYONE), Endpoint::ApiMe),
+    route(Method::Get, "/time", Access::Roles(TIME_READERS), Endpoint::Time),
+    route(Method::Post, "/time/start", Access::Roles(TRACKERS), Endpoint::TimeStart),
+    route(Method::Post, "/time/stop", Access::Roles(TRACKERS), Endpoint::TimeStop),
+    route(Method::Post, "/time/log", Access::Roles(TRACKERS), Endpoint::TimeLog),
+    route(Method::Post, "/time/edit", Access::Roles(TRACKERS), Endpoint::TimeEdit),
+    route(Method::Post, "/time/delete", Access::Roles(TRACKERS), Endpoint::TimeDelete),
 ];
 
 /// The method router of one row: its handler on its method, behind the access check of its row.
@@ -170,6 +187,12 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::AuditLog => on(filter, pages::audit::show),
         Endpoint::AuditCsv => on(filter, pages::audit::csv),
         Endpoint::ApiMe => on(filter, pages::api::me),
+        Endpoint::Time => on(filter, pages::time::show),
+        Endpoint::TimeStart => on(filter, pages::time::start),
+        Endpoint::TimeStop => on(filter, pages::time::stop),
+        Endpoint::TimeLog => on(filter, pages::time::log),
+        Endpoint::TimeEdit => on(filter, pages::time::edit),
+        Endpoint::TimeDelete => on(filter, pages::time::delete),
     };
     served.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),

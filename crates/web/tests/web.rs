@@ -17,5 +17,7 @@ mod roles;
 mod setup;
 #[path = "web/support.rs"]
 mod support;
+#[path = "web/time.rs"]
+mod time;
 #[path = "web/users.rs"]
 mod users;

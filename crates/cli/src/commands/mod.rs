@@ -18,6 +18,7 @@ mod mmm_panel;
 mod report;
 mod serve;
 mod target_group;
+mod time;
 mod user;
 mod value_beyond_sales;
 pub(crate) mod verdict;
@@ -42,6 +43,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::ValueBeyondSales(args) => value_beyond_sales::run(&cli, args).await,
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::User(args) => user::run(&cli, args).await,
+        Command::Time(args) => time::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

@@ -35,6 +35,9 @@ fn every_subcommand_help_has_an_example_or_description() {
         "mmm panel",
         "serve",
         "user add",
+        "time start",
+        "time stop",
+        "time log",
     ] {
         let out = bin(dir.path()).args(cmd.split(' ')).arg("--help").output().unwrap();
         assert!(out.status.success(), "{cmd} --help failed");

@@ -23,4 +23,5 @@ mod support;
 mod target_group;
 mod text_output;
 mod tiktok_competitors;
+mod time;
 mod verdict;

@@ -11,6 +11,7 @@ pub mod login;
 pub mod overview;
 mod report_view;
 pub mod setup;
+pub mod time;
 pub mod users;
 
 use crate::access::{SignedIn, CSRF_FIELD};
@@ -21,11 +22,12 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows.
-const NAV: [(Endpoint, &str); 6] = [
+const NAV: [(Endpoint, &str); 7] = [
     (Endpoint::Home, "Start"),
     (Endpoint::Overview, "Overview"),
     (Endpoint::Channels, "Channels"),
     (Endpoint::ChannelCosts, "Costs"),
+    (Endpoint::Time, "Time"),
     (Endpoint::Users, "Users"),
     (Endpoint::AuditLog, "Audit log"),
 ];

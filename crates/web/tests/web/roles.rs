@@ -72,9 +72,23 @@ async fn request(app: &TestApp, client: &Client, row: &Row, csrf: &str, target: 
         "/users" => vec![("email", &new_email), ("name", "New"), ("role", "viewer")],
         "/users/{id}/role" => vec![("role", "viewer")],
         "/users/{id}/status" => vec![("disabled", "false")],
+        "/time/start" => vec![("channel", ""), ("task", "content")],
+        "/time/log" | "/time/edit" => vec![("task", "content"), ("date", "2026-12-01"), ("minutes", "15")],
         _ => vec![],
     };
+    // Edit and delete the walker's own entry (logged by the row before), when they may log one.
+    let own_key = match row.path.as_str() {
+        "/time/edit" | "/time/delete" => {
+            let email = format!("{tag}@example.com");
+            let entries = app.store.tracked_entries(None).await.unwrap();
+            entries.into_iter().find(|e| e.user_email == email).map(|e| e.entry.key).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
     let mut form = form;
+    if !own_key.is_empty() {
+        form.push(("key", &own_key));
+    }
     form.push(("csrf", csrf));
     app.post(client, &path, &form).await
 }
