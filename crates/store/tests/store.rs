@@ -3,6 +3,8 @@
 
 #[path = "store/accounts.rs"]
 mod accounts;
+#[path = "store/analysis_cache.rs"]
+mod analysis_cache;
 #[path = "store/backends.rs"]
 mod backends;
 #[path = "store/channels.rs"]
