@@ -56,6 +56,16 @@ pub enum StoreError {
     #[error("database error while {doing}: {cause}")]
     DirectRead { doing: String, cause: rusqlite::Error },
 
+    /// A write through the direct SQLite connection of a streaming import failed (see `crate::sqlite_stream`);
+    /// the import's transaction was not committed.
+    #[error("database error while {doing}, nothing was imported: {cause}")]
+    DirectWrite { doing: String, cause: rusqlite::Error },
+
+    /// The thread writing a streaming import stopped without finishing (it failed or was cancelled); its
+    /// connection closed, which rolled the transaction back.
+    #[error("the import of {file_name} was interrupted and rolled back ({cause}); import the file again")]
+    Interrupted { file_name: String, cause: String },
+
     /// No channel has this key.
     #[error("no channel {key:?} in the database; `socialledger channels` lists them")]
     NoSuchChannel { key: String },

@@ -34,7 +34,7 @@ pub struct Store {
     created: bool,
     /// The SQLite file, when the store is one (not PostgreSQL, not in memory): the analysis load reads its
     /// touchpoints directly (see `crate::sqlite_direct`).
-    sqlite_file: Option<std::path::PathBuf>,
+    pub(crate) sqlite_file: Option<std::path::PathBuf>,
     /// How to open a native PostgreSQL connection, when the store is one: the analysis load streams the
     /// touchpoints through it (see `crate::pg_direct`). Holds the password: never printed.
     pg_options: Option<sqlx::postgres::PgConnectOptions>,

@@ -4,7 +4,12 @@
 //! placeholder channels are created for keys that are referenced but defined nowhere, and in-file duplicates
 //! of a natural key end as the last record of that key, with exact counts.
 //!
-//! **How duplicates are found without holding the file.** The whole-file path sorts the records and keeps the
+//! **Two writers.** Into a SQLite file the records go through a direct connection, one prepared single-row
+//! statement per record, and repeats are found through the table's own key index ([`crate::sqlite_stream`]).
+//! Into PostgreSQL (and an in-memory SQLite database, which only the pool's connection can see) they go through
+//! the pool as below. Both keep the guarantees above and give the same counts.
+//!
+//! **How duplicates are found without holding the file (pool).** The whole-file path sorts the records and keeps the
 //! last of each key. Here the transaction keeps a temporary table of the keys this import has written, with the
 //! line of the first record of each (`import_keys`, on disk: SQLite's temporary storage is switched to a file
 //! for the import, PostgreSQL's temporary tables are the server's). Each batch registers its keys there with one
@@ -23,6 +28,7 @@
 //! updated (the whole-file path, comparing only the last record with the stored row, says unchanged).
 
 use crate::import::{check_record, count_rows, find_import, placeholder, ImportOutcome, ImportSource, TableCounts};
+use crate::sqlite_stream::{DirectStart, DirectStream};
 use crate::tables::Table;
 use crate::upsert::{self, OnConflict};
 use crate::{codec, Backend, Result, Store, StoreError};
@@ -53,6 +59,23 @@ pub enum StreamStart {
 /// An import of one file's touchpoints in progress: an open transaction. Dropping it without
 /// [`TouchpointStream::finish`] closes its connection, which rolls the transaction back.
 pub struct TouchpointStream {
+    file_name: String,
+    writer: Writer,
+}
+
+/// Who writes: a direct connection to a SQLite file ([`crate::sqlite_stream`]), or a pool connection (PostgreSQL,
+/// and an in-memory SQLite database, which only the pool's one connection can see).
+enum Writer {
+    /// Taken while a batch is written on a blocking thread; `None` once that thread failed.
+    Direct(Option<Box<DirectStream>>),
+    Pool(PoolStream),
+}
+
+/// A key deriving function: the key of the n-th record with the values of this one.
+pub type Rekey = fn(&Touchpoint, u32) -> String;
+
+/// The pool's side of a streaming import.
+struct PoolStream {
     /// The connection with the open transaction; taken by `finish` and `abort`.
     conn: Option<PoolConnection<Any>>,
     backend: Backend,
@@ -75,11 +98,40 @@ pub struct TouchpointStream {
 
 impl std::fmt::Debug for TouchpointStream {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("TouchpointStream")
-            .field("file_name", &self.file_name)
-            .field("import_id", &self.import_id)
-            .finish()
+        let writer = match &self.writer {
+            Writer::Direct(_) => "direct SQLite connection",
+            Writer::Pool(_) => "pool connection",
+        };
+        f.debug_struct("TouchpointStream").field("file_name", &self.file_name).field("writer", &writer).finish()
     }
+}
+
+/// The error for a blocking writer thread that did not come back (it panicked or was cancelled): its connection
+/// closed with it, which rolled the transaction back.
+fn interrupted(file_name: &str, e: tokio::task::JoinError) -> StoreError {
+    StoreError::Interrupted { file_name: file_name.to_string(), cause: e.to_string() }
+}
+
+/// Runs `work` on the direct writer on a blocking thread and puts the writer back when it returns.
+async fn on_direct<T: Send + 'static>(
+    slot: &mut Option<Box<DirectStream>>,
+    file_name: &str,
+    work: impl FnOnce(&mut DirectStream) -> T + Send + 'static,
+) -> Result<T> {
+    let Some(mut direct) = slot.take() else {
+        return Err(StoreError::Interrupted {
+            file_name: file_name.to_string(),
+            cause: "an earlier batch's writer failed".to_string(),
+        });
+    };
+    let (direct, out) = tokio::task::spawn_blocking(move || {
+        let out = work(&mut direct);
+        (direct, out)
+    })
+    .await
+    .map_err(|e| interrupted(file_name, e))?;
+    *slot = Some(direct);
+    Ok(out)
 }
 
 /// The temporary table of this import's keys.
@@ -90,6 +142,24 @@ impl Store {
     /// [`StreamStart::AlreadyImported`] when a file with `source.content_hash` was imported before, else records
     /// the import (its `rows` are set by [`TouchpointStream::finish`]). See [`crate::stream`].
     pub async fn begin_touchpoint_stream(&self, source: &ImportSource) -> Result<StreamStart> {
+        if let (Backend::Sqlite, Some(path)) = (self.backend(), self.sqlite_file.clone()) {
+            let owned = source.clone();
+            let now = codec::timestamp_text(chrono::Utc::now());
+            let started = tokio::task::spawn_blocking(move || {
+                DirectStream::begin(&path, &owned.file_name, &owned.format, &owned.content_hash, &now)
+            })
+            .await
+            .map_err(|e| interrupted(&source.file_name, e))??;
+            return Ok(match started {
+                DirectStart::AlreadyImported { import_id, at, file_name } => {
+                    StreamStart::AlreadyImported(ImportOutcome::AlreadyImported { import_id, at, file_name })
+                }
+                DirectStart::Writing(direct) => StreamStart::Writing(TouchpointStream {
+                    file_name: source.file_name.clone(),
+                    writer: Writer::Direct(Some(direct)),
+                }),
+            });
+        }
         let fail = |table: &'static str| {
             let file_name = source.file_name.clone();
             move |cause| StoreError::Import { file_name, table, cause }
@@ -112,7 +182,7 @@ impl Store {
             let _ = end(conn, None, temp_store_changed).await;
             return Err(fail("imports")(cause));
         }
-        let mut stream = TouchpointStream {
+        let mut stream = PoolStream {
             conn: Some(conn),
             backend: self.backend(),
             file_name: source.file_name.clone(),
@@ -177,11 +247,91 @@ impl Store {
             .map_err(fail(Channel::NAME))?
             .into_iter()
             .collect();
-        Ok(StreamStart::Writing(stream))
+        Ok(StreamStart::Writing(TouchpointStream { file_name: source.file_name.clone(), writer: Writer::Pool(stream) }))
     }
 }
 
-impl Drop for TouchpointStream {
+impl TouchpointStream {
+    /// Writes one batch of records in file order; `lines[i]` is the line `records[i]` starts on. A record with
+    /// `derived[i]` (a key derived from its values) whose key was used before gets `rekey(record, n)`, the key of
+    /// the n-th record with its values, for n = 2, 3, ... until one is free. Any other repeated key is returned
+    /// (with both lines) and the later record replaces the earlier one. Checks every record first, as
+    /// [`Store::import`] does.
+    pub async fn write(
+        &mut self,
+        records: &mut Vec<Touchpoint>,
+        lines: &[usize],
+        derived: &[bool],
+        rekey: Rekey,
+    ) -> Result<Vec<Duplicate>> {
+        self.run(records, lines, derived, rekey, true).await
+    }
+
+    /// Registers the batch's keys, renumbering repeated derived keys, and returns the other repeats, as
+    /// [`TouchpointStream::write`] does, for a file already known to be rejected, whose remaining repeats are
+    /// still worth reporting (whether the records are written too is the writer's choice: all is rolled back).
+    pub async fn register_keys(
+        &mut self,
+        records: &mut Vec<Touchpoint>,
+        lines: &[usize],
+        derived: &[bool],
+        rekey: Rekey,
+    ) -> Result<Vec<Duplicate>> {
+        self.run(records, lines, derived, rekey, false).await
+    }
+
+    async fn run(
+        &mut self,
+        records: &mut Vec<Touchpoint>,
+        lines: &[usize],
+        derived: &[bool],
+        rekey: Rekey,
+        write: bool,
+    ) -> Result<Vec<Duplicate>> {
+        match &mut self.writer {
+            Writer::Pool(pool) if write => pool.write(records, lines, derived, &rekey).await,
+            Writer::Pool(pool) => pool.register_keys(records, lines, derived, &rekey).await,
+            Writer::Direct(slot) => {
+                let mut batch = std::mem::take(records);
+                let (lines, derived) = (lines.to_vec(), derived.to_vec());
+                let (batch, result) = on_direct(slot, &self.file_name, move |direct| {
+                    let result = direct.write(&mut batch, &lines, &derived, rekey, write);
+                    (batch, result)
+                })
+                .await?;
+                *records = batch;
+                result
+            }
+        }
+    }
+
+    /// Counts what the import did, records the rows read and commits.
+    pub async fn finish(self, rows: usize) -> Result<ImportOutcome> {
+        match self.writer {
+            Writer::Pool(pool) => pool.finish(rows).await,
+            Writer::Direct(Some(direct)) => tokio::task::spawn_blocking(move || direct.finish(rows))
+                .await
+                .map_err(|e| interrupted(&self.file_name, e))?,
+            Writer::Direct(None) => Err(StoreError::Interrupted {
+                file_name: self.file_name,
+                cause: "an earlier batch's writer failed".to_string(),
+            }),
+        }
+    }
+
+    /// Rolls everything back (the file was rejected while it was being written).
+    pub async fn abort(self) {
+        match self.writer {
+            Writer::Pool(pool) => pool.abort().await,
+            Writer::Direct(Some(direct)) => {
+                let _ = tokio::task::spawn_blocking(move || direct.abort()).await;
+            }
+            Writer::Direct(None) => {}
+        }
+    }
+}
+
+impl Drop for PoolStream {
     fn drop(&mut self) {
         if let Some(conn) = self.conn.as_mut() {
             // Neither finished nor aborted (an error, a panic, a cancelled task): closing the connection ends the
@@ -210,7 +360,7 @@ async fn end(
     Ok(())
 }
 
-impl TouchpointStream {
+impl PoolStream {
     /// The connection with the open transaction.
     fn conn(&mut self) -> &mut AnyConnection {
         // Only `finish` and `abort` take it, and they consume the stream.
@@ -222,12 +372,8 @@ impl TouchpointStream {
         move |cause| StoreError::Import { file_name, table, cause }
     }
 
-    /// Writes one batch of records in file order; `lines[i]` is the line `records[i]` starts on. A record with
-    /// `derived[i]` (a key derived from its values) whose key was used before gets `rekey(record, n)`, the key of
-    /// the n-th record with its values, for n = 2, 3, ... until one is free. Any other repeated key is returned
-    /// (with both lines) and the later record replaces the earlier one. Checks every record first, as
-    /// [`Store::import`] does.
-    pub async fn write(
+    /// [`TouchpointStream::write`] through the pool.
+    async fn write(
         &mut self,
         records: &mut [Touchpoint],
         lines: &[usize],
@@ -257,10 +403,8 @@ impl TouchpointStream {
         Ok(duplicates)
     }
 
-    /// Registers the batch's keys in the import's key table, renumbering repeated derived keys, and returns the
-    /// other repeats, as [`TouchpointStream::write`] does, without writing the records: for a file already known to
-    /// be rejected, whose remaining repeats are still worth reporting.
-    pub async fn register_keys(
+    /// [`TouchpointStream::register_keys`] through the pool: into the import's key table, without writing.
+    async fn register_keys(
         &mut self,
         records: &mut [Touchpoint],
         lines: &[usize],
@@ -349,7 +493,7 @@ impl TouchpointStream {
     }
 
     /// Counts what the import did, records the rows read and commits.
-    pub async fn finish(mut self, rows: usize) -> Result<ImportOutcome> {
+    async fn finish(mut self, rows: usize) -> Result<ImportOutcome> {
         let channels_after = count_rows(self.conn(), Channel::NAME).await.map_err(self.fail(Channel::NAME))?;
         let touchpoints_after = count_rows(self.conn(), Touchpoint::NAME).await.map_err(self.fail(Touchpoint::NAME))?;
         let written = if self.rewritten {
@@ -402,7 +546,7 @@ impl TouchpointStream {
     }
 
     /// Rolls everything back (the file was rejected while it was being written).
-    pub async fn abort(mut self) {
+    async fn abort(mut self) {
         if let Some(conn) = self.conn.take() {
             let _ = end(conn, Some("ROLLBACK"), self.temp_store_changed).await;
         }

@@ -100,9 +100,9 @@ pub async fn import_touchpoints(
         // not written.
         failed |= batch.failed || !duplicates.is_empty();
         let repeats = if failed {
-            stream.register_keys(&mut batch.records, &batch.lines, &batch.derived, &derived_key).await
+            stream.register_keys(&mut batch.records, &batch.lines, &batch.derived, derived_key).await
         } else {
-            stream.write(&mut batch.records, &batch.lines, &batch.derived, &derived_key).await
+            stream.write(&mut batch.records, &batch.lines, &batch.derived, derived_key).await
         };
         match repeats {
             Ok(repeats) => duplicates

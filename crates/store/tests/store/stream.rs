@@ -29,7 +29,7 @@ async fn write(stream: &mut TouchpointStream, batches: Vec<Vec<(usize, Touchpoin
         let lines: Vec<usize> = batch.iter().map(|b| b.0).collect();
         let derived: Vec<bool> = batch.iter().map(|b| b.2).collect();
         let mut records: Vec<Touchpoint> = batch.into_iter().map(|b| b.1).collect();
-        repeats.extend(stream.write(&mut records, &lines, &derived, &rekey).await.unwrap());
+        repeats.extend(stream.write(&mut records, &lines, &derived, rekey).await.unwrap());
     }
     repeats
 }
@@ -55,66 +55,70 @@ async fn before(store: &Store) {
 
 #[tokio::test]
 async fn issue_15_streamed_duplicates_end_as_the_last_record_with_exact_counts() {
-    on_both("stream_duplicates", |db| async move {
-        let store = db.open().await;
-        before(&store).await;
-        let mut stream = begin(&store, "big").await;
-        let repeats = write(
-            &mut stream,
+    on_both("stream_duplicates", |db| async move { duplicates_end_as_the_last_record(db.open().await).await }).await;
+}
+
+/// The same through the pool's writer, which an in-memory SQLite database uses (the direct writer of a SQLite file
+/// cannot see it) and PostgreSQL does.
+#[tokio::test]
+async fn issue_15_streamed_duplicates_through_the_pool_on_in_memory_sqlite() {
+    duplicates_end_as_the_last_record(Store::open(":memory:").await.unwrap()).await;
+}
+
+async fn duplicates_end_as_the_last_record(store: Store) {
+    before(&store).await;
+    let mut stream = begin(&store, "big").await;
+    let repeats = write(
+        &mut stream,
+        vec![
+            // a changes, b stays, d is new on a channel defined nowhere.
             vec![
-                // a changes, b stays, d is new on a channel defined nowhere.
-                vec![
-                    (2, with_campaign("a", "linkedin", "2"), false),
-                    (3, with_campaign("b", "linkedin", "1"), false),
-                    (4, with_campaign("d", "podcast", "1"), false),
-                ],
-                // d again in a later batch, e twice in one batch: the last of each wins.
-                vec![
-                    (5, with_campaign("d", "podcast", "2"), false),
-                    (6, with_campaign("e", "linkedin", "1"), false),
-                    (7, with_campaign("e", "linkedin", "2"), false),
-                ],
-                vec![(8, with_campaign("c", "linkedin", "1"), false)],
+                (2, with_campaign("a", "linkedin", "2"), false),
+                (3, with_campaign("b", "linkedin", "1"), false),
+                (4, with_campaign("d", "podcast", "1"), false),
             ],
-        )
-        .await;
-        assert_eq!(
-            repeats,
-            [
-                Duplicate { key: "d".into(), line: 5, first_line: 4 },
-                Duplicate { key: "e".into(), line: 7, first_line: 6 }
-            ]
-        );
-        let outcome = stream.finish(7).await.unwrap();
-        let t = counts(&outcome, "touchpoints");
-        // 7 read, 2 duplicates: a updated, b and c unchanged, d and e inserted.
-        assert_eq!((t.records, t.duplicates, t.inserted, t.updated, t.unchanged), (5, 2, 2, 1, 2));
-        let c = counts(&outcome, "channels");
-        assert_eq!((c.records, c.inserted), (1, 1));
-        let ImportOutcome::Imported { placeholder_channels, import_id, .. } = &outcome else { unreachable!() };
-        assert_eq!(placeholder_channels, &["podcast"]);
-
-        let data = store.load().await.unwrap();
-        let campaigns: Vec<(&str, &str)> =
-            data.touchpoints.iter().map(|t| (t.key.as_str(), t.campaign.as_deref().unwrap())).collect();
-        assert_eq!(campaigns, [("a", "2"), ("b", "1"), ("c", "1"), ("d", "2"), ("e", "2")]);
-        let imports = store.imports().await.unwrap();
-        let last = imports.last().unwrap();
-        assert_eq!((last.id, last.rows, last.file_name.as_str()), (*import_id, 7, "big.csv"));
-
-        // The whole-file import counts the same records the same way.
-        let whole = db_whole_file_counts().await;
-        assert_eq!((whole.records, whole.duplicates, whole.inserted, whole.updated, whole.unchanged), (5, 2, 2, 1, 2));
-
-        // The same bytes again: nothing to write.
-        match store.begin_touchpoint_stream(&source("big.csv", "big", 0)).await.unwrap() {
-            StreamStart::AlreadyImported(ImportOutcome::AlreadyImported { import_id: id, .. }) => {
-                assert_eq!(id, *import_id)
-            }
-            other => panic!("{other:?}"),
-        }
-    })
+            // d again in a later batch, e twice in one batch: the last of each wins.
+            vec![
+                (5, with_campaign("d", "podcast", "2"), false),
+                (6, with_campaign("e", "linkedin", "1"), false),
+                (7, with_campaign("e", "linkedin", "2"), false),
+            ],
+            vec![(8, with_campaign("c", "linkedin", "1"), false)],
+        ],
+    )
     .await;
+    assert_eq!(
+        repeats,
+        [Duplicate { key: "d".into(), line: 5, first_line: 4 }, Duplicate { key: "e".into(), line: 7, first_line: 6 }]
+    );
+    let outcome = stream.finish(7).await.unwrap();
+    let t = counts(&outcome, "touchpoints");
+    // 7 read, 2 duplicates: a updated, b and c unchanged, d and e inserted.
+    assert_eq!((t.records, t.duplicates, t.inserted, t.updated, t.unchanged), (5, 2, 2, 1, 2));
+    let c = counts(&outcome, "channels");
+    assert_eq!((c.records, c.inserted), (1, 1));
+    let ImportOutcome::Imported { placeholder_channels, import_id, .. } = &outcome else { unreachable!() };
+    assert_eq!(placeholder_channels, &["podcast"]);
+
+    let data = store.load().await.unwrap();
+    let campaigns: Vec<(&str, &str)> =
+        data.touchpoints.iter().map(|t| (t.key.as_str(), t.campaign.as_deref().unwrap())).collect();
+    assert_eq!(campaigns, [("a", "2"), ("b", "1"), ("c", "1"), ("d", "2"), ("e", "2")]);
+    let imports = store.imports().await.unwrap();
+    let last = imports.last().unwrap();
+    assert_eq!((last.id, last.rows, last.file_name.as_str()), (*import_id, 7, "big.csv"));
+
+    // The whole-file import counts the same records the same way.
+    let whole = db_whole_file_counts().await;
+    assert_eq!((whole.records, whole.duplicates, whole.inserted, whole.updated, whole.unchanged), (5, 2, 2, 1, 2));
+
+    // The same bytes again: nothing to write.
+    match store.begin_touchpoint_stream(&source("big.csv", "big", 0)).await.unwrap() {
+        StreamStart::AlreadyImported(ImportOutcome::AlreadyImported { import_id: id, .. }) => {
+            assert_eq!(id, *import_id)
+        }
+        other => panic!("{other:?}"),
+    }
 }
 
 /// The counts of [`Store::import`] for the records of the streamed file above, on a fresh SQLite file.
@@ -189,7 +193,7 @@ async fn issue_15_an_aborted_or_dropped_stream_changes_nothing() {
         // A record that cannot be stored is refused before it is written.
         let mut stream = begin(&store, "big").await;
         let mut bad = vec![with_campaign("z", "", "1")];
-        let err = stream.write(&mut bad, &[2], &[false], &rekey).await.unwrap_err();
+        let err = stream.write(&mut bad, &[2], &[false], rekey).await.unwrap_err();
         assert!(err.to_string().contains("empty channel key"), "{err}");
         stream.abort().await;
 
