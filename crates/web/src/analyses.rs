@@ -10,9 +10,9 @@
 use crate::WebError;
 use chrono::Utc;
 use socialledger_analytics::Settings;
+use socialledger_decide::verdict::gather::{fitted_pipeline_mix, MixFit};
 use socialledger_domain::Dataset;
 use socialledger_report::standard::{render_report, StandardOptions};
-use socialledger_decide::verdict::gather::{fitted_pipeline_mix, MixFit};
 use socialledger_report::{Format, MmmSection};
 use socialledger_store::{AnalysisResult, Store};
 use std::time::Duration;
@@ -147,7 +147,8 @@ pub fn mix_json(dataset: &Dataset) -> Result<String, WebError> {
             let section = MmmSection::of_fit(&panel, &fitted, &value);
             let mut mmm = serde_json::to_value(&section.result).map_err(|e| WebError::Analysis(e.to_string()))?;
             if let Some(fields) = mmm.as_object_mut() {
-                let to_value = |v: serde_json::Result<serde_json::Value>| v.map_err(|e| WebError::Analysis(e.to_string()));
+                let to_value =
+                    |v: serde_json::Result<serde_json::Value>| v.map_err(|e| WebError::Analysis(e.to_string()));
                 fields.insert("allocation".into(), to_value(serde_json::to_value(&section.allocation))?);
                 fields.insert("value_of_target".into(), to_value(serde_json::to_value(&section.value_of_target))?);
             }

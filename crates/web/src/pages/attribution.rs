@@ -134,6 +134,7 @@ pub async fn show(
             }
         }
     };
-    let markup = layout_filtered("Attribution: the models side by side", Some(&signed_in), reload(&view), Some(&filter), body);
+    let markup =
+        layout_filtered("Attribution: the models side by side", Some(&signed_in), reload(&view), Some(&filter), body);
     Ok(page(StatusCode::OK, markup))
 }

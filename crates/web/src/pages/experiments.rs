@@ -31,10 +31,8 @@ pub async fn show(
     let empty = Value::Null;
     let verdict = view.json.as_ref().map_or(&empty, |r| &r["verdict"]);
     let channels: Vec<&Value> = verdict["channels"].as_array().map(|c| c.iter().collect()).unwrap_or_default();
-    let planned: Vec<&&Value> = channels
-        .iter()
-        .filter(|c| c["next_step"].is_object() && filter.shows(text(&c["channel"])))
-        .collect();
+    let planned: Vec<&&Value> =
+        channels.iter().filter(|c| c["next_step"].is_object() && filter.shows(text(&c["channel"]))).collect();
     let read_out: Vec<&&Value> =
         channels.iter().filter(|c| c["evidence"] == "experiment" && filter.shows(text(&c["channel"]))).collect();
     let all: Vec<Value> = channels.iter().map(|c| (*c).clone()).collect();

@@ -109,7 +109,10 @@ pub async fn show(
             }
         }
     };
-    Ok(page(StatusCode::OK, layout_filtered("Overview: does social pay?", Some(&signed_in), reload(&view), Some(&filter), body)))
+    Ok(page(
+        StatusCode::OK,
+        layout_filtered("Overview: does social pay?", Some(&signed_in), reload(&view), Some(&filter), body),
+    ))
 }
 
 /// The ROI on gross profit with its interval, as percentages.

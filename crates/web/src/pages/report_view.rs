@@ -2,10 +2,10 @@
 //! (and that a recompute is under way), the channel filter of the URL, and money in the report's currency.
 
 use crate::analyses::ReportView;
+use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::Value;
-use chrono::NaiveDate;
 use socialledger_domain::{Currency, Money};
 use socialledger_report::figures;
 

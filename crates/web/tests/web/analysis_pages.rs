@@ -119,7 +119,8 @@ async fn issue_16_attribution_and_experiments_pages_show_the_stored_report() {
             for s in m["shares"].as_array().unwrap() {
                 let key = s["channel"].as_str().unwrap();
                 let row = &html[html.find(&format!("<tr data-channel=\"{key}\"")).unwrap()..];
-                let shown = attr_after(row, &format!("<td class=\"num\" data-model=\"{model}\""), "data-share").unwrap();
+                let shown =
+                    attr_after(row, &format!("<td class=\"num\" data-model=\"{model}\""), "data-share").unwrap();
                 let shown: f64 = shown.parse().unwrap();
                 assert!((shown - s["share"].as_f64().unwrap()).abs() < 1e-12, "{model} {key}");
                 if s["low"].is_number() {

@@ -135,7 +135,14 @@ async fn issue_16_posts_page_has_the_analytics_figures_sorted_filtered_and_paged
         for e in &expected {
             let r = by_key[&(e.channel.as_str(), e.post_id.as_str())];
             assert_eq!((r.impressions, r.engagements), (e.impressions, e.engagements), "{}/{}", e.channel, e.post_id);
-            assert!(close(r.rate, e.rate_by_impressions), "{}/{}: {:?} {:?}", e.channel, e.post_id, r.rate, e.rate_by_impressions);
+            assert!(
+                close(r.rate, e.rate_by_impressions),
+                "{}/{}: {:?} {:?}",
+                e.channel,
+                e.post_id,
+                r.rate,
+                e.rate_by_impressions
+            );
         }
 
         // Sorted by engagement rate, largest first, across pages; by impressions, smallest first.
