@@ -18,16 +18,16 @@ use maud::{html, Markup};
 use serde_json::Value;
 use socialledger_report::figures;
 
-/// What a model's name means, for the column header.
-fn model_label(model: &str) -> String {
+/// A model's name for the column header, and what it means (shown beneath).
+fn model_label(model: &str) -> (&str, &str) {
     match model {
-        "u-shaped" => "position-based (U-shaped: 40 % first, 40 % last, 20 % between)".to_string(),
-        "w-shaped" => "W-shaped".to_string(),
-        "markov-1" => "Markov, order 1 (removal effect)".to_string(),
-        "markov-2" => "Markov, order 2 (removal effect)".to_string(),
-        "shapley" => "Shapley".to_string(),
-        "incremental" => "incremental (noisy-OR, intent signals get no credit)".to_string(),
-        other => other.to_string(),
+        "u-shaped" => ("position-based", "U-shaped: 40 % first, 40 % last, 20 % between"),
+        "w-shaped" => ("W-shaped", "first, lead, opportunity, close"),
+        "markov-1" => ("Markov 1", "removal effect, order 1"),
+        "markov-2" => ("Markov 2", "removal effect, order 2"),
+        "shapley" => ("Shapley", "simplified Shapley value"),
+        "incremental" => ("incremental", "noisy-OR; intent signals get no credit"),
+        other => (other, ""),
     }
 }
 
@@ -82,9 +82,10 @@ pub async fn show(
                         thead { tr {
                             th { "Channel" }
                             @for m in &models {
+                                @let (name, meaning) = model_label(text(&m["model"]));
                                 th.num data-model=(text(&m["model"])) {
-                                    (model_label(text(&m["model"])))
-                                    br; small { (text(&m["family"]).replace('_', "-")) }
+                                    (name)
+                                    br; small { (text(&m["family"]).replace('_', "-")) @if !meaning.is_empty() { ": " (meaning) } }
                                 }
                             }
                         } }
@@ -108,7 +109,7 @@ pub async fn show(
                 ul.credited {
                     @for m in models.iter().filter(|m| m["family"] == "data_driven") {
                         li data-model=(text(&m["model"])) {
-                            strong { (model_label(text(&m["model"]))) } ": "
+                            strong { (model_label(text(&m["model"])).0) } ": "
                             @if let Some(e) = m["error"].as_str() {
                                 "not fitted: " (e)
                             } @else if m["credited"].is_object() {
