@@ -1,7 +1,8 @@
-//! Stored analyses: the report (`socialledger report --json`) computed once per change of the data, stored in the
-//! database (`analysis_cache`) and read by the pages, which never load the data themselves.
+//! Stored analyses: the report (`socialledger report --json`, kind [`REPORT`]) and the mix model (`report
+//! --mmm`'s section, kind [`MIX`]), each computed once per change of the data, stored in the database
+//! (`analysis_cache`) and read by the pages, which never load the data themselves.
 //!
-//! A page asks [`report`] for the stored result. When the data's fingerprint differs from the one the result was
+//! A page asks [`report`] (or [`mix`]) for the stored result. When the data's fingerprint differs from the one the result was
 //! computed from (or there is none yet), the page says so and one background task recomputes it: the recompute is
 //! claimed in the database row, so of several requests, and of several app servers on one PostgreSQL database,
 //! one computes it; a claim older than [`STALE_CLAIM`] (a server that died while computing) is taken over.
@@ -9,14 +10,22 @@
 use crate::WebError;
 use chrono::Utc;
 use socialledger_analytics::Settings;
+use socialledger_decide::verdict::gather::{fitted_pipeline_mix, MixFit};
 use socialledger_domain::Dataset;
 use socialledger_report::standard::{render_report, StandardOptions};
-use socialledger_report::Format;
+use socialledger_report::{Format, MmmSection};
 use socialledger_store::{AnalysisResult, Store};
 use std::time::Duration;
 
 /// The kind of the stored report.
 pub const REPORT: &str = "report";
+
+/// The kind of the stored mix model: the default weekly pipeline panel fitted as `report --mmm` fits it (seed 0,
+/// cross-validated), its section rendered, or why the data cannot support one.
+pub const MIX: &str = "mix";
+
+/// The seed of the mix model's sampler: `report --mmm`'s.
+pub const MIX_SEED: u64 = 0;
 
 /// After this long a recompute claimed by a server is taken to have died with it and may be claimed again.
 pub const STALE_CLAIM: Duration = Duration::from_secs(15 * 60);
@@ -45,8 +54,19 @@ impl ReportView {
 
 /// The stored report and, when the data changed since, the start of its recompute (in the background, once).
 pub async fn report(store: &Store) -> Result<ReportView, WebError> {
+    stored(store, REPORT).await
+}
+
+/// The stored mix model and, when the data changed since, the start of its recompute (in the background, once).
+pub async fn mix(store: &Store) -> Result<ReportView, WebError> {
+    stored(store, MIX).await
+}
+
+/// The stored analysis of `kind` ([`REPORT`] or [`MIX`]) and, when the data changed since, the start of its
+/// recompute (in the background, once).
+async fn stored(store: &Store, kind: &'static str) -> Result<ReportView, WebError> {
     let fingerprint = store.data_fingerprint().await?;
-    let stored = store.stored_analysis(REPORT).await?;
+    let stored = store.stored_analysis(kind).await?;
     let (result, failure) = match stored {
         Some(s) => (s.result, s.failure),
         None => (None, None),
@@ -55,12 +75,16 @@ pub async fn report(store: &Store) -> Result<ReportView, WebError> {
     if !current {
         let now = Utc::now();
         let stale_before = now - chrono::Duration::from_std(STALE_CLAIM).unwrap_or(chrono::Duration::minutes(15));
-        if store.claim_analysis(REPORT, &fingerprint, now, stale_before).await? {
+        if store.claim_analysis(kind, &fingerprint, now, stale_before).await? {
             let (store, fingerprint) = (store.clone(), fingerprint.clone());
             tokio::spawn(async move {
-                if let Err(e) = recompute(&store, fingerprint).await {
-                    eprintln!("socialledger web: the stored report could not be computed: {e}");
-                    let _ = store.analysis_failed(REPORT, &e.to_string()).await;
+                let done = match kind {
+                    MIX => recompute_mix(&store, fingerprint).await,
+                    _ => recompute(&store, fingerprint).await,
+                };
+                if let Err(e) = done {
+                    eprintln!("socialledger web: the stored analysis {kind:?} could not be computed: {e}");
+                    let _ = store.analysis_failed(kind, &e.to_string()).await;
                 }
             });
         }
@@ -95,4 +119,46 @@ pub fn report_json(
 ) -> Result<String, WebError> {
     let opts = StandardOptions { title: None, generated_at, format: Format::Json, width: 100, mix: None, mmm: None };
     render_report(dataset, posts, &Settings::default(), opts).map_err(|e| WebError::Analysis(e.to_string()))
+}
+
+/// Computes the mix model of the data now (see [`mix_json`]) and stores it labelled with `fingerprint` (read
+/// before the data is loaded, as in [`recompute`]).
+pub async fn recompute_mix(store: &Store, fingerprint: String) -> Result<AnalysisResult, WebError> {
+    let dataset = store.load_for_analysis().await?;
+    let computed_at = Utc::now();
+    let json = tokio::task::spawn_blocking(move || mix_json(&dataset))
+        .await
+        .map_err(|e| WebError::Analysis(format!("the mix model stopped: {e}")))??;
+    let result = AnalysisResult { fingerprint, json, computed_at };
+    store.save_analysis(MIX, &result).await?;
+    Ok(result)
+}
+
+/// The mix model as the Mix page shows it, with the command line's default settings: the fit of
+/// `socialledger_decide::verdict::gather::fitted_pipeline_mix` (what `report --mmm` fits), as JSON:
+/// `{"available": true, "mmm": {..the fields of mmm fit --json.., "allocation", "value_of_target"}, "html": ..}`
+/// where `html` is the report's own section (`socialledger_report::mmm::html::section`: maud-escaped, with its
+/// SVG charts), or `{"available": false, "reason": ..}` when the data cannot support a mix model (too few weeks,
+/// no inputs) or the fit fails.
+pub fn mix_json(dataset: &Dataset) -> Result<String, WebError> {
+    let settings = Settings::default();
+    let doc = match fitted_pipeline_mix(dataset, &settings, MIX_SEED, true, |_| ()) {
+        Ok(MixFit { panel, fitted: Some(fitted), value }) => {
+            let section = MmmSection::of_fit(&panel, &fitted, &value);
+            let mut mmm = serde_json::to_value(&section.result).map_err(|e| WebError::Analysis(e.to_string()))?;
+            if let Some(fields) = mmm.as_object_mut() {
+                let to_value =
+                    |v: serde_json::Result<serde_json::Value>| v.map_err(|e| WebError::Analysis(e.to_string()));
+                fields.insert("allocation".into(), to_value(serde_json::to_value(&section.allocation))?);
+                fields.insert("value_of_target".into(), to_value(serde_json::to_value(&section.value_of_target))?);
+            }
+            let html = socialledger_report::mmm::html::section(&section).into_string();
+            serde_json::json!({ "available": true, "mmm": mmm, "html": html })
+        }
+        Ok(MixFit { fitted: None, .. }) => {
+            serde_json::json!({ "available": false, "reason": "the mix model was not fitted" })
+        }
+        Err(reason) => serde_json::json!({ "available": false, "reason": reason }),
+    };
+    serde_json::to_string(&doc).map_err(|e| WebError::Analysis(e.to_string()))
 }

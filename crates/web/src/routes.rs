@@ -74,6 +74,10 @@ pub enum Endpoint {
     Overview,
     Channels,
     ChannelCosts,
+    Posts,
+    Mix,
+    Attribution,
+    Experiments,
     Users,
     AddUser,
     ChangeRole,
@@ -147,6 +151,10 @@ pub const ROUTES: &[Route] = &[
     route(Method::Get, "/overview", Access::Roles(COST_READERS), Endpoint::Overview),
     route(Method::Get, "/channels", Access::Roles(STAFF), Endpoint::Channels),
     route(Method::Get, "/channels/costs", Access::Roles(COST_READERS), Endpoint::ChannelCosts),
+    route(Method::Get, "/posts", Access::Roles(STAFF), Endpoint::Posts),
+    route(Method::Get, "/mix", Access::Roles(COST_READERS), Endpoint::Mix),
+    route(Method::Get, "/attribution", Access::Roles(STAFF), Endpoint::Attribution),
+    route(Method::Get, "/experiments", Access::Roles(COST_READERS), Endpoint::Experiments),
     route(Method::Get, "/users", Access::Roles(PEOPLE_ADMINS), Endpoint::Users),
     route(Method::Post, "/users", Access::Roles(PEOPLE_ADMINS), Endpoint::AddUser),
     route(Method::Post, "/users/{id}/role", Access::Roles(PEOPLE_ADMINS), Endpoint::ChangeRole),
@@ -180,6 +188,10 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::Overview => on(filter, pages::overview::show),
         Endpoint::Channels => on(filter, pages::channels::engagement),
         Endpoint::ChannelCosts => on(filter, pages::channels::costs),
+        Endpoint::Posts => on(filter, pages::posts::show),
+        Endpoint::Mix => on(filter, pages::mix::show),
+        Endpoint::Attribution => on(filter, pages::attribution::show),
+        Endpoint::Experiments => on(filter, pages::experiments::show),
         Endpoint::Users => on(filter, pages::users::show),
         Endpoint::AddUser => on(filter, pages::users::add),
         Endpoint::ChangeRole => on(filter, pages::users::change_role),
@@ -228,9 +240,11 @@ pub fn matrix_markdown() -> String {
          without the role). Without a session, pages redirect to `/login` and `/api` routes answer 401.\n\n\
          The roles: owner (oversight of everything, the one accountable person), manager (people and roles),\n\
          analyst, editor, contributor, customer_service, pr, recruitment, procurement, viewer, external_reviewer\n\
-         (sees only what is shared with them). What channels cost (the Overview with its verdicts, and the channels'\n\
-         cost and hours) is for owner, manager, analyst, editor and viewer; customer_service, pr, recruitment,\n\
-         procurement and contributor see the channels' engagement (`/channels`) without cost.\n\n",
+         (sees only what is shared with them). What channels cost (the Overview with its verdicts, the channels'\n\
+         cost and hours, the mix model with its ROI and budget plan, the experiments planned against break-even)\n\
+         is for owner, manager, analyst, editor and viewer; customer_service, pr, recruitment, procurement and\n\
+         contributor see the channels' engagement (`/channels`), the posts and the attribution models' shares\n\
+         without cost.\n\n",
     );
     out.push_str("| method | path |");
     for role in Role::ALL {

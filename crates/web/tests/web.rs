@@ -1,6 +1,8 @@
 //! Integration tests of socialledger-web: the real app on port 0, driven over HTTP with cookies, on a fresh SQLite
 //! file and on a fresh PostgreSQL database (see `support`). One test binary; the modules live in `tests/web/`.
 
+#[path = "web/analysis_pages.rs"]
+mod analysis_pages;
 #[path = "web/csrf.rs"]
 mod csrf;
 #[path = "web/escaping.rs"]
@@ -11,6 +13,8 @@ mod headers;
 mod login;
 #[path = "web/overview.rs"]
 mod overview;
+#[path = "web/posts.rs"]
+mod posts;
 #[path = "web/roles.rs"]
 mod roles;
 #[path = "web/setup.rs"]

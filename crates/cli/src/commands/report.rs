@@ -4,7 +4,6 @@ use crate::args::{Cli, ReportArgs, ReportFormat};
 use crate::output;
 use anyhow::Context;
 use socialledger_domain::Dataset;
-use socialledger_mmm::allocate::{allocate, AllocateRequest};
 use socialledger_report::standard::{render_report, StandardOptions};
 use socialledger_report::{Format, MmmSection};
 use std::process::ExitCode;
@@ -71,7 +70,5 @@ fn mix_section(cli: &Cli, mix: &anyhow::Result<super::verdict::MixFit>) -> Optio
         }
     };
     let f = m.fitted.as_ref()?;
-    let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
-    let allocation = allocate(&f.model, &m.panel, &f.point, &f.draws, f.result.spec.level, &req).ok();
-    Some(MmmSection { result: f.result.clone(), allocation, value_of_target: m.value.clone() })
+    Some(MmmSection::of_fit(&m.panel, f, &m.value))
 }

@@ -4,15 +4,13 @@
 
 use crate::args::{Cli, VerdictArgs};
 use crate::output;
-use socialledger_analytics::mix_panel::{build_panel, PanelOptions};
 use socialledger_analytics::target_group::TargetGroup;
 use socialledger_analytics::value_beyond_sales::ValueAssumptions;
-use socialledger_analytics::{value_of_target, Analysis, Settings};
+use socialledger_analytics::{Analysis, Settings};
 use socialledger_decide::verdict::experiments::ExperimentEffect;
 use socialledger_decide::verdict::gather as gathering;
 use socialledger_decide::verdict::VerdictReport;
 use socialledger_domain::Dataset;
-use socialledger_mmm::{fit_auto, FitOptions, NutsSettings};
 use socialledger_store::Store;
 use std::process::ExitCode;
 
@@ -123,7 +121,8 @@ pub async fn gather(
 pub use socialledger_decide::verdict::gather::MixFit;
 
 /// The default weekly pipeline panel and its fit, as `mmm fit` and `report --mmm` have them: fitted with the
-/// sampler's `seed` when there is one (else only the panel), cross-validated when the caller shows the check.
+/// sampler's `seed` when there is one (else only the panel), cross-validated when the caller shows the check
+/// (`socialledger_decide::verdict::gather::fitted_pipeline_mix`, which the web app's Mix page calls too).
 pub fn mix_model(
     cli: &Cli,
     dataset: &Dataset,
@@ -131,19 +130,15 @@ pub fn mix_model(
     seed: Option<u64>,
     cross_validate: bool,
 ) -> anyhow::Result<MixFit> {
-    let panel_opts = PanelOptions::default();
-    let built = build_panel(dataset, settings, &panel_opts)?;
-    let value = value_of_target(&dataset.deals, panel_opts.target, settings.currency);
-    let fitted = match seed {
-        Some(seed) => {
-            let fit_opts =
-                FitOptions { value_per_unit: value.per_unit(), cross_validate, ..FitOptions::new(&built.panel) };
-            let nuts = NutsSettings { seed, ..NutsSettings::default() };
-            let f = fit_auto(&built.panel, &fit_opts, &nuts, super::mmm::fallback_note(cli.quiet))
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
-            Some(f)
-        }
-        None => None,
-    };
-    Ok(MixFit { panel: built.panel, fitted, value })
+    match seed {
+        Some(seed) => gathering::fitted_pipeline_mix(
+            dataset,
+            settings,
+            seed,
+            cross_validate,
+            super::mmm::fallback_note(cli.quiet),
+        )
+        .map_err(anyhow::Error::msg),
+        None => Ok(gathering::pipeline_panel(dataset, settings)?),
+    }
 }

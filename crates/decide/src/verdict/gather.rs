@@ -22,7 +22,7 @@ use socialledger_analytics::target_group::{self, TargetGroup};
 use socialledger_analytics::value_beyond_sales::{value_beyond_sales, ValueAssumptions};
 use socialledger_analytics::{value_of_target, Analysis, AnalyticsError, Settings, ValueOfTarget};
 use socialledger_domain::Dataset;
-use socialledger_mmm::{Fitted, Frequency, Panel};
+use socialledger_mmm::{fit_auto, FitOptions, Fitted, Frequency, NutsSettings, Panel};
 
 /// How the verdict is gathered.
 #[derive(Clone, Copy, Debug)]
@@ -65,6 +65,24 @@ pub fn pipeline_panel(dataset: &Dataset, settings: &Settings) -> Result<MixFit, 
     let built = build_panel(dataset, settings, &panel_opts)?;
     let value = value_of_target(&dataset.deals, panel_opts.target, settings.currency);
     Ok(MixFit { panel: built.panel, fitted: None, value })
+}
+
+/// The default weekly pipeline panel and its fit with the sampler's `seed`: the fast fit, else NUTS where the fast
+/// approximation does not hold (`on_fallback` hears the failed check before the slower sampling starts),
+/// cross-validated when `cross_validate`. What `mmm fit`, `report --mmm` and the web app's Mix page fit, so they
+/// cannot disagree. The error says why there is no fit (a panel too short, no inputs, a fit that failed).
+pub fn fitted_pipeline_mix(
+    dataset: &Dataset,
+    settings: &Settings,
+    seed: u64,
+    cross_validate: bool,
+    on_fallback: impl FnOnce(&socialledger_mmm::result::Check),
+) -> Result<MixFit, String> {
+    let MixFit { panel, value, .. } = pipeline_panel(dataset, settings).map_err(|e| e.to_string())?;
+    let fit_opts = FitOptions { value_per_unit: value.per_unit(), cross_validate, ..FitOptions::new(&panel) };
+    let nuts = NutsSettings { seed, ..NutsSettings::default() };
+    let fitted = fit_auto(&panel, &fit_opts, &nuts, on_fallback).map_err(|e| e.to_string())?;
+    Ok(MixFit { panel, fitted: Some(fitted), value })
 }
 
 /// The user's own inputs the verdict may read.

@@ -9,8 +9,8 @@ pub mod html;
 use crate::figures::{self, Unit};
 use socialledger_analytics::{ValueBasis, ValueOfTarget};
 use socialledger_domain::Currency;
-use socialledger_mmm::allocate::Allocation;
-use socialledger_mmm::{ChannelGroup, Frequency, InputKind, MmmResult};
+use socialledger_mmm::allocate::{allocate, AllocateRequest, Allocation};
+use socialledger_mmm::{ChannelGroup, Fitted, Frequency, InputKind, MmmResult, Panel};
 
 /// What the report shows of the mix model. The allocation, when given, must come from the same fit as the
 /// result (`socialledger_mmm::allocate::allocate` on the fit's model, point and draws), so that its gains are
@@ -21,6 +21,17 @@ pub struct MmmSection {
     pub allocation: Option<Allocation>,
     /// What one unit of the target is worth, which the ROI figures rest on (their label says so).
     pub value_of_target: ValueOfTarget,
+}
+
+impl MmmSection {
+    /// The section of a fit with next quarter's plan (13 weeks, the allocator's defaults; none when the
+    /// allocator cannot plan), as `report --mmm` and the web app's Mix page show it.
+    pub fn of_fit(panel: &Panel, fitted: &Fitted, value: &ValueOfTarget) -> MmmSection {
+        let req = AllocateRequest { horizon: 13, ..AllocateRequest::default() };
+        let allocation =
+            allocate(&fitted.model, panel, &fitted.point, &fitted.draws, fitted.result.spec.level, &req).ok();
+        MmmSection { result: fitted.result.clone(), allocation, value_of_target: value.clone() }
+    }
 }
 
 /// What the ROI figures of a fit are on, in words: the header line above the channels ("ROI on expected

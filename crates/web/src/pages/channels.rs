@@ -5,8 +5,8 @@
 use crate::access::SignedIn;
 use crate::analyses::{self, ReportView};
 use crate::pages::overview::channel_filter;
-use crate::pages::report_view::{banner, currency, money_minor, reload, text, Filter};
-use crate::pages::{layout_with_head, page};
+use crate::pages::report_view::{banner, currency, money_minor, period_not_applied, reload, text, Filter};
+use crate::pages::{layout_filtered, page};
 use crate::state::AppState;
 use crate::WebError;
 use axum::extract::{Query, State};
@@ -45,7 +45,7 @@ pub async fn engagement(
             }
         }
     });
-    Ok(page(StatusCode::OK, layout_with_head("Channels", Some(&signed_in), reload(&view), table)))
+    Ok(page(StatusCode::OK, layout_filtered("Channels", Some(&signed_in), reload(&view), Some(&filter), table)))
 }
 
 /// `GET /channels/costs[?channel=KEY]`: full cost and hours per channel.
@@ -78,7 +78,7 @@ pub async fn costs(
             }
         }
     });
-    Ok(page(StatusCode::OK, layout_with_head("Channel costs", Some(&signed_in), reload(&view), table)))
+    Ok(page(StatusCode::OK, layout_filtered("Channel costs", Some(&signed_in), reload(&view), Some(&filter), table)))
 }
 
 /// The banner, the filter and the table `table` makes of the report's channel rows the filter shows.
@@ -89,6 +89,7 @@ fn rows_table(view: &ReportView, filter: &Filter, table: impl FnOnce(Vec<&Value>
     let shown: Vec<&Value> = rows.into_iter().filter(|r| filter.shows(text(&r["channel"]))).collect();
     html! {
         (banner(view))
+        (period_not_applied(filter, "the channels' table"))
         @if view.json.is_some() {
             (channel_filter(filter, &all))
             @if shown.is_empty() {

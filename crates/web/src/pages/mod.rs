@@ -3,33 +3,43 @@
 
 pub mod api;
 pub mod assets;
+pub mod attribution;
 pub mod audit;
 pub mod channels;
+pub mod experiments;
 pub mod home;
 pub mod invite;
 pub mod login;
+pub mod mix;
 pub mod overview;
+pub mod posts;
 mod report_view;
 pub mod setup;
 pub mod time;
 pub mod users;
 
 use crate::access::{SignedIn, CSRF_FIELD};
+use crate::pages::report_view::Filter;
 use crate::routes::{Endpoint, Method, ROUTES};
 use crate::WebError;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
-/// The links of the navigation, each shown to the roles its route allows.
-const NAV: [(Endpoint, &str); 7] = [
-    (Endpoint::Home, "Start"),
-    (Endpoint::Overview, "Overview"),
-    (Endpoint::Channels, "Channels"),
-    (Endpoint::ChannelCosts, "Costs"),
-    (Endpoint::Time, "Time"),
-    (Endpoint::Users, "Users"),
-    (Endpoint::AuditLog, "Audit log"),
+/// The links of the navigation, each shown to the roles its route allows; `true` for the pages that take the
+/// URL's filter (channel, period), whose links carry it from page to page.
+const NAV: [(Endpoint, &str, bool); 11] = [
+    (Endpoint::Home, "Start", false),
+    (Endpoint::Overview, "Overview", true),
+    (Endpoint::Channels, "Channels", true),
+    (Endpoint::Posts, "Posts", true),
+    (Endpoint::Mix, "Mix", true),
+    (Endpoint::Attribution, "Attribution", true),
+    (Endpoint::Experiments, "Experiments", true),
+    (Endpoint::ChannelCosts, "Costs", true),
+    (Endpoint::Time, "Time", false),
+    (Endpoint::Users, "Users", false),
+    (Endpoint::AuditLog, "Audit log", false),
 ];
 
 /// A whole page: the navigation for the signed-in user, the title and the body.
@@ -39,6 +49,17 @@ pub fn layout(title: &str, visitor: Option<&SignedIn>, body: Markup) -> Markup {
 
 /// [`layout`] with more in `<head>` (a page that reloads itself while its figures are computed).
 pub fn layout_with_head(title: &str, visitor: Option<&SignedIn>, head: Markup, body: Markup) -> Markup {
+    layout_filtered(title, visitor, head, None, body)
+}
+
+/// [`layout_with_head`] on a page that takes the URL's filter: the navigation's links keep it.
+pub fn layout_filtered(
+    title: &str,
+    visitor: Option<&SignedIn>,
+    head: Markup,
+    filter: Option<&Filter>,
+    body: Markup,
+) -> Markup {
     html! {
         (DOCTYPE)
         html lang="en" {
@@ -54,10 +75,13 @@ pub fn layout_with_head(title: &str, visitor: Option<&SignedIn>, head: Markup, b
                     nav {
                         span.brand { "socialledger" }
                         @if let Some(s) = visitor {
-                            @for (endpoint, label) in NAV {
+                            @for (endpoint, label, filtered) in NAV {
                                 @if let Some(route) = ROUTES.iter().find(|r| r.endpoint == endpoint && r.method == Method::Get) {
                                     @if route.access.allows(s.user.role) {
-                                        a href=(route.path) { (label) }
+                                        @match filter.filter(|_| filtered) {
+                                            Some(f) => a href=(f.link(route.path)) { (label) },
+                                            None => a href=(route.path) { (label) },
+                                        }
                                     }
                                 }
                             }

@@ -5,8 +5,10 @@
 
 use crate::access::SignedIn;
 use crate::analyses;
-use crate::pages::report_view::{banner, currency, major_to_minor, money_major, money_minor, reload, text, Filter};
-use crate::pages::{layout_with_head, page};
+use crate::pages::report_view::{
+    banner, currency, major_to_minor, money_major, money_minor, period_inputs, period_not_applied, reload, text, Filter,
+};
+use crate::pages::{layout_filtered, page};
 use crate::state::AppState;
 use crate::WebError;
 use axum::extract::{Query, State};
@@ -36,6 +38,7 @@ pub async fn show(
     };
     let body = html! {
         (banner(&view))
+        (period_not_applied(&filter, "the verdict"))
         @if view.json.is_some() {
             @if verdict.is_null() {
                 p.muted { "No verdict: the data has no deals to weigh the channels' cost against. Import the CRM's deals." }
@@ -106,7 +109,10 @@ pub async fn show(
             }
         }
     };
-    Ok(page(StatusCode::OK, layout_with_head("Overview: does social pay?", Some(&signed_in), reload(&view), body)))
+    Ok(page(
+        StatusCode::OK,
+        layout_filtered("Overview: does social pay?", Some(&signed_in), reload(&view), Some(&filter), body),
+    ))
 }
 
 /// The ROI on gross profit with its interval, as percentages.
@@ -139,6 +145,7 @@ pub fn channel_filter(filter: &Filter, channels: &[Value]) -> maud::Markup {
                     }
                 }
             }
+            (period_inputs(filter))
             button type="submit" { "Show" }
         }
     }

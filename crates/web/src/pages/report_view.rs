@@ -2,22 +2,103 @@
 //! (and that a recompute is under way), the channel filter of the URL, and money in the report's currency.
 
 use crate::analyses::ReportView;
+use chrono::NaiveDate;
 use maud::{html, Markup};
 use serde::Deserialize;
 use serde_json::Value;
 use socialledger_domain::{Currency, Money};
 use socialledger_report::figures;
 
-/// The URL's filter: `?channel=KEY` shows that channel only.
-#[derive(Debug, Default, Deserialize)]
+/// The URL's filter, kept across the navigation's links: `?channel=KEY` shows that channel only,
+/// `?from=YYYY-MM-DD&to=YYYY-MM-DD` the period (on the pages that can filter by date; the others say they cannot).
+#[derive(Clone, Debug, Default, Deserialize)]
 pub struct Filter {
     pub channel: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
 }
 
 impl Filter {
     /// Whether the row of channel `key` is shown.
     pub fn shows(&self, key: &str) -> bool {
-        self.channel.as_deref().is_none_or(|c| c.is_empty() || c == key)
+        self.channel().is_none_or(|c| c == key)
+    }
+
+    /// The channel asked for, if any.
+    pub fn channel(&self) -> Option<&str> {
+        self.channel.as_deref().map(str::trim).filter(|c| !c.is_empty())
+    }
+
+    /// The period asked for: each day parsed, or what is wrong with it (a sentence for the page).
+    pub fn period(&self) -> Result<(Option<NaiveDate>, Option<NaiveDate>), String> {
+        let day = |name: &str, v: &Option<String>| -> Result<Option<NaiveDate>, String> {
+            match v.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                None => Ok(None),
+                Some(text) => NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                    .map(Some)
+                    .map_err(|_| format!("{name} {text:?} is not a date: write YYYY-MM-DD, e.g. 2026-01-31")),
+            }
+        };
+        let (from, to) = (day("from", &self.from)?, day("to", &self.to)?);
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(format!("the period starts ({f}) after it ends ({t}): swap from and to"));
+            }
+        }
+        Ok((from, to))
+    }
+
+    /// True when a period is asked for (valid or not).
+    pub fn has_period(&self) -> bool {
+        [&self.from, &self.to].iter().any(|v| v.as_deref().is_some_and(|v| !v.trim().is_empty()))
+    }
+
+    /// The filter as URL query pairs (only those given).
+    pub fn pairs(&self) -> Vec<(&'static str, &str)> {
+        let mut out = Vec::new();
+        for (name, value) in [("channel", &self.channel), ("from", &self.from), ("to", &self.to)] {
+            if let Some(v) = value.as_deref().map(str::trim).filter(|v| !v.is_empty()) {
+                out.push((name, v));
+            }
+        }
+        out
+    }
+
+    /// `path` with the filter's query (`/posts?channel=x&from=...`), encoded.
+    pub fn link(&self, path: &str) -> String {
+        link_with(path, &self.pairs())
+    }
+}
+
+/// `path?k=v&...`, each pair encoded; `path` alone without pairs.
+pub fn link_with(path: &str, pairs: &[(&str, &str)]) -> String {
+    if pairs.is_empty() {
+        return path.to_string();
+    }
+    let query: String = url::form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+    format!("{path}?{query}")
+}
+
+/// The period filter's inputs (a part of a GET form).
+pub fn period_inputs(filter: &Filter) -> Markup {
+    html! {
+        label { "From " input type="date" name="from" value=(filter.from.as_deref().unwrap_or("")); }
+        label { "To " input type="date" name="to" value=(filter.to.as_deref().unwrap_or("")); }
+    }
+}
+
+/// What a page that reads a stored analysis of the whole history says when a period is asked for: the figures
+/// are not of that period.
+pub fn period_not_applied(filter: &Filter, what: &str) -> Markup {
+    html! {
+        @if filter.has_period() {
+            p.notice.period-ignored {
+                "The period " (filter.from.as_deref().unwrap_or("…")) " to " (filter.to.as_deref().unwrap_or("…"))
+                " is not applied here: " (what) " is computed once per change of the data over the whole history, \
+                 not per period. The Posts page filters by date; for a period's report run "
+                code { "socialledger report --from YYYY-MM-DD --to YYYY-MM-DD" } "."
+            }
+        }
     }
 }
 

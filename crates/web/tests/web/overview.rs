@@ -13,12 +13,12 @@ use std::path::Path;
 use std::time::Duration;
 
 /// A small demo company: enough deals for a verdict, small enough for a debug build.
-fn demo() -> DemoConfig {
+pub(crate) fn demo() -> DemoConfig {
     DemoConfig { accounts: 60, months: 6, ..DemoConfig::default() }
 }
 
 /// Imports `files` the way `socialledger import` does: parse each file, then one transaction per file.
-async fn import(store: &Store, files: &[impl AsRef<Path>]) {
+pub(crate) async fn import(store: &Store, files: &[impl AsRef<Path>]) {
     for path in files {
         let path = path.as_ref();
         let opts = ImportOptions {
@@ -51,7 +51,7 @@ fn fingerprint(html: &str) -> Option<String> {
 }
 
 /// Requests `path` until the page shows a current result (no recompute under way); returns the page.
-async fn current_page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
+pub(crate) async fn current_page(app: &TestApp, client: &reqwest::Client, path: &str) -> String {
     for _ in 0..1200 {
         let response = app.get(client, path).await;
         assert_eq!(response.status(), StatusCode::OK, "{path}");
