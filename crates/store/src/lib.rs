@@ -24,6 +24,7 @@
 //! ```
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod analysis_cache;
 pub mod audit;
 mod channel_repair;
@@ -32,6 +33,7 @@ mod error;
 pub mod import;
 mod load;
 mod location;
+mod paged;
 mod pg_direct;
 mod settings;
 mod sqlite_direct;
@@ -42,12 +44,14 @@ pub mod time_tracking;
 mod upsert;
 
 pub use accounts::{LinkPurpose, LoginFailures, NewSession, NewUser, OneTimeLink, Session, User};
+pub use api_tokens::{ApiToken, NewApiToken, TokenRevocation, TokenScope};
 pub use analysis_cache::{AnalysisResult, StoredAnalysis};
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};
 pub use import::{ImportOutcome, ImportSource, TableCounts};
 pub use location::{redact, Backend};
+pub use paged::{PageRequest, Paged, PostWithMetrics};
 pub use store::{IfMissing, ImportRecord, Store};
 pub use stream::{Duplicate, StreamStart, TouchpointStream};
 pub use tables::sort_by_natural_key;

@@ -1,14 +1,20 @@
 //! Integration tests of socialledger-web: the real app on port 0, driven over HTTP with cookies, on a fresh SQLite
 //! file and on a fresh PostgreSQL database (see `support`). One test binary; the modules live in `tests/web/`.
 
+#[path = "web/api.rs"]
+mod api;
 #[path = "web/csrf.rs"]
 mod csrf;
 #[path = "web/escaping.rs"]
 mod escaping;
 #[path = "web/headers.rs"]
 mod headers;
+#[path = "web/export.rs"]
+mod export;
 #[path = "web/login.rs"]
 mod login;
+#[path = "web/openapi.rs"]
+mod openapi;
 #[path = "web/overview.rs"]
 mod overview;
 #[path = "web/roles.rs"]

@@ -1,10 +1,10 @@
 //! The pages of the app, one module per resource, and the layout they share. maud escapes every value it
 //! interpolates, so names, e-mail addresses and texts from exports are shown as text, never as markup.
 
-pub mod api;
 pub mod assets;
 pub mod audit;
 pub mod channels;
+pub mod export;
 pub mod home;
 pub mod invite;
 pub mod login;
@@ -12,6 +12,7 @@ pub mod overview;
 mod report_view;
 pub mod setup;
 pub mod time;
+pub mod tokens;
 pub mod users;
 
 use crate::access::{SignedIn, CSRF_FIELD};
@@ -22,7 +23,7 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows.
-const NAV: [(Endpoint, &str); 7] = [
+const NAV: [(Endpoint, &str); 8] = [
     (Endpoint::Home, "Start"),
     (Endpoint::Overview, "Overview"),
     (Endpoint::Channels, "Channels"),
@@ -30,6 +31,7 @@ const NAV: [(Endpoint, &str); 7] = [
     (Endpoint::Time, "Time"),
     (Endpoint::Users, "Users"),
     (Endpoint::AuditLog, "Audit log"),
+    (Endpoint::Tokens, "API tokens"),
 ];
 
 /// A whole page: the navigation for the signed-in user, the title and the body.
