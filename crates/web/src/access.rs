@@ -204,7 +204,7 @@ pub async fn guard(State(state): State<AppState>, route: &'static Route, req: Re
             }
             Err(e) => return pages::error_response(true, &e.into()),
         },
-        Bearer::None => match session_of(&state, &req, now).await {
+        Bearer::None => match session_of(&state, cookie(req.headers(), SESSION_COOKIE), now).await {
             Ok(signed_in) => signed_in,
             Err(e) => return pages::error_response(route.is_api(), &e),
         },
@@ -252,8 +252,12 @@ pub async fn guard(State(state): State<AppState>, route: &'static Route, req: Re
 }
 
 /// The session the request's cookie names, if it is live (its `last_seen` brought up to date now and then).
-async fn session_of(state: &AppState, req: &Request, now: chrono::DateTime<Utc>) -> Result<Option<SignedIn>, WebError> {
-    let Some(token) = cookie(req.headers(), SESSION_COOKIE) else { return Ok(None) };
+async fn session_of(
+    state: &AppState,
+    token: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<SignedIn>, WebError> {
+    let Some(token) = token else { return Ok(None) };
     let hash = token_hash(&token);
     let Some(session) = state.store.session(&hash, now).await? else { return Ok(None) };
     if now - session.last_seen > TOUCH_EVERY {

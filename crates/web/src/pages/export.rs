@@ -14,7 +14,7 @@ use crate::WebError;
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use socialledger_domain::PostMetrics;
+use socialledger_domain::{MetricPeriod, PostMetrics};
 use socialledger_store::{PageRequest, Paged, Store};
 
 /// A table that can be downloaded.
@@ -171,7 +171,7 @@ where
 
 /// The latest cumulative counters of a post: its last lifetime row by date, else its last row.
 fn latest(metrics: &[PostMetrics]) -> Option<&PostMetrics> {
-    let lifetime = |m: &&PostMetrics| m.period.is_some_and(|p| p.as_str() == "lifetime");
+    let lifetime = |m: &&PostMetrics| m.period == Some(MetricPeriod::Lifetime);
     metrics.iter().filter(lifetime).max_by_key(|m| m.date).or(metrics.last())
 }
 
