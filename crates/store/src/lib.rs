@@ -24,8 +24,8 @@
 //! ```
 
 pub mod accounts;
-pub mod api_tokens;
 pub mod analysis_cache;
+pub mod api_tokens;
 pub mod audit;
 mod channel_repair;
 mod codec;
@@ -44,8 +44,8 @@ pub mod time_tracking;
 mod upsert;
 
 pub use accounts::{LinkPurpose, LoginFailures, NewSession, NewUser, OneTimeLink, Session, User};
-pub use api_tokens::{ApiToken, NewApiToken, TokenRevocation, TokenScope};
 pub use analysis_cache::{AnalysisResult, StoredAnalysis};
+pub use api_tokens::{ApiToken, NewApiToken, TokenRevocation, TokenScope};
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};

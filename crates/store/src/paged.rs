@@ -40,7 +40,8 @@ impl PageRequest {
 }
 
 async fn count(conn: &mut AnyConnection, sql: &str, what: &str) -> Result<u64> {
-    let n: i64 = sqlx::query_scalar(sql).fetch_one(&mut *conn).await.map_err(query_error(format!("counting {what}")))?;
+    let n: i64 =
+        sqlx::query_scalar(sql).fetch_one(&mut *conn).await.map_err(query_error(format!("counting {what}")))?;
     Ok(n.max(0) as u64)
 }
 
@@ -59,7 +60,8 @@ async fn records<T: Table>(conn: &mut AnyConnection, sql: &str, page: PageReques
 impl Store {
     /// A page of channels, by key.
     pub async fn channels_page(&self, page: PageRequest) -> Result<Paged<Channel>> {
-        let mut tx = self.pool.begin_with(begin_snapshot(self.backend())).await.map_err(query_error("reading channels"))?;
+        let mut tx =
+            self.pool.begin_with(begin_snapshot(self.backend())).await.map_err(query_error("reading channels"))?;
         let total = count(&mut tx, &format!("SELECT COUNT(*) FROM {}", Channel::NAME), "channels").await?;
         let items = records::<Channel>(&mut tx, &format!("{} LIMIT $1 OFFSET $2", select::<Channel>()), page).await?;
         let _ = tx.rollback().await;
@@ -69,7 +71,8 @@ impl Store {
     /// A page of posts by (channel, id), each with its metrics rows: two queries, the second joined to the same
     /// page of posts, in one snapshot.
     pub async fn posts_page(&self, page: PageRequest) -> Result<Paged<PostWithMetrics>> {
-        let mut tx = self.pool.begin_with(begin_snapshot(self.backend())).await.map_err(query_error("reading posts"))?;
+        let mut tx =
+            self.pool.begin_with(begin_snapshot(self.backend())).await.map_err(query_error("reading posts"))?;
         let total = count(&mut tx, &format!("SELECT COUNT(*) FROM {}", Post::NAME), "posts").await?;
         let posts = records::<Post>(&mut tx, &format!("{} LIMIT $1 OFFSET $2", select::<Post>()), page).await?;
         let columns: Vec<String> = PostMetrics::COLUMNS.iter().map(|c| format!("m.{c}")).collect();

@@ -240,12 +240,11 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::Tokens => on(filter, pages::tokens::show),
         Endpoint::CreateToken => on(filter, pages::tokens::create),
         Endpoint::RevokeToken => on(filter, pages::tokens::revoke),
-        Endpoint::Export(table, format) => on(
-            filter,
-            move |state: axum::extract::State<AppState>, me: access::SignedIn| {
+        Endpoint::Export(table, format) => {
+            on(filter, move |state: axum::extract::State<AppState>, me: access::SignedIn| {
                 pages::export::download(state, me, table, format)
-            },
-        ),
+            })
+        }
         Endpoint::Time => on(filter, pages::time::show),
         Endpoint::TimeStart => on(filter, pages::time::start),
         Endpoint::TimeStop => on(filter, pages::time::stop),

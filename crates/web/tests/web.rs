@@ -7,10 +7,10 @@ mod api;
 mod csrf;
 #[path = "web/escaping.rs"]
 mod escaping;
-#[path = "web/headers.rs"]
-mod headers;
 #[path = "web/export.rs"]
 mod export;
+#[path = "web/headers.rs"]
+mod headers;
 #[path = "web/login.rs"]
 mod login;
 #[path = "web/openapi.rs"]

@@ -16,7 +16,8 @@ fn at(hour: u32) -> Timestamp {
 async fn tokens_live_until_revoked_or_expired_and_are_audited() {
     on_both("api_tokens", |db| async move {
         let store = db.open().await;
-        let new = |email: &str, role| NewUser { email: email.into(), display_name: email.into(), role, password_hash: None };
+        let new =
+            |email: &str, role| NewUser { email: email.into(), display_name: email.into(), role, password_hash: None };
         let ana = store.create_user(&new("ana@example.com", Role::Editor), None, None, at(8)).await.unwrap();
         let bo = store.create_user(&new("bo@example.com", Role::Viewer), None, None, at(8)).await.unwrap();
         let token = |name: &str, hash: &str, expires_at| NewApiToken {
@@ -26,7 +27,10 @@ async fn tokens_live_until_revoked_or_expired_and_are_audited() {
             expires_at,
         };
         let made = store.create_api_token(&ana, &token(" script ", "h1", None), at(9)).await.unwrap();
-        assert_eq!((made.name.as_str(), made.scope, made.user_email.as_str()), ("script", TokenScope::Read, "ana@example.com"));
+        assert_eq!(
+            (made.name.as_str(), made.scope, made.user_email.as_str()),
+            ("script", TokenScope::Read, "ana@example.com")
+        );
         store.create_api_token(&ana, &token("short", "h2", Some(at(10))), at(9)).await.unwrap();
         assert!(store.create_api_token(&ana, &token("  ", "h3", None), at(9)).await.is_err());
 
@@ -43,7 +47,8 @@ async fn tokens_live_until_revoked_or_expired_and_are_audited() {
         // Bo may not revoke Ana's token; overseeing may; a second revocation changes nothing.
         assert_eq!(store.revoke_api_token(&bo, made.id, false, at(12)).await.unwrap(), TokenRevocation::NotYours);
         assert_eq!(store.revoke_api_token(&bo, 999, true, at(12)).await.unwrap(), TokenRevocation::NotFound);
-        let TokenRevocation::Revoked(revoked) = store.revoke_api_token(&bo, made.id, true, at(12)).await.unwrap() else {
+        let TokenRevocation::Revoked(revoked) = store.revoke_api_token(&bo, made.id, true, at(12)).await.unwrap()
+        else {
             panic!("the owner's oversight revokes any token")
         };
         assert_eq!(revoked.revoked_at, Some(at(12)));
@@ -101,8 +106,11 @@ async fn pages_come_in_key_order_with_their_total() {
         let keys: Vec<&str> = channels.items.iter().map(|c| c.key.as_str()).collect();
         assert_eq!((keys, channels.total), (vec!["b", "c"], 3));
         let posts = store.posts_page(PageRequest { limit: 3, offset: 1 }).await.unwrap();
-        let got: Vec<(&str, &str, usize)> =
-            posts.items.iter().map(|p| (p.post.channel.as_str(), p.post.external_id.as_str(), p.metrics.len())).collect();
+        let got: Vec<(&str, &str, usize)> = posts
+            .items
+            .iter()
+            .map(|p| (p.post.channel.as_str(), p.post.external_id.as_str(), p.metrics.len()))
+            .collect();
         assert_eq!(got, [("a", "2", 0), ("b", "1", 1), ("b", "2", 0)]);
         assert_eq!(posts.total, 6);
         assert_eq!(posts.items[1].metrics[0].impressions, Some(7));

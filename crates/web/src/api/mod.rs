@@ -45,12 +45,13 @@ pub struct Paging {
 impl PageQuery {
     /// The page asked for, or what is wrong with the query.
     pub fn paging(&self) -> Result<Paging, ApiError> {
-        let number = |text: &Option<String>, name: &str, default: u64, max: u64| match text.as_deref().map(str::trim) {
-            None | Some("") => Ok(default),
-            Some(t) => t.parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
-                ApiError::bad_request(format!("{name}={t:?} is not a whole number from 1 to {max}"))
-            }),
-        };
+        let number =
+            |text: &Option<String>, name: &str, default: u64, max: u64| match text.as_deref().map(str::trim) {
+                None | Some("") => Ok(default),
+                Some(t) => t.parse::<u64>().ok().filter(|n| (1..=max).contains(n)).ok_or_else(|| {
+                    ApiError::bad_request(format!("{name}={t:?} is not a whole number from 1 to {max}"))
+                }),
+            };
         Ok(Paging {
             page: number(&self.page, "page", 1, u64::MAX / MAX_PER_PAGE)?,
             per_page: number(&self.per_page, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE)?,

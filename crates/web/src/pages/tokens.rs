@@ -127,7 +127,9 @@ pub async fn create(
         days => match days.parse::<i64>() {
             Ok(d) if (1..=MAX_DAYS).contains(&d) => Some(now + Duration::days(d)),
             _ => {
-                let text = format!("the days {days:?} are not a whole number from 1 to {MAX_DAYS}; leave it empty for no expiry");
+                let text = format!(
+                    "the days {days:?} are not a whole number from 1 to {MAX_DAYS}; leave it empty for no expiry"
+                );
                 return render(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, problem(text)).await;
             }
         },

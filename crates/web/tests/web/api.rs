@@ -78,13 +78,8 @@ async fn get_json(app: &TestApp, token: &str, path: &str) -> (StatusCode, Value)
 }
 
 async fn post_json(app: &TestApp, token: &str, path: &str, body: &Value) -> (StatusCode, Value) {
-    let response = script()
-        .post(app.url(path))
-        .header(AUTHORIZATION, format!("Bearer {token}"))
-        .json(body)
-        .send()
-        .await
-        .unwrap();
+    let response =
+        script().post(app.url(path)).header(AUTHORIZATION, format!("Bearer {token}")).json(body).send().await.unwrap();
     (response.status(), response.json().await.unwrap_or(Value::Null))
 }
 
@@ -332,7 +327,10 @@ async fn the_report_shows_costs_only_to_the_roles_that_see_them() {
         let channels = cs["channels"].as_array().unwrap();
         assert_eq!(channels.len(), 2);
         assert!(channels.iter().all(|c| c["cost_minor"].is_null() && c["hours"].is_null()), "{cs}");
-        assert_eq!(channels[0]["engagement_rate_by_impressions"], analyst["channels"][0]["engagement_rate_by_impressions"]);
+        assert_eq!(
+            channels[0]["engagement_rate_by_impressions"],
+            analyst["channels"][0]["engagement_rate_by_impressions"]
+        );
         assert!(!cs.to_string().contains("cost_minor\":0") && !cs.to_string().contains("\"general\""));
     })
     .await;

@@ -33,7 +33,12 @@ fn every_api_route_is_described_with_its_method() {
     let mut described = 0;
     for route in ROUTES.iter().filter(|r| r.path.starts_with("/api/v1/")) {
         let method = route.method.as_str().to_lowercase();
-        assert!(doc["paths"][route.path][&method].is_object(), "{} {} is not in the OpenAPI description", method, route.path);
+        assert!(
+            doc["paths"][route.path][&method].is_object(),
+            "{} {} is not in the OpenAPI description",
+            method,
+            route.path
+        );
         described += 1;
     }
     let paths: usize = doc["paths"].as_object().unwrap().values().map(|p| p.as_object().unwrap().len()).sum();
