@@ -41,6 +41,10 @@ pub enum AuditAction {
     TimeDeleted,
     /// A person record was created for a user who tracked time without one.
     PersonCreated,
+    /// A user made a personal access token of the API (its secret is never logged).
+    ApiTokenCreated,
+    /// A token was revoked (by its owner, or by the workspace's owner).
+    ApiTokenRevoked,
 }
 
 impl AuditAction {
@@ -60,6 +64,8 @@ impl AuditAction {
             AuditAction::TimeEdited => "time.edited",
             AuditAction::TimeDeleted => "time.deleted",
             AuditAction::PersonCreated => "person.created",
+            AuditAction::ApiTokenCreated => "api_token.created",
+            AuditAction::ApiTokenRevoked => "api_token.revoked",
         }
     }
 }
@@ -107,31 +113,38 @@ impl Store {
 
     /// The audit log, newest first; at most `limit` entries when given.
     pub async fn audit_log(&self, limit: Option<u64>) -> Result<Vec<AuditEntry>> {
-        type Row = (i64, String, Option<i64>, Option<String>, String, String, Option<String>, Option<String>);
         let limit = limit.map_or(i64::MAX, |l| i64::try_from(l).unwrap_or(i64::MAX));
-        let rows: Vec<Row> = sqlx::query_as(
-            "SELECT a.id, a.at, a.actor_id, u.email, a.action, a.object, a.before_json, a.after_json \
-             FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(query_error("reading the audit log"))?;
-        rows.into_iter()
-            .map(|(id, at, actor_id, actor_email, action, object, before, after)| {
-                Ok(AuditEntry {
-                    id,
-                    at: parse_at(&at, "audit_log", "at")?,
-                    actor_id,
-                    actor_email,
-                    action,
-                    object,
-                    before,
-                    after,
-                })
-            })
-            .collect()
+        let mut conn = self.pool.acquire().await.map_err(query_error("reading the audit log"))?;
+        entries_page(&mut conn, (limit, 0)).await
     }
+}
+
+/// The entries newest first, `limit` of them after skipping `offset`.
+pub(crate) async fn entries_page(conn: &mut AnyConnection, (limit, offset): (i64, i64)) -> Result<Vec<AuditEntry>> {
+    type Row = (i64, String, Option<i64>, Option<String>, String, String, Option<String>, Option<String>);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT a.id, a.at, a.actor_id, u.email, a.action, a.object, a.before_json, a.after_json \
+         FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id ORDER BY a.id DESC LIMIT $1 OFFSET $2",
+    )
+    .bind(limit)
+    .bind(offset)
+    .fetch_all(conn)
+    .await
+    .map_err(query_error("reading the audit log"))?;
+    rows.into_iter()
+        .map(|(id, at, actor_id, actor_email, action, object, before, after)| {
+            Ok(AuditEntry {
+                id,
+                at: parse_at(&at, "audit_log", "at")?,
+                actor_id,
+                actor_email,
+                action,
+                object,
+                before,
+                after,
+            })
+        })
+        .collect()
 }
 
 /// Writes one entry on `conn` (inside the caller's transaction, when it has one).

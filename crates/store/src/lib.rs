@@ -25,6 +25,7 @@
 
 pub mod accounts;
 pub mod analysis_cache;
+pub mod api_tokens;
 pub mod audit;
 mod channel_repair;
 mod codec;
@@ -32,6 +33,7 @@ mod error;
 pub mod import;
 mod load;
 mod location;
+mod paged;
 mod pg_direct;
 pub mod post_listing;
 mod settings;
@@ -45,11 +47,13 @@ mod upsert;
 
 pub use accounts::{LinkPurpose, LoginFailures, NewSession, NewUser, OneTimeLink, Session, User};
 pub use analysis_cache::{AnalysisResult, StoredAnalysis};
+pub use api_tokens::{ApiToken, NewApiToken, TokenRevocation, TokenScope};
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};
 pub use error::{Result, StoreError};
 pub use import::{ImportOutcome, ImportSource, TableCounts};
 pub use location::{redact, Backend};
+pub use paged::{PageRequest, Paged, PostWithMetrics};
 pub use post_listing::{FiguresSource, ListedPost, PostPage, PostQuery, PostSort};
 pub use store::{IfMissing, ImportRecord, Store};
 pub use stream::{Duplicate, Rekey, StreamStart, TouchpointStream};

@@ -307,13 +307,33 @@ const ENTRY_SELECT: &str = "SELECT t.user_id, u.email, e.key, e.person, e.date, 
 type EntryRow = (i64, String, String, String, String, i64, Option<String>, String, Option<String>);
 
 async fn entries(conn: &mut sqlx::AnyConnection, user_id: Option<i64>, key: Option<&str>) -> Result<Vec<TrackedEntry>> {
+    entries_where(conn, user_id, key, (i64::MAX, 0)).await
+}
+
+/// The user's (or everyone's) tracked entries, newest day first, `limit` of them after skipping `offset`.
+pub(crate) async fn entries_page(
+    conn: &mut sqlx::AnyConnection,
+    user_id: Option<i64>,
+    bounds: (i64, i64),
+) -> Result<Vec<TrackedEntry>> {
+    entries_where(conn, user_id, None, bounds).await
+}
+
+async fn entries_where(
+    conn: &mut sqlx::AnyConnection,
+    user_id: Option<i64>,
+    key: Option<&str>,
+    (limit, offset): (i64, i64),
+) -> Result<Vec<TrackedEntry>> {
     let sql = format!(
         "{ENTRY_SELECT} WHERE ($1 IS NULL OR t.user_id = $1) AND ($2 IS NULL OR e.key = $2) \
-         ORDER BY e.date DESC, t.created_at DESC, e.key"
+         ORDER BY e.date DESC, t.created_at DESC, e.key LIMIT $3 OFFSET $4"
     );
     let rows: Vec<EntryRow> = sqlx::query_as(&sql)
         .bind(user_id)
         .bind(key)
+        .bind(limit)
+        .bind(offset)
         .fetch_all(&mut *conn)
         .await
         .map_err(query_error("reading tracked time"))?;

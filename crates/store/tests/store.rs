@@ -5,6 +5,8 @@
 mod accounts;
 #[path = "store/analysis_cache.rs"]
 mod analysis_cache;
+#[path = "store/api_tokens.rs"]
+mod api_tokens;
 #[path = "store/backends.rs"]
 mod backends;
 #[path = "store/channels.rs"]

@@ -9,21 +9,26 @@
 //!   the `Referer`) and carry the form's token (a `csrf` form field or an `X-CSRF-Token` header): the session's
 //!   token when signed in, and for the sign-in and setup forms the pre-session token of the `sl_csrf` cookie
 //!   (double submit). Both are checked here, before any handler runs.
+//! - **Personal access tokens**: on `/api/` routes only, `Authorization: Bearer <token>` signs the request in as
+//!   the token's owner, with the owner's role checked exactly as for a session; the session cookie is then not
+//!   read. A `read` token is refused (403) on state-changing methods. No CSRF check: a bearer token is not sent by
+//!   a browser on its own, so another site cannot make one ride along. An unknown, revoked or expired token, or a
+//!   malformed `Authorization` header, is 401 JSON.
 
 use crate::pages;
 use crate::routes::{Access, Route};
 use crate::state::AppState;
-use crate::tokens::{random_token, same_secret, token_hash};
+use crate::tokens::{api_token_hash, random_token, same_secret, token_hash};
 use crate::WebError;
 use axum::body::Body;
 use axum::extract::{FromRequestParts, Request, State};
-use axum::http::header::{HeaderMap, HeaderValue, COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
+use axum::http::header::{HeaderMap, HeaderValue, AUTHORIZATION, COOKIE, HOST, ORIGIN, REFERER, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
-use socialledger_store::{NewSession, User};
+use socialledger_store::{NewSession, TokenScope, User};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "sl_session";
@@ -38,12 +43,15 @@ const MAX_FORM_BYTES: usize = 64 * 1024;
 /// A session's `last_seen` is written at most this often, so that reading pages does not write on every request.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(5);
 
-/// A signed-in visitor: their user, their session's CSRF token and the hash the session is stored under.
+/// A signed-in visitor: their user, their session's CSRF token and the hash the session is stored under; or, for
+/// a request with a personal access token, the user and the token's scope (no session, no CSRF token).
 #[derive(Clone, Debug)]
 pub struct SignedIn {
     pub user: User,
     pub csrf_token: String,
     pub session_hash: String,
+    /// `Some` when the request was signed in by a personal access token of this scope.
+    pub token_scope: Option<TokenScope>,
 }
 
 /// Whoever made the request, as [`guard`] found them (put in the request's extensions for the handlers).
@@ -146,26 +154,60 @@ fn origin_problem(state: &AppState, headers: &HeaderMap) -> Option<&'static str>
     Some("the request has neither an Origin nor a Referer header")
 }
 
+/// What the `Authorization` header of an API request says: nothing, a bearer token, or something else.
+enum Bearer {
+    None,
+    Token(String),
+    Malformed,
+}
+
+fn bearer(headers: &HeaderMap) -> Bearer {
+    let Some(value) = headers.get(AUTHORIZATION) else { return Bearer::None };
+    let text = value.to_str().unwrap_or("");
+    match text.split_once(' ') {
+        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+            Bearer::Token(token.trim().to_string())
+        }
+        _ => Bearer::Malformed,
+    }
+}
+
+/// 401 JSON for an API request whose credentials do not sign anyone in.
+fn bad_token(why: &str) -> Response {
+    (StatusCode::UNAUTHORIZED, axum::Json(serde_json::json!({ "error": why }))).into_response()
+}
+
 /// The access check of one route (see the module docs); runs before the route's handler.
 pub async fn guard(State(state): State<AppState>, route: &'static Route, req: Request, next: Next) -> Response {
     let now = Utc::now();
-    let signed_in = match cookie(req.headers(), SESSION_COOKIE) {
-        Some(token) => {
-            let hash = token_hash(&token);
-            match state.store.session(&hash, now).await {
-                Ok(Some(session)) => {
-                    if now - session.last_seen > TOUCH_EVERY {
-                        if let Err(e) = state.store.touch_session(&hash, now).await {
-                            return pages::error_response(route.is_api(), &e.into());
-                        }
-                    }
-                    Some(SignedIn { user: session.user, csrf_token: session.csrf_token, session_hash: hash })
-                }
-                Ok(None) => None,
-                Err(e) => return pages::error_response(route.is_api(), &e.into()),
-            }
+    let by_token = if route.is_api() { bearer(req.headers()) } else { Bearer::None };
+    let signed_in = match by_token {
+        Bearer::Malformed => {
+            return bad_token("the Authorization header must be `Bearer <token>`; make a token at /tokens")
         }
-        None => None,
+        Bearer::Token(secret) => match state.store.api_token_user(&api_token_hash(&secret), now).await {
+            Ok(Some((token, user))) => {
+                if token.last_used_at.is_none_or(|at| now - at > TOUCH_EVERY) {
+                    if let Err(e) = state.store.touch_api_token(token.id, now).await {
+                        return pages::error_response(true, &e.into());
+                    }
+                }
+                Some(SignedIn {
+                    user,
+                    csrf_token: String::new(),
+                    session_hash: String::new(),
+                    token_scope: Some(token.scope),
+                })
+            }
+            Ok(None) => {
+                return bad_token("the token is unknown, revoked or expired; make a new one at /tokens");
+            }
+            Err(e) => return pages::error_response(true, &e.into()),
+        },
+        Bearer::None => match session_of(&state, cookie(req.headers(), SESSION_COOKIE), now).await {
+            Ok(signed_in) => signed_in,
+            Err(e) => return pages::error_response(route.is_api(), &e),
+        },
     };
     if let Access::Roles(_) = route.access {
         match &signed_in {
@@ -177,7 +219,11 @@ pub async fn guard(State(state): State<AppState>, route: &'static Route, req: Re
         }
     }
     let mut req = req;
-    if route.method.changes_state() {
+    let token_scope = signed_in.as_ref().and_then(|s| s.token_scope);
+    if route.method.changes_state() && token_scope == Some(TokenScope::Read) {
+        return refused(route, "this token may only read; make a read-write token at /tokens to change data");
+    }
+    if route.method.changes_state() && token_scope.is_none() {
         if let Some(problem) = origin_problem(&state, req.headers()) {
             return refused(route, problem);
         }
@@ -203,6 +249,21 @@ pub async fn guard(State(state): State<AppState>, route: &'static Route, req: Re
     }
     req.extensions_mut().insert(Visitor { signed_in });
     next.run(req).await
+}
+
+/// The session the request's cookie names, if it is live (its `last_seen` brought up to date now and then).
+async fn session_of(
+    state: &AppState,
+    token: Option<String>,
+    now: chrono::DateTime<Utc>,
+) -> Result<Option<SignedIn>, WebError> {
+    let Some(token) = token else { return Ok(None) };
+    let hash = token_hash(&token);
+    let Some(session) = state.store.session(&hash, now).await? else { return Ok(None) };
+    if now - session.last_seen > TOUCH_EVERY {
+        state.store.touch_session(&hash, now).await?;
+    }
+    Ok(Some(SignedIn { user: session.user, csrf_token: session.csrf_token, session_hash: hash, token_scope: None }))
 }
 
 /// No session on a route that needs one: pages send the visitor to the sign-in form (and back afterwards), the API

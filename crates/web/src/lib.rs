@@ -12,6 +12,7 @@
 
 pub mod access;
 pub mod analyses;
+pub mod api;
 pub mod config;
 pub mod error;
 mod headers;

@@ -3,7 +3,9 @@
 //! request, and `docs/roles.md` is [`matrix_markdown`] of the same table (a test keeps them equal).
 
 use crate::access;
+use crate::api;
 use crate::pages;
+use crate::pages::export::{ExportFormat, ExportTable};
 use crate::state::AppState;
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::Router;
@@ -85,6 +87,17 @@ pub enum Endpoint {
     AuditLog,
     AuditCsv,
     ApiMe,
+    ApiChannels,
+    ApiPosts,
+    ApiTimeEntries,
+    ApiLogTime,
+    ApiReport,
+    ApiAudit,
+    OpenApi,
+    Tokens,
+    CreateToken,
+    RevokeToken,
+    Export(ExportTable, ExportFormat),
     Time,
     TimeStart,
     TimeStop,
@@ -135,6 +148,16 @@ const fn route(method: Method, path: &'static str, access: Access, endpoint: End
     Route { method, path, access, endpoint }
 }
 
+/// The download of one table in one format, for the roles of the page the table is on.
+const fn export(table: ExportTable, format: ExportFormat, roles: &'static [Role]) -> Route {
+    route(Method::Get, table.path(format), Access::Roles(roles), Endpoint::Export(table, format))
+}
+
+/// Whether `role` may use the GET route of `endpoint` (a page deciding what to show of another page's content).
+pub fn allows(endpoint: Endpoint, role: Role) -> bool {
+    ROUTES.iter().find(|r| r.endpoint == endpoint && r.method == Method::Get).is_some_and(|r| r.access.allows(role))
+}
+
 /// Every route of the app. Add a route here, run the `roles` test (it prints the new `docs/roles.md`), review it.
 pub const ROUTES: &[Route] = &[
     route(Method::Get, "/health", Access::Public, Endpoint::Health),
@@ -162,6 +185,26 @@ pub const ROUTES: &[Route] = &[
     route(Method::Get, "/audit", Access::Roles(OWNER), Endpoint::AuditLog),
     route(Method::Get, "/audit.csv", Access::Roles(OWNER), Endpoint::AuditCsv),
     route(Method::Get, "/api/v1/me", Access::Roles(EVERYONE), Endpoint::ApiMe),
+    route(Method::Get, "/api/v1/channels", Access::Roles(STAFF), Endpoint::ApiChannels),
+    route(Method::Get, "/api/v1/posts", Access::Roles(STAFF), Endpoint::ApiPosts),
+    route(Method::Get, "/api/v1/time-entries", Access::Roles(TIME_READERS), Endpoint::ApiTimeEntries),
+    route(Method::Post, "/api/v1/time-entries", Access::Roles(TRACKERS), Endpoint::ApiLogTime),
+    route(Method::Get, "/api/v1/report", Access::Roles(STAFF), Endpoint::ApiReport),
+    route(Method::Get, "/api/v1/audit", Access::Roles(OWNER), Endpoint::ApiAudit),
+    route(Method::Get, "/api/openapi.json", Access::Public, Endpoint::OpenApi),
+    route(Method::Get, "/tokens", Access::Roles(STAFF), Endpoint::Tokens),
+    route(Method::Post, "/tokens", Access::Roles(STAFF), Endpoint::CreateToken),
+    route(Method::Post, "/tokens/{id}/revoke", Access::Roles(STAFF), Endpoint::RevokeToken),
+    export(ExportTable::Channels, ExportFormat::Csv, STAFF),
+    export(ExportTable::Channels, ExportFormat::Xlsx, STAFF),
+    export(ExportTable::Posts, ExportFormat::Csv, STAFF),
+    export(ExportTable::Posts, ExportFormat::Xlsx, STAFF),
+    export(ExportTable::TimeEntries, ExportFormat::Csv, TIME_READERS),
+    export(ExportTable::TimeEntries, ExportFormat::Xlsx, TIME_READERS),
+    export(ExportTable::Costs, ExportFormat::Csv, COST_READERS),
+    export(ExportTable::Costs, ExportFormat::Xlsx, COST_READERS),
+    export(ExportTable::Audit, ExportFormat::Csv, OWNER),
+    export(ExportTable::Audit, ExportFormat::Xlsx, OWNER),
     route(Method::Get, "/time", Access::Roles(TIME_READERS), Endpoint::Time),
     route(Method::Post, "/time/start", Access::Roles(TRACKERS), Endpoint::TimeStart),
     route(Method::Post, "/time/stop", Access::Roles(TRACKERS), Endpoint::TimeStop),
@@ -198,7 +241,22 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::ChangeStatus => on(filter, pages::users::change_status),
         Endpoint::AuditLog => on(filter, pages::audit::show),
         Endpoint::AuditCsv => on(filter, pages::audit::csv),
-        Endpoint::ApiMe => on(filter, pages::api::me),
+        Endpoint::ApiMe => on(filter, api::v1::me),
+        Endpoint::ApiChannels => on(filter, api::v1::channels),
+        Endpoint::ApiPosts => on(filter, api::v1::posts),
+        Endpoint::ApiTimeEntries => on(filter, api::v1::time_entries),
+        Endpoint::ApiLogTime => on(filter, api::v1::log_time),
+        Endpoint::ApiReport => on(filter, api::v1::report),
+        Endpoint::ApiAudit => on(filter, api::v1::audit),
+        Endpoint::OpenApi => on(filter, api::openapi),
+        Endpoint::Tokens => on(filter, pages::tokens::show),
+        Endpoint::CreateToken => on(filter, pages::tokens::create),
+        Endpoint::RevokeToken => on(filter, pages::tokens::revoke),
+        Endpoint::Export(table, format) => {
+            on(filter, move |state: axum::extract::State<AppState>, me: access::SignedIn| {
+                pages::export::download(state, me, table, format)
+            })
+        }
         Endpoint::Time => on(filter, pages::time::show),
         Endpoint::TimeStart => on(filter, pages::time::start),
         Endpoint::TimeStop => on(filter, pages::time::stop),
@@ -244,7 +302,10 @@ pub fn matrix_markdown() -> String {
          cost and hours, the mix model with its ROI and budget plan, the experiments planned against break-even)\n\
          is for owner, manager, analyst, editor and viewer; customer_service, pr, recruitment, procurement and\n\
          contributor see the channels' engagement (`/channels`), the posts and the attribution models' shares\n\
-         without cost.\n\n",
+         without cost.\n\n\
+         `/api/` routes also accept a personal access token (`Authorization: Bearer`, made at `/tokens`), with the\n\
+         same cells for the token owner's role; a `read` token is refused (403) on POST. See `docs/api.md`.\n\
+         `/export/` routes download the table of the page they belong to, for the roles of that page.\n\n",
     );
     out.push_str("| method | path |");
     for role in Role::ALL {

@@ -4,6 +4,10 @@
 //! its BLAKE3 hash: a token is already uniformly random, so a fast hash is enough to make a leaked table useless
 //! (a slow hash is for passwords, which people choose). Passwords are hashed with argon2id at the parameters
 //! OWASP recommends (the `argon2` crate's defaults: 19 MiB, 2 passes, 1 lane) in PHC string format.
+//!
+//! A personal access token of the API is [`API_TOKEN_PREFIX`] and 256 random bits in hex; the database keeps its
+//! SHA-256 (the secret is as random as a session token, so a fast hash is right here too; the prefix lets secret
+//! scanners and people recognise a leaked one).
 
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
@@ -22,6 +26,20 @@ pub fn random_token() -> String {
 /// What the database stores for a token: its BLAKE3 hash in hex.
 pub fn token_hash(token: &str) -> String {
     blake3::hash(token.as_bytes()).to_hex().to_string()
+}
+
+/// The prefix of every personal access token.
+pub const API_TOKEN_PREFIX: &str = "slpat_";
+
+/// A new personal access token: [`API_TOKEN_PREFIX`] and a [`random_token`].
+pub fn api_token_secret() -> String {
+    format!("{API_TOKEN_PREFIX}{}", random_token())
+}
+
+/// What the database stores for a personal access token: the SHA-256 of the whole secret, in hex.
+pub fn api_token_hash(secret: &str) -> String {
+    use sha2::Digest;
+    hex(&sha2::Sha256::digest(secret.as_bytes()))
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -70,6 +88,15 @@ mod tests {
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
         assert_ne!(token_hash(&a), a);
+    }
+
+    #[test]
+    fn api_tokens_are_prefixed_and_stored_as_sha256() {
+        let secret = api_token_secret();
+        assert!(secret.starts_with(API_TOKEN_PREFIX) && secret.len() == API_TOKEN_PREFIX.len() + 64);
+        // SHA-256("abc"), FIPS 180-2 appendix B.1.
+        assert_eq!(api_token_hash("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+        assert_ne!(api_token_hash(&secret), api_token_hash(&api_token_secret()));
     }
 
     #[test]

@@ -3,14 +3,20 @@
 
 #[path = "web/analysis_pages.rs"]
 mod analysis_pages;
+#[path = "web/api.rs"]
+mod api;
 #[path = "web/csrf.rs"]
 mod csrf;
 #[path = "web/escaping.rs"]
 mod escaping;
+#[path = "web/export.rs"]
+mod export;
 #[path = "web/headers.rs"]
 mod headers;
 #[path = "web/login.rs"]
 mod login;
+#[path = "web/openapi.rs"]
+mod openapi;
 #[path = "web/overview.rs"]
 mod overview;
 #[path = "web/posts.rs"]

@@ -1,13 +1,13 @@
 //! The audit log for the owner: every change, newest first, as a page and as CSV.
 
 use crate::access::SignedIn;
+use crate::pages::export::{self, ExportFormat, ExportTable};
 use crate::pages::{layout, page};
 use crate::state::AppState;
 use crate::WebError;
 use axum::extract::State;
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use maud::html;
 use socialledger_store::AuditEntry;
 
@@ -26,7 +26,7 @@ fn actor(entry: &AuditEntry) -> String {
 pub async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Response, WebError> {
     let entries = state.store.audit_log(Some(PAGE_LIMIT)).await?;
     let body = html! {
-        p { "Every change, newest first (at most " (PAGE_LIMIT) " here). " a href="/audit.csv" { "Download all as CSV" } }
+        p { "Every change, newest first (at most " (PAGE_LIMIT) " here). " a href="/audit.csv" { "Download all as CSV" } " or " a href="/export/audit.xlsx" { "XLSX" } }
         table {
             thead { tr { th { "When (UTC)" } th { "Who" } th { "What" } th { "Object" } th { "Before" } th { "After" } } }
             tbody {
@@ -46,57 +46,7 @@ pub async fn show(State(state): State<AppState>, me: SignedIn) -> Result<Respons
     Ok(page(StatusCode::OK, layout("Audit log", Some(&me), body)))
 }
 
-/// A cell a spreadsheet would read as a formula (`=`, `+`, `-`, `@`, tab, CR) is prefixed with `'`, so that an
-/// exported name cannot run in Excel (CSV injection).
-fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
-}
-
-/// `GET /audit.csv`: every entry, newest first.
-pub async fn csv(State(state): State<AppState>, _me: SignedIn) -> Result<Response, WebError> {
-    let entries = state.store.audit_log(None).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let write = |out: &mut csv::Writer<Vec<u8>>, row: [String; 8]| out.write_record(row).map_err(|e| e.to_string());
-    let mut result = write(
-        &mut out,
-        ["id", "at", "actor_id", "actor_email", "action", "object", "before", "after"].map(String::from),
-    );
-    for e in &entries {
-        if result.is_err() {
-            break;
-        }
-        result = write(
-            &mut out,
-            [
-                e.id.to_string(),
-                e.at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-                e.actor_id.map(|a| a.to_string()).unwrap_or_default(),
-                cell(e.actor_email.as_deref().unwrap_or("")),
-                cell(&e.action),
-                cell(&e.object),
-                cell(e.before.as_deref().unwrap_or("")),
-                cell(e.after.as_deref().unwrap_or("")),
-            ],
-        );
-    }
-    let bytes = result.and_then(|()| out.into_inner().map_err(|e| e.to_string())).map_err(WebError::Export)?;
-    Ok((
-        [(CONTENT_TYPE, "text/csv; charset=utf-8"), (CONTENT_DISPOSITION, "attachment; filename=\"audit.csv\"")],
-        bytes,
-    )
-        .into_response())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn formulas_are_defused_in_csv_cells() {
-        assert_eq!(super::cell("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::cell("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::cell("Ana"), "Ana");
-    }
+/// `GET /audit.csv`: every entry, newest first (the same file as `/export/audit.csv`).
+pub async fn csv(state: State<AppState>, me: SignedIn) -> Result<Response, WebError> {
+    export::download(state, me, ExportTable::Audit, ExportFormat::Csv).await
 }

@@ -45,7 +45,8 @@ pub async fn engagement(
             }
         }
     });
-    Ok(page(StatusCode::OK, layout_filtered("Channels", Some(&signed_in), reload(&view), Some(&filter), table)))
+    let body = html! { (table) (downloads("channels")) (downloads("posts")) };
+    Ok(page(StatusCode::OK, layout_filtered("Channels", Some(&signed_in), reload(&view), Some(&filter), body)))
 }
 
 /// `GET /channels/costs[?channel=KEY]`: full cost and hours per channel.
@@ -78,7 +79,19 @@ pub async fn costs(
             }
         }
     });
-    Ok(page(StatusCode::OK, layout_filtered("Channel costs", Some(&signed_in), reload(&view), Some(&filter), table)))
+    let body = html! { (table) (downloads("costs")) };
+    Ok(page(StatusCode::OK, layout_filtered("Channel costs", Some(&signed_in), reload(&view), Some(&filter), body)))
+}
+
+/// Links to download a table (`/export/TABLE.csv` and `.xlsx`).
+pub fn downloads(table: &str) -> Markup {
+    html! {
+        p.downloads {
+            "Download " (table) ": "
+            a href={ "/export/" (table) ".csv" } { "CSV" } " · "
+            a href={ "/export/" (table) ".xlsx" } { "XLSX" }
+        }
+    }
 }
 
 /// The banner, the filter and the table `table` makes of the report's channel rows the filter shows.

@@ -1,12 +1,12 @@
 //! The pages of the app, one module per resource, and the layout they share. maud escapes every value it
 //! interpolates, so names, e-mail addresses and texts from exports are shown as text, never as markup.
 
-pub mod api;
 pub mod assets;
 pub mod attribution;
 pub mod audit;
 pub mod channels;
 pub mod experiments;
+pub mod export;
 pub mod home;
 pub mod invite;
 pub mod login;
@@ -16,6 +16,7 @@ pub mod posts;
 mod report_view;
 pub mod setup;
 pub mod time;
+pub mod tokens;
 pub mod users;
 
 use crate::access::{SignedIn, CSRF_FIELD};
@@ -28,7 +29,7 @@ use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows; `true` for the pages that take the
 /// URL's filter (channel, period), whose links carry it from page to page.
-const NAV: [(Endpoint, &str, bool); 11] = [
+const NAV: [(Endpoint, &str, bool); 12] = [
     (Endpoint::Home, "Start", false),
     (Endpoint::Overview, "Overview", true),
     (Endpoint::Channels, "Channels", true),
@@ -40,6 +41,7 @@ const NAV: [(Endpoint, &str, bool); 11] = [
     (Endpoint::Time, "Time", false),
     (Endpoint::Users, "Users", false),
     (Endpoint::AuditLog, "Audit log", false),
+    (Endpoint::Tokens, "API tokens", false),
 ];
 
 /// A whole page: the navigation for the signed-in user, the title and the body.

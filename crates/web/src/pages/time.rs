@@ -18,7 +18,7 @@ use socialledger_domain::{Channel, Role, Task};
 use socialledger_store::{EntryChange, StoreError, TimeInput, TrackedEntry};
 
 /// Who sees everyone's entries (the rest see their own).
-const SEES_ALL: &[Role] = &[Role::Owner, Role::Manager, Role::Analyst];
+pub(crate) const SEES_ALL: &[Role] = &[Role::Owner, Role::Manager, Role::Analyst];
 
 #[derive(Deserialize)]
 pub struct StartForm {
@@ -179,6 +179,7 @@ async fn render(
             h2 { "Everyone's tracked entries" }
             (entries_table(&channels, all))
         }
+        (crate::pages::channels::downloads("time-entries"))
     };
     Ok(page(status, layout("Time", Some(me), body)))
 }

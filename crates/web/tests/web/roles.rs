@@ -60,9 +60,21 @@ fn documented_matrix() -> (Vec<Role>, Vec<Row>) {
 /// Sends the request a person with access would send to `row` (a valid form with the right CSRF token).
 async fn request(app: &TestApp, client: &Client, row: &Row, csrf: &str, target: i64, tag: &str) -> Response {
     let token = "0".repeat(64);
-    let path = row.path.replace("{id}", &target.to_string()).replace("{token}", &token);
+    let mut path = row.path.replace("{id}", &target.to_string()).replace("{token}", &token);
     if row.method == "GET" {
         return app.get(client, &path).await;
+    }
+    if row.path == "/api/v1/time-entries" {
+        let entry = serde_json::json!({ "task": "content", "date": "2026-12-01", "minutes": 15 });
+        let request = client.post(app.url(&path)).header("x-csrf-token", csrf).json(&entry);
+        return request.send().await.unwrap();
+    }
+    if row.path == "/tokens/{id}/revoke" {
+        // Revoke the walker's own token (made by the row before), when they may make one.
+        let email = format!("{tag}@example.com");
+        let tokens = app.store.api_tokens(None).await.unwrap();
+        let own = tokens.iter().find(|t| t.user_email == email).map_or(0, |t| t.id);
+        path = format!("/tokens/{own}/revoke");
     }
     let new_email = format!("new-{tag}@example.com");
     let form: Vec<(&str, &str)> = match row.path.as_str() {
@@ -73,6 +85,7 @@ async fn request(app: &TestApp, client: &Client, row: &Row, csrf: &str, target: 
         "/users/{id}/role" => vec![("role", "viewer")],
         "/users/{id}/status" => vec![("disabled", "false")],
         "/time/start" => vec![("channel", ""), ("task", "content")],
+        "/tokens" => vec![("name", "walk"), ("scope", "read")],
         "/time/log" | "/time/edit" => vec![("task", "content"), ("date", "2026-12-01"), ("minutes", "15")],
         _ => vec![],
     };
