@@ -41,6 +41,13 @@ pub enum AuditAction {
     TimeDeleted,
     /// A person record was created for a user who tracked time without one.
     PersonCreated,
+    /// A target was set, changed or removed.
+    TargetCreated,
+    TargetChanged,
+    TargetDeleted,
+    /// A target's status changed in a way people are told about (an alert), and the alert went out.
+    AlertRecorded,
+    AlertSent,
 }
 
 impl AuditAction {
@@ -60,6 +67,11 @@ impl AuditAction {
             AuditAction::TimeEdited => "time.edited",
             AuditAction::TimeDeleted => "time.deleted",
             AuditAction::PersonCreated => "person.created",
+            AuditAction::TargetCreated => "target.created",
+            AuditAction::TargetChanged => "target.changed",
+            AuditAction::TargetDeleted => "target.deleted",
+            AuditAction::AlertRecorded => "target.alert_recorded",
+            AuditAction::AlertSent => "target.alert_sent",
         }
     }
 }

@@ -38,6 +38,7 @@ mod sqlite_direct;
 mod store;
 pub mod stream;
 mod tables;
+pub mod targets;
 pub mod time_tracking;
 mod upsert;
 
@@ -51,4 +52,5 @@ pub use location::{redact, Backend};
 pub use store::{IfMissing, ImportRecord, Store};
 pub use stream::{Duplicate, StreamStart, TouchpointStream};
 pub use tables::sort_by_natural_key;
+pub use targets::{Alert, Delivery, StoredTarget};
 pub use time_tracking::{EntryChange, RunningTimer, TimeInput, TrackedEntry};
