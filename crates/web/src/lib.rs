@@ -15,10 +15,12 @@ pub mod analyses;
 pub mod config;
 pub mod error;
 mod headers;
+pub mod notify;
 mod pages;
 pub mod routes;
 pub mod startup;
 mod state;
+pub mod target_checks;
 pub mod tokens;
 
 pub use config::WebConfig;

@@ -11,6 +11,7 @@ pub mod login;
 pub mod overview;
 mod report_view;
 pub mod setup;
+pub mod targets;
 pub mod time;
 pub mod users;
 
@@ -22,12 +23,13 @@ use axum::response::{Html, IntoResponse, Response};
 use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows.
-const NAV: [(Endpoint, &str); 7] = [
+const NAV: [(Endpoint, &str); 8] = [
     (Endpoint::Home, "Start"),
     (Endpoint::Overview, "Overview"),
     (Endpoint::Channels, "Channels"),
     (Endpoint::ChannelCosts, "Costs"),
     (Endpoint::Time, "Time"),
+    (Endpoint::Targets, "Targets"),
     (Endpoint::Users, "Users"),
     (Endpoint::AuditLog, "Audit log"),
 ];
