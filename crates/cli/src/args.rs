@@ -411,9 +411,7 @@ pub enum TargetsAction {
     List,
     /// Remove a target (and its alerts) by its id (`targets list` shows it).
     #[command(after_help = "Example:\n  socialledger targets remove 3")]
-    Remove {
-        id: i64,
-    },
+    Remove { id: i64 },
     /// Check every target of its period: progress, forecast with its 90 % interval, status. Records an alert when
     /// a target goes off track (or back on track). Exits 1 when a target is off track.
     #[command(after_help = "Examples:\n  socialledger targets check\n  socialledger targets check --json\n  \

@@ -158,10 +158,7 @@ impl TargetPeriod {
             PeriodKind::Month => 1,
             PeriodKind::Quarter => 3,
         };
-        self.start
-            .checked_add_months(Months::new(months))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(self.start)
+        self.start.checked_add_months(Months::new(months)).and_then(|d| d.pred_opt()).unwrap_or(self.start)
     }
 
     /// Days in the period (28 to 92).
@@ -250,11 +247,17 @@ mod tests {
     #[test]
     fn periods_parse_and_know_their_days() {
         let dec = TargetPeriod::parse("2026-12").unwrap();
-        assert_eq!((dec.kind, dec.start, dec.end(), dec.days()), (PeriodKind::Month, d(2026, 12, 1), d(2026, 12, 31), 31));
+        assert_eq!(
+            (dec.kind, dec.start, dec.end(), dec.days()),
+            (PeriodKind::Month, d(2026, 12, 1), d(2026, 12, 31), 31)
+        );
         let feb = TargetPeriod::parse("2028-02").unwrap();
         assert_eq!(feb.days(), 29);
         let q4 = TargetPeriod::parse("2026-q4").unwrap();
-        assert_eq!((q4.start, q4.end(), q4.days(), q4.label()), (d(2026, 10, 1), d(2026, 12, 31), 92, "2026-Q4".into()));
+        assert_eq!(
+            (q4.start, q4.end(), q4.days(), q4.label()),
+            (d(2026, 10, 1), d(2026, 12, 31), 92, "2026-Q4".into())
+        );
         assert_eq!(TargetPeriod::containing(PeriodKind::Quarter, d(2026, 5, 17)).label(), "2026-Q2");
         for bad in ["2026", "2026-13", "2026-Q5", "x-01", "2026-00", ""] {
             assert!(TargetPeriod::parse(bad).is_err(), "{bad}");

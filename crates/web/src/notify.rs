@@ -37,9 +37,7 @@ impl SmtpTls {
             "starttls" | "" => Ok(SmtpTls::StartTls),
             "tls" | "smtps" => Ok(SmtpTls::Tls),
             "none" | "plain" | "off" => Ok(SmtpTls::None),
-            other => Err(NotifyError::Config(format!(
-                "SOCIALLEDGER_SMTP_TLS {other:?} is not starttls, tls or none"
-            ))),
+            other => Err(NotifyError::Config(format!("SOCIALLEDGER_SMTP_TLS {other:?} is not starttls, tls or none"))),
         }
     }
 
@@ -102,10 +100,7 @@ pub enum NotifyError {
 
 /// One configuration value: the flag's, else the environment's (empty counts as unset).
 pub fn setting(flag: Option<&str>, var: &str) -> Option<String> {
-    flag.map(str::to_string)
-        .or_else(|| std::env::var(var).ok())
-        .map(|v| v.trim().to_string())
-        .filter(|v| !v.is_empty())
+    flag.map(str::to_string).or_else(|| std::env::var(var).ok()).map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
 }
 
 impl NotifyConfig {
@@ -118,9 +113,8 @@ impl NotifyConfig {
     pub fn from_settings(get: &dyn Fn(&str) -> Option<String>) -> Result<NotifyConfig, NotifyError> {
         let webhook = match get("SOCIALLEDGER_ALERT_WEBHOOK") {
             Some(u) => {
-                let url = url::Url::parse(&u).map_err(|e| {
-                    NotifyError::Config(format!("SOCIALLEDGER_ALERT_WEBHOOK is not a URL: {e}"))
-                })?;
+                let url = url::Url::parse(&u)
+                    .map_err(|e| NotifyError::Config(format!("SOCIALLEDGER_ALERT_WEBHOOK is not a URL: {e}")))?;
                 if !matches!(url.scheme(), "http" | "https") {
                     return Err(NotifyError::Config("SOCIALLEDGER_ALERT_WEBHOOK must be an http(s) URL".into()));
                 }
@@ -161,7 +155,8 @@ impl NotifyConfig {
 /// POSTs `body` as JSON to `url`; any answer but 2xx is an error.
 pub async fn post_webhook<T: Serialize>(url: &url::Url, body: &T) -> Result<(), NotifyError> {
     let fail = |reason: String| NotifyError::Webhook { url: redact_url(url), reason };
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| fail(e.to_string()))?;
+    let client =
+        reqwest::Client::builder().timeout(Duration::from_secs(10)).build().map_err(|e| fail(e.to_string()))?;
     let response = client.post(url.clone()).json(body).send().await.map_err(|e| fail(e.without_url().to_string()))?;
     if !response.status().is_success() {
         return Err(fail(format!("it answered {}", response.status())));
@@ -180,7 +175,9 @@ fn redact_url(url: &url::Url) -> String {
 /// Sends one plain-text e-mail through the relay to `to`.
 pub async fn send_email(smtp: &SmtpConfig, to: &[String], subject: &str, body: &str) -> Result<(), NotifyError> {
     let parse = |address: &str| {
-        address.parse::<Mailbox>().map_err(|e| NotifyError::Address { address: address.to_string(), reason: e.to_string() })
+        address
+            .parse::<Mailbox>()
+            .map_err(|e| NotifyError::Address { address: address.to_string(), reason: e.to_string() })
     };
     let mut message = Message::builder().from(parse(&smtp.from)?).subject(subject);
     if to.is_empty() {

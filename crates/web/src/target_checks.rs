@@ -174,7 +174,10 @@ pub async fn deliver(
         }
         if let Some(smtp) = &config.smtp {
             let subject = format!("socialledger: target #{} is {}", check.id, check.evaluation.status.words());
-            let body = format!("{}\n\nAll targets: the Targets page of socialledger, or `socialledger targets check`.\n", alert.message);
+            let body = format!(
+                "{}\n\nAll targets: the Targets page of socialledger, or `socialledger targets check`.\n",
+                alert.message
+            );
             match notify::send_email(smtp, &to, &subject, &body).await {
                 Ok(()) => {
                     store.mark_alert_sent(alert.id, Delivery::Email, Utc::now()).await?;

@@ -13,8 +13,8 @@ mod observe;
 pub use forecast::{Forecast, RatioDay};
 pub use observe::{observe, Observations};
 
-use serde::{Deserialize, Serialize};
 use crate::Settings;
+use serde::{Deserialize, Serialize};
 use socialledger_domain::{Dataset, Date, Target, TargetMetric};
 
 /// Fewest elapsed days of a period before a status other than "cannot tell yet" is given.
@@ -206,7 +206,11 @@ mod tests {
         let empty = Observations::Ratio { days: vec![RatioDay { numerator: 0.0, denominator: 0.0 }; 10] };
         let none = evaluate(&target(TargetMetric::EngagementRate, 0.01), &empty, day(10));
         assert_eq!((none.status, none.so_far), (Status::CannotTell, None));
-        let before = evaluate(&target(TargetMetric::Pipeline, 1.0), &Observations::Sum { days: vec![] }, day(1).pred_opt().unwrap());
+        let before = evaluate(
+            &target(TargetMetric::Pipeline, 1.0),
+            &Observations::Sum { days: vec![] },
+            day(1).pred_opt().unwrap(),
+        );
         assert_eq!((before.status, before.days_elapsed), (Status::CannotTell, 0));
     }
 

@@ -56,7 +56,8 @@ impl Observations {
 pub fn observe(dataset: &Dataset, settings: &Settings, target: &Target, as_of: Date) -> Observations {
     let period = target.period;
     let last = as_of.min(period.end());
-    let dates: Vec<Date> = if last < period.start { Vec::new() } else { period.start.iter_days().take_while(|d| *d <= last).collect() };
+    let dates: Vec<Date> =
+        if last < period.start { Vec::new() } else { period.start.iter_days().take_while(|d| *d <= last).collect() };
     let scope: BTreeSet<&str> = match target.channel.as_deref() {
         Some(key) => BTreeSet::from([key]),
         None => dataset.channels.iter().filter(|c| c.kind.is_social()).map(|c| c.key.as_str()).collect(),
@@ -318,9 +319,7 @@ mod tests {
         ds.conversations.push(conv("b", "2026-11-03T00:00:00Z", None));
         ds.conversations.push(conv("c", "2026-10-31T00:00:00Z", None));
         let t = Target { comparison: Comparison::AtMost, ..target(Some("li"), TargetMetric::ResponseTime, 4.0) };
-        let Observations::Median { values } = observe(&ds, &Settings::default(), &t, d("2026-11-03")) else {
-            panic!()
-        };
+        let Observations::Median { values } = observe(&ds, &Settings::default(), &t, d("2026-11-03")) else { panic!() };
         // a: 2 hours; b: unanswered, 24 hours old at the end of 3 November; c: received before the period.
         assert_eq!(values, vec![2.0, 24.0]);
     }

@@ -74,10 +74,7 @@ pub async fn run(cli: &Cli, args: &TargetsArgs) -> anyhow::Result<ExitCode> {
             let store = super::open_existing_store(&cli.db_or_default()).await?;
             match store.remove_target(*id, None, now).await? {
                 Some(removed) if cli.json => output::print_json(&removed)?,
-                Some(removed) => output::print_text(&format!(
-                    "removed target #{id}: {}",
-                    removed.target.describe()
-                ))?,
+                Some(removed) => output::print_text(&format!("removed target #{id}: {}", removed.target.describe()))?,
                 None => return Err(anyhow!("there is no target #{id}; `socialledger targets list` shows them")),
             }
         }
@@ -129,8 +126,7 @@ pub async fn run(cli: &Cli, args: &TargetsArgs) -> anyhow::Result<ExitCode> {
             let settings = Settings { currency, ..Settings::default() };
             let checks = target_checks::check_stored(&store, &settings, as_of).await?;
             let week_ago = now - chrono::Duration::days(7);
-            let alerts: Vec<_> =
-                store.alerts(1000).await?.into_iter().filter(|a| a.created_at >= week_ago).collect();
+            let alerts: Vec<_> = store.alerts(1000).await?.into_iter().filter(|a| a.created_at >= week_ago).collect();
             let text = target_checks::digest_text(&checks, &alerts, currency, as_of);
             let recipients = target_checks::recipients(&store, &notify).await?;
             if let Some(smtp) = smtp {

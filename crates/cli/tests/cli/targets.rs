@@ -21,8 +21,11 @@ fn text(out: &std::process::Output) -> String {
 
 /// 20 days of November 2026 on LinkedIn: 1,000 to 1,190 impressions, 5 % of them engaging (±0.5 points).
 fn seed(dir: &Path, db: &str) {
-    std::fs::write(dir.join("channels.csv"), "channel,name,kind,network,handle\nlinkedin,Acme,organic_social,linkedin,acme\n")
-        .unwrap();
+    std::fs::write(
+        dir.join("channels.csv"),
+        "channel,name,kind,network,handle\nlinkedin,Acme,organic_social,linkedin,acme\n",
+    )
+    .unwrap();
     let mut days = String::from("channel,date,impressions,engagements\n");
     for i in 0..20u32 {
         let impressions = 1000 + 10 * i;
@@ -49,7 +52,11 @@ fn targets_add_list_check_remove() {
     assert_eq!((low["metric"].as_str(), low["comparison"].as_str()), (Some("engagement_rate"), Some("at_least")));
     assert_eq!(low["threshold"].as_f64(), Some(0.04));
     let high = add("0.06");
-    let added = run(dir.path(), &db, &["targets", "add", "--metric", "response_time", "--threshold", "4", "--period", "2026-11"]);
+    let added = run(
+        dir.path(),
+        &db,
+        &["targets", "add", "--metric", "response_time", "--threshold", "4", "--period", "2026-11"],
+    );
     assert!(text(&added).starts_with("added target #3: all social response_time <= 4.0 h in 2026-11"), "{added:?}");
 
     let listed = json(&run(dir.path(), &db, &["--json", "targets", "list"]));
@@ -67,8 +74,11 @@ fn targets_add_list_check_remove() {
     assert_eq!(checked.status.code(), Some(1));
     let checks: serde_json::Value = serde_json::from_slice(&checked.stdout).unwrap();
     let e = &checks[0]["evaluation"];
-    let (so_far, low_end, high_end) =
-        (e["so_far"].as_f64().unwrap(), e["forecast"]["low"].as_f64().unwrap(), e["forecast"]["high"].as_f64().unwrap());
+    let (so_far, low_end, high_end) = (
+        e["so_far"].as_f64().unwrap(),
+        e["forecast"]["low"].as_f64().unwrap(),
+        e["forecast"]["high"].as_f64().unwrap(),
+    );
     assert!((0.049..0.051).contains(&so_far) && low_end > 0.04 && low_end < so_far && high_end > so_far, "{e}");
     assert_eq!((e["days_elapsed"].as_i64(), e["days_total"].as_i64()), (Some(20), Some(30)));
     assert_eq!(checks[1]["evaluation"]["status"].as_str(), Some("off_track"));
@@ -197,7 +207,8 @@ async fn alerts_go_out_once_by_webhook_and_email_and_the_digest_by_email() {
     let (seed_dir, seed_db) = (dir.path().to_path_buf(), db.clone());
     tokio::task::spawn_blocking(move || seed(&seed_dir, &seed_db)).await.unwrap();
     let add = ["targets", "add", "--channel", "linkedin", "--metric", "engagement_rate", "--threshold", "6%"];
-    let added = run_with([&add[..], &["--period", "2026-11"]].concat().iter().map(|s| s.to_string()).collect()).await.unwrap();
+    let added =
+        run_with([&add[..], &["--period", "2026-11"]].concat().iter().map(|s| s.to_string()).collect()).await.unwrap();
     assert!(added.status.success(), "{added:?}");
 
     let notify: Vec<String> = [

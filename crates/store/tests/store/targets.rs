@@ -4,9 +4,7 @@
 use crate::fixtures::channel;
 use crate::support::{on_both, quiet, source};
 use chrono::{TimeZone, Utc};
-use socialledger_domain::{
-    ChannelKind, Comparison, Dataset, Network, Target, TargetMetric, TargetPeriod, Timestamp,
-};
+use socialledger_domain::{ChannelKind, Comparison, Dataset, Network, Target, TargetMetric, TargetPeriod, Timestamp};
 use socialledger_store::{Delivery, StoreError};
 
 fn at(minute: u32) -> Timestamp {
@@ -21,14 +19,9 @@ async fn targets_are_audited_and_alerts_come_once_per_change() {
         data.channels.push(channel("linkedin", ChannelKind::OrganicSocial, Some(Network::LinkedIn)));
         store.import(&source("seed.csv", "seed", 1), &data, &quiet).await.unwrap();
         let period = TargetPeriod::parse("2026-12").unwrap();
-        let rate = Target::new(
-            Some("linkedin".into()),
-            TargetMetric::EngagementRate,
-            Comparison::AtLeast,
-            0.04,
-            period,
-        )
-        .unwrap();
+        let rate =
+            Target::new(Some("linkedin".into()), TargetMetric::EngagementRate, Comparison::AtLeast, 0.04, period)
+                .unwrap();
 
         let added = store.add_target(&rate, None, at(0)).await.unwrap();
         assert_eq!(store.targets().await.unwrap(), vec![added.clone()]);

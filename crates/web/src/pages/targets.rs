@@ -20,7 +20,7 @@ use socialledger_analytics::targets::{Status, TargetCheck};
 use socialledger_analytics::Settings;
 use socialledger_domain::{Comparison, PeriodKind, Role, Target, TargetMetric, TargetPeriod};
 use socialledger_report::targets as words;
-use socialledger_store::{StoredTarget, StoreError};
+use socialledger_store::{StoreError, StoredTarget};
 
 /// The new target's form.
 #[derive(Deserialize)]
@@ -139,7 +139,12 @@ fn add_form(channels: &[socialledger_domain::Channel], role: Role, csrf: &str) -
     }
 }
 
-async fn render(state: &AppState, me: &SignedIn, status: StatusCode, problem: Option<String>) -> Result<Response, WebError> {
+async fn render(
+    state: &AppState,
+    me: &SignedIn,
+    status: StatusCode,
+    problem: Option<String>,
+) -> Result<Response, WebError> {
     let role = me.user.role;
     let manages = allowed(Endpoint::TargetAdd, Method::Post, role);
     let view = target_checks::checks(&state.store, &state.config.notify).await?;
@@ -154,11 +159,7 @@ async fn render(state: &AppState, me: &SignedIn, status: StatusCode, problem: Op
     let unchecked: Vec<&&StoredTarget> = visible.iter().filter(|t| !checks.iter().any(|c| c.id == t.id)).collect();
     let off: Vec<&&TargetCheck> = checks.iter().filter(|c| c.evaluation.status == Status::OffTrack).collect();
     let alerts = state.store.alerts(50).await?;
-    let alerts: Vec<_> = alerts
-        .iter()
-        .filter(|a| visible.iter().any(|t| t.id == a.target_id))
-        .take(20)
-        .collect();
+    let alerts: Vec<_> = alerts.iter().filter(|a| visible.iter().any(|t| t.id == a.target_id)).take(20).collect();
     let currency = Settings::default().currency;
     let channels = if manages { state.store.channels().await? } else { Vec::new() };
     let head = html! { @if view.recomputing { meta http-equiv="refresh" content="5"; } };

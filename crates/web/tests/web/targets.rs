@@ -32,8 +32,12 @@ async fn seed(app: &TestApp) -> String {
             ..ChannelDay::default()
         });
     }
-    let source =
-        ImportSource { file_name: "seed.csv".into(), format: "canonical".into(), content_hash: "seed".into(), rows: 31 };
+    let source = ImportSource {
+        file_name: "seed.csv".into(),
+        format: "canonical".into(),
+        content_hash: "seed".into(),
+        rows: 31,
+    };
     app.store.import(&source, &data, &|_, _| {}).await.unwrap();
     first.format("%Y-%m").to_string()
 }
@@ -111,7 +115,8 @@ async fn set_targets_see_their_status_and_alerts() {
         assert!(seen.contains(&format!("data-target=\"{}\"", ids[0])));
         assert!(!seen.contains(&format!("data-target=\"{}\"", ids[2])) && !seen.contains("cost_per_engagement"));
         assert!(!seen.contains("Set a target") && !seen.contains("/targets/remove"));
-        let refused = app.post(&cs, "/targets", &[("metric", "pipeline"), ("threshold", "1"), ("csrf", &cs_csrf)]).await;
+        let refused =
+            app.post(&cs, "/targets", &[("metric", "pipeline"), ("threshold", "1"), ("csrf", &cs_csrf)]).await;
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
 
         // Removing is audited with what the target was.
@@ -125,7 +130,10 @@ async fn set_targets_see_their_status_and_alerts() {
         let log = app.store.audit_log(None).await.unwrap();
         let deleted = log.iter().find(|e| e.action == "target.deleted").expect("the removal is audited");
         assert!(deleted.before.as_deref().unwrap().contains("0.06"), "{deleted:?}");
-        assert!(log.iter().filter(|e| e.action == "target.created").all(|e| e.actor_email.as_deref() == Some("owner@example.com")));
+        assert!(log
+            .iter()
+            .filter(|e| e.action == "target.created")
+            .all(|e| e.actor_email.as_deref() == Some("owner@example.com")));
     })
     .await;
 }
