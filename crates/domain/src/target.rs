@@ -109,7 +109,7 @@ pub struct TargetPeriod {
 impl TargetPeriod {
     /// The period of `kind` starting on `start`, which must be the first day of a month (of a quarter).
     pub fn new(kind: PeriodKind, start: Date) -> Result<Self, DomainError> {
-        let first_of_quarter = (start.month() - 1) % 3 == 0;
+        let first_of_quarter = (start.month() - 1).is_multiple_of(3);
         if start.day() != 1 || (kind == PeriodKind::Quarter && !first_of_quarter) {
             return Err(DomainError::InvalidPeriod {
                 value: start.to_string(),
