@@ -19,6 +19,7 @@ pub mod roi;
 pub mod settings;
 pub mod target_group;
 pub mod target_value;
+pub mod targets;
 #[cfg(test)]
 mod testdata;
 pub mod value_beyond_sales;

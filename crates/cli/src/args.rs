@@ -180,6 +180,16 @@ pub enum Command {
                             pr, procurement, other."
     )]
     Time(TimeArgs),
+    /// Targets per channel and period, their forecast with its interval, and whether they are on track
+    /// (docs/targets.md).
+    #[command(
+        after_help = "Examples:\n  socialledger targets add --channel linkedin --metric engagement_rate --threshold 4% \
+                            --period 2026-12\n  socialledger targets add --metric response_time --threshold 4 --period \
+                            2026-Q4\n  socialledger targets list --json\n  socialledger targets check || echo 'a target \
+                            is off track'\n  socialledger targets remove 3\n\n`targets check` exits 1 when a target is off \
+                            track (for cron), 0 otherwise, 2 on an error."
+    )]
+    Targets(TargetsArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
@@ -325,6 +335,105 @@ pub enum UserAction {
         /// Read the password (at least 12 characters) from stdin; one trailing newline is dropped.
         #[arg(long, required = true)]
         password_stdin: bool,
+    },
+}
+
+/// `socialledger targets add|list|remove|check|digest`.
+#[derive(Debug, Args)]
+pub struct TargetsArgs {
+    #[command(subcommand)]
+    pub action: TargetsAction,
+    /// The reporting currency of money thresholds and figures (ISO 4217); amounts in other currencies are left out.
+    #[arg(long, global = true, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
+    pub currency: String,
+    #[command(flatten)]
+    pub notify: NotifyArgs,
+}
+
+/// Where alerts and the digest go (each flag overrides its environment variable; the SMTP password is read from
+/// `SOCIALLEDGER_SMTP_PASSWORD` only, never from a flag, which other users could see in the process list).
+#[derive(Debug, Args)]
+pub struct NotifyArgs {
+    /// URL alerts are POSTed to as JSON [env: SOCIALLEDGER_ALERT_WEBHOOK].
+    #[arg(long, global = true, value_name = "URL")]
+    pub webhook: Option<String>,
+    /// SMTP relay host [env: SOCIALLEDGER_SMTP_HOST].
+    #[arg(long, global = true, value_name = "HOST")]
+    pub smtp_host: Option<String>,
+    /// SMTP relay port (default 587, 465 with --smtp-tls tls, 25 with none) [env: SOCIALLEDGER_SMTP_PORT].
+    #[arg(long, global = true, value_name = "PORT")]
+    pub smtp_port: Option<String>,
+    /// starttls (default), tls or none [env: SOCIALLEDGER_SMTP_TLS].
+    #[arg(long, global = true, value_name = "MODE")]
+    pub smtp_tls: Option<String>,
+    /// SMTP user name [env: SOCIALLEDGER_SMTP_USER].
+    #[arg(long, global = true, value_name = "USER")]
+    pub smtp_user: Option<String>,
+    /// Sender address [env: SOCIALLEDGER_SMTP_FROM].
+    #[arg(long, global = true, value_name = "ADDRESS")]
+    pub smtp_from: Option<String>,
+    /// Recipients, comma-separated; by default the owner [env: SOCIALLEDGER_ALERT_TO].
+    #[arg(long, global = true, value_name = "ADDRESSES")]
+    pub to: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TargetsAction {
+    /// Set a target: a channel (or all social channels) should end a month or quarter with a metric at least / at
+    /// most a threshold.
+    #[command(after_help = "Examples:\n  socialledger targets add --channel linkedin --metric engagement_rate \
+                            --threshold 4% --period 2026-12\n  socialledger targets add --channel linkedin --metric \
+                            cost_per_engagement --threshold 0.80 --period 2026-Q4\n  socialledger targets add --metric \
+                            pipeline --threshold 50000 --period 2026-Q4\n  socialledger targets add --channel x --metric \
+                            response_time --threshold 4\n\nThresholds: engagement_rate as a percentage (4%) or a \
+                            fraction (0.04); cost_per_engagement and pipeline in the currency's major units; \
+                            response_time in hours.")]
+    Add {
+        /// The channel's key (`socialledger channels` lists them); leave out for all social channels together.
+        #[arg(long, value_name = "KEY")]
+        channel: Option<String>,
+        /// engagement_rate, cost_per_engagement, pipeline or response_time.
+        #[arg(long)]
+        metric: String,
+        /// at_least (>=) or at_most (<=); by default at_least for engagement and pipeline, at_most for cost and
+        /// response time.
+        #[arg(long)]
+        comparison: Option<String>,
+        /// The threshold in the metric's unit (see below).
+        #[arg(long, allow_hyphen_values = true)]
+        threshold: String,
+        /// A month (2026-12) or a quarter (2026-Q4); this month (UTC) when left out.
+        #[arg(long, value_name = "PERIOD")]
+        period: Option<String>,
+    },
+    /// List the targets.
+    #[command(after_help = "Example:\n  socialledger targets list --json")]
+    List,
+    /// Remove a target (and its alerts) by its id (`targets list` shows it).
+    #[command(after_help = "Example:\n  socialledger targets remove 3")]
+    Remove { id: i64 },
+    /// Check every target of its period: progress, forecast with its 90 % interval, status. Records an alert when
+    /// a target goes off track (or back on track). Exits 1 when a target is off track.
+    #[command(after_help = "Examples:\n  socialledger targets check\n  socialledger targets check --json\n  \
+                            socialledger targets check --as-of 2026-12-15\n\nExit codes: 0 no target off track, 1 at \
+                            least one off track, 2 error.")]
+    Check {
+        /// The last complete day counted (YYYY-MM-DD); yesterday (UTC) when left out.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+    },
+    /// Send the weekly digest (every target checked, the alerts of the last seven days) by e-mail to the owner.
+    #[command(after_help = "Examples:\n  socialledger targets digest\n  socialledger targets digest --print\n  \
+                            SOCIALLEDGER_SMTP_PASSWORD=... socialledger targets digest --smtp-host mail.example.com \
+                            --smtp-user alerts --smtp-from alerts@example.com\n\nRun it weekly from cron \
+                            (0 8 * * 1). --json prints {as_of, recipients, sent, text}.")]
+    Digest {
+        /// The last complete day counted (YYYY-MM-DD); yesterday (UTC) when left out.
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<chrono::NaiveDate>,
+        /// Print the digest instead of sending it.
+        #[arg(long)]
+        print: bool,
     },
 }
 

@@ -10,6 +10,10 @@ pub enum DomainError {
     InvalidAmount { value: String, reason: &'static str },
     #[error("invalid currency {0:?}: expected a three-letter ISO 4217 code such as EUR or USD")]
     InvalidCurrency(String),
+    #[error("invalid period {value:?}: {reason}")]
+    InvalidPeriod { value: String, reason: &'static str },
+    #[error("invalid threshold {value}: {reason}")]
+    InvalidThreshold { value: String, reason: &'static str },
     #[error("currency mismatch: {0} and {1} cannot be added without an exchange rate")]
     CurrencyMismatch(Currency, Currency),
 }

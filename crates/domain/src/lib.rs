@@ -11,6 +11,7 @@ pub mod error;
 pub mod money;
 pub mod paths;
 pub mod records;
+pub mod target;
 pub mod touches;
 
 pub use dataset::Dataset;
@@ -19,6 +20,7 @@ pub use error::DomainError;
 pub use money::{Currency, Money};
 pub use paths::{ChannelId, PathRow, PathSet};
 pub use records::*;
+pub use target::{Comparison, PeriodKind, Target, TargetMetric, TargetPeriod};
 pub use touches::Touches;
 
 /// A calendar date (no time of day, no zone): metrics days, cost months, deal dates.

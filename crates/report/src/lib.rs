@@ -27,6 +27,7 @@ pub mod standard;
 pub mod summary;
 pub mod svg;
 pub mod table;
+pub mod targets;
 pub mod terminal;
 pub mod text_table;
 pub mod verdict_html;

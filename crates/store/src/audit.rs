@@ -45,6 +45,13 @@ pub enum AuditAction {
     ApiTokenCreated,
     /// A token was revoked (by its owner, or by the workspace's owner).
     ApiTokenRevoked,
+    /// A target was set, changed or removed.
+    TargetCreated,
+    TargetChanged,
+    TargetDeleted,
+    /// A target's status changed in a way people are told about (an alert), and the alert went out.
+    AlertRecorded,
+    AlertSent,
 }
 
 impl AuditAction {
@@ -66,6 +73,11 @@ impl AuditAction {
             AuditAction::PersonCreated => "person.created",
             AuditAction::ApiTokenCreated => "api_token.created",
             AuditAction::ApiTokenRevoked => "api_token.revoked",
+            AuditAction::TargetCreated => "target.created",
+            AuditAction::TargetChanged => "target.changed",
+            AuditAction::TargetDeleted => "target.deleted",
+            AuditAction::AlertRecorded => "target.alert_recorded",
+            AuditAction::AlertSent => "target.alert_sent",
         }
     }
 }

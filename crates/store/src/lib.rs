@@ -42,6 +42,7 @@ mod sqlite_stream;
 mod store;
 pub mod stream;
 mod tables;
+pub mod targets;
 pub mod time_tracking;
 mod upsert;
 
@@ -58,4 +59,5 @@ pub use post_listing::{FiguresSource, ListedPost, PostPage, PostQuery, PostSort}
 pub use store::{IfMissing, ImportRecord, Store};
 pub use stream::{Duplicate, Rekey, StreamStart, TouchpointStream};
 pub use tables::sort_by_natural_key;
+pub use targets::{Alert, Delivery, StoredTarget};
 pub use time_tracking::{EntryChange, RunningTimer, TimeInput, TrackedEntry};

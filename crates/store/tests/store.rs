@@ -25,5 +25,7 @@ mod settings;
 mod stream;
 #[path = "store/support.rs"]
 mod support;
+#[path = "store/targets.rs"]
+mod targets;
 #[path = "store/time_tracking.rs"]
 mod time_tracking;

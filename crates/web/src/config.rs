@@ -24,6 +24,8 @@ pub struct WebConfig {
     pub login_window: Duration,
     pub max_failures_per_email: u64,
     pub max_failures_per_ip: u64,
+    /// Where alerts of targets go besides the app (webhook, SMTP relay); nowhere by default.
+    pub notify: crate::notify::NotifyConfig,
 }
 
 impl WebConfig {
@@ -40,6 +42,7 @@ impl WebConfig {
             login_window: Duration::from_secs(15 * 60),
             max_failures_per_email: 5,
             max_failures_per_ip: 20,
+            notify: crate::notify::NotifyConfig::default(),
         }
     }
 
@@ -57,6 +60,7 @@ impl fmt::Debug for WebConfig {
             .field("addr", &self.addr)
             .field("public_url", &self.public_url.as_ref().map(|u| u.as_str()))
             .field("session_ttl", &self.session_ttl)
+            .field("notify", &self.notify)
             .finish_non_exhaustive()
     }
 }

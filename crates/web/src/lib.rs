@@ -16,10 +16,12 @@ pub mod api;
 pub mod config;
 pub mod error;
 mod headers;
+pub mod notify;
 mod pages;
 pub mod routes;
 pub mod startup;
 mod state;
+pub mod target_checks;
 pub mod tokens;
 
 pub use config::WebConfig;

@@ -104,6 +104,9 @@ pub enum Endpoint {
     TimeLog,
     TimeEdit,
     TimeDelete,
+    Targets,
+    TargetAdd,
+    TargetRemove,
 }
 
 /// One row of the table.
@@ -141,6 +144,8 @@ const TIME_READERS: &[Role] =
     &[Owner, Manager, Analyst, Editor, Contributor, CustomerService, Pr, Recruitment, Procurement];
 /// Who manages people and their roles.
 const PEOPLE_ADMINS: &[Role] = &[Owner, Manager];
+/// Who sets and removes targets: the people who decide on the channels' work.
+const TARGET_SETTERS: &[Role] = &[Owner, Manager];
 /// Oversight of everything: the one accountable person.
 const OWNER: &[Role] = &[Owner];
 
@@ -211,6 +216,9 @@ pub const ROUTES: &[Route] = &[
     route(Method::Post, "/time/log", Access::Roles(TRACKERS), Endpoint::TimeLog),
     route(Method::Post, "/time/edit", Access::Roles(TRACKERS), Endpoint::TimeEdit),
     route(Method::Post, "/time/delete", Access::Roles(TRACKERS), Endpoint::TimeDelete),
+    route(Method::Get, "/targets", Access::Roles(STAFF), Endpoint::Targets),
+    route(Method::Post, "/targets", Access::Roles(TARGET_SETTERS), Endpoint::TargetAdd),
+    route(Method::Post, "/targets/remove", Access::Roles(TARGET_SETTERS), Endpoint::TargetRemove),
 ];
 
 /// The method router of one row: its handler on its method, behind the access check of its row.
@@ -263,6 +271,9 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::TimeLog => on(filter, pages::time::log),
         Endpoint::TimeEdit => on(filter, pages::time::edit),
         Endpoint::TimeDelete => on(filter, pages::time::delete),
+        Endpoint::Targets => on(filter, pages::targets::show),
+        Endpoint::TargetAdd => on(filter, pages::targets::add),
+        Endpoint::TargetRemove => on(filter, pages::targets::remove),
     };
     served.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -302,7 +313,9 @@ pub fn matrix_markdown() -> String {
          cost and hours, the mix model with its ROI and budget plan, the experiments planned against break-even)\n\
          is for owner, manager, analyst, editor and viewer; customer_service, pr, recruitment, procurement and\n\
          contributor see the channels' engagement (`/channels`), the posts and the attribution models' shares\n\
-         without cost.\n\n\
+         without cost. Targets (`/targets`)\n\
+         are read by everyone inside the company (targets on cost per engagement only by the roles that see costs)\n\
+         and set or removed by the owner and managers.\n\n\
          `/api/` routes also accept a personal access token (`Authorization: Bearer`, made at `/tokens`), with the\n\
          same cells for the token owner's role; a `read` token is refused (403) on POST. See `docs/api.md`.\n\
          `/export/` routes download the table of the page they belong to, for the roles of that page.\n\n",

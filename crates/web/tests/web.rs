@@ -27,6 +27,8 @@ mod roles;
 mod setup;
 #[path = "web/support.rs"]
 mod support;
+#[path = "web/targets.rs"]
+mod targets;
 #[path = "web/time.rs"]
 mod time;
 #[path = "web/users.rs"]

@@ -18,6 +18,7 @@ mod mmm_panel;
 mod report;
 mod serve;
 mod target_group;
+mod targets;
 mod time;
 mod user;
 mod value_beyond_sales;
@@ -44,6 +45,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve(args) => serve::run(&cli, args).await,
         Command::User(args) => user::run(&cli, args).await,
         Command::Time(args) => time::run(&cli, args).await,
+        Command::Targets(args) => targets::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

@@ -38,6 +38,11 @@ fn every_subcommand_help_has_an_example_or_description() {
         "time start",
         "time stop",
         "time log",
+        "targets add",
+        "targets list",
+        "targets remove",
+        "targets check",
+        "targets digest",
     ] {
         let out = bin(dir.path()).args(cmd.split(' ')).arg("--help").output().unwrap();
         assert!(out.status.success(), "{cmd} --help failed");

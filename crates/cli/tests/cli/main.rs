@@ -21,6 +21,7 @@ mod serve;
 mod stream;
 mod support;
 mod target_group;
+mod targets;
 mod text_output;
 mod tiktok_competitors;
 mod time;

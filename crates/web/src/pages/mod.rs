@@ -15,6 +15,7 @@ pub mod overview;
 pub mod posts;
 mod report_view;
 pub mod setup;
+pub mod targets;
 pub mod time;
 pub mod tokens;
 pub mod users;
@@ -29,7 +30,7 @@ use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows; `true` for the pages that take the
 /// URL's filter (channel, period), whose links carry it from page to page.
-const NAV: [(Endpoint, &str, bool); 12] = [
+const NAV: [(Endpoint, &str, bool); 13] = [
     (Endpoint::Home, "Start", false),
     (Endpoint::Overview, "Overview", true),
     (Endpoint::Channels, "Channels", true),
@@ -39,6 +40,7 @@ const NAV: [(Endpoint, &str, bool); 12] = [
     (Endpoint::Experiments, "Experiments", true),
     (Endpoint::ChannelCosts, "Costs", true),
     (Endpoint::Time, "Time", false),
+    (Endpoint::Targets, "Targets", false),
     (Endpoint::Users, "Users", false),
     (Endpoint::AuditLog, "Audit log", false),
     (Endpoint::Tokens, "API tokens", false),
