@@ -95,7 +95,17 @@ pub fn evaluate(target: &Target, observations: &Observations, as_of: Date) -> Ev
             None => (None, None),
         },
     };
-    let (status, reason) = status_of(target, days_elapsed, over, so_far, forecast.as_ref());
+    let (status, reason) = if no_cost_recorded(target, observations) {
+        // A cost per engagement of 0 would meet any "at most" target: with no cost there is nothing to judge.
+        (
+            Status::CannotTell,
+            "no cost is recorded for this period yet (hours, cost items, spend): a cost per engagement of 0 would \
+             meet any target"
+                .to_string(),
+        )
+    } else {
+        status_of(target, days_elapsed, over, so_far, forecast.as_ref())
+    };
     Evaluation {
         as_of: last.max(period.start),
         days_elapsed,
@@ -105,6 +115,16 @@ pub fn evaluate(target: &Target, observations: &Observations, as_of: Date) -> Ev
         status,
         reason,
         basis: observations.basis(),
+    }
+}
+
+/// True for a cost-per-engagement target whose days so far carry no cost at all.
+fn no_cost_recorded(target: &Target, observations: &Observations) -> bool {
+    match observations {
+        Observations::Ratio { days } if target.metric == TargetMetric::CostPerEngagement => {
+            days.iter().all(|d| d.numerator == 0.0)
+        }
+        _ => false,
     }
 }
 
@@ -212,6 +232,18 @@ mod tests {
             day(1).pred_opt().unwrap(),
         );
         assert_eq!((before.status, before.days_elapsed), (Status::CannotTell, 0));
+    }
+
+    #[test]
+    fn a_cost_per_engagement_without_any_cost_cannot_be_judged() {
+        // Engagements but no cost: 0 per engagement would meet any "at most" target.
+        let free = Observations::Ratio { days: vec![RatioDay { numerator: 0.0, denominator: 50.0 }; 20] };
+        let e = evaluate(&target(TargetMetric::CostPerEngagement, 100.0), &free, day(20));
+        assert_eq!(e.status, Status::CannotTell);
+        assert!(e.reason.contains("no cost is recorded"), "{}", e.reason);
+        // With cost it is judged on its interval.
+        let paid = Observations::Ratio { days: vec![RatioDay { numerator: 2_000.0, denominator: 50.0 }; 20] };
+        assert_eq!(evaluate(&target(TargetMetric::CostPerEngagement, 100.0), &paid, day(20)).status, Status::OnTrack);
     }
 
     #[test]
