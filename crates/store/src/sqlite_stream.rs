@@ -21,11 +21,11 @@
 //! page cache) and opens the transaction with `BEGIN IMMEDIATE`, as [`crate::Store::import`] does.
 
 use crate::codec;
-use crate::import::{check_record, placeholder, ImportOutcome, TableCounts};
-use crate::stream::Duplicate;
+use crate::import::{check_record, placeholder, ImportOutcome};
+use crate::stream::{Duplicate, Tally};
 use crate::tables::Table;
 use crate::{Result, StoreError};
-use rusqlite::{params, CachedStatement, Connection, ErrorCode, OpenFlags, OptionalExtension};
+use rusqlite::{params, CachedStatement, Connection, ErrorCode, OpenFlags, OptionalExtension, ToSql};
 use socialledger_domain::{Channel, Timestamp, Touchpoint};
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
@@ -256,24 +256,16 @@ impl DirectStream {
         } else {
             self.affected
         };
-        let mut counts = Vec::with_capacity(15);
-        let empty = |table| TableCounts { table, records: 0, duplicates: 0, inserted: 0, updated: 0, unchanged: 0 };
-        crate::tables::for_each_table!(|T| {
-            let mut c = empty(T::NAME);
-            if T::NAME == Channel::NAME {
-                c.records = self.placeholders.len() as u64;
-                c.inserted = channels_after.saturating_sub(self.channels_before);
-                c.updated = self.placeholders_written.saturating_sub(c.inserted);
-                c.unchanged = c.records.saturating_sub(self.placeholders_written);
-            } else if T::NAME == Touchpoint::NAME {
-                c.records = self.read - self.duplicates;
-                c.duplicates = self.duplicates;
-                c.inserted = touchpoints_after.saturating_sub(self.touchpoints_before);
-                c.updated = written.saturating_sub(c.inserted);
-                c.unchanged = c.records.saturating_sub(written);
-            }
-            counts.push(c);
-        });
+        let counts = Tally {
+            placeholders: self.placeholders.len() as u64,
+            placeholders_written: self.placeholders_written,
+            channels_added: channels_after.saturating_sub(self.channels_before),
+            read: self.read,
+            duplicates: self.duplicates,
+            touchpoints_added: touchpoints_after.saturating_sub(self.touchpoints_before),
+            written,
+        }
+        .counts();
         let rows = i64::try_from(rows).unwrap_or(i64::MAX);
         let committing = fail("committing the import");
         self.conn
@@ -319,21 +311,8 @@ impl<'c> Statements<'c> {
     /// updated over an earlier import's row. Returns what happened and the rows inserted or changed (0 or 1).
     fn write(&mut self, r: &Touchpoint, at: &str, line: usize, import_id: i64) -> rusqlite::Result<(Written, u64)> {
         let line = i64::try_from(line).unwrap_or(i64::MAX);
-        match self.insert.insert(params![
-            r.key,
-            r.contact,
-            r.account,
-            r.deal,
-            at,
-            r.channel,
-            r.kind.as_str(),
-            r.campaign,
-            r.post_ref,
-            r.utm_source,
-            r.utm_medium,
-            r.utm_campaign,
-            import_id
-        ]) {
+        let kind = r.kind.as_str();
+        match self.insert.insert(&values(r, &at, &kind, &import_id)[..]) {
             Ok(row) => {
                 self.register.execute(params![row, line])?;
                 Ok((Written::Stored, 1))
@@ -359,24 +338,31 @@ impl<'c> Statements<'c> {
     }
 
     fn update(&mut self, r: &Touchpoint, at: &str, import_id: i64, row: i64) -> rusqlite::Result<u64> {
-        let n = self.update.execute(params![
-            r.key,
-            r.contact,
-            r.account,
-            r.deal,
-            at,
-            r.channel,
-            r.kind.as_str(),
-            r.campaign,
-            r.post_ref,
-            r.utm_source,
-            r.utm_medium,
-            r.utm_campaign,
-            import_id,
-            row
-        ])?;
+        let kind = r.kind.as_str();
+        let mut params = values(r, &at, &kind, &import_id).to_vec();
+        params.push(&row);
+        let n = self.update.execute(&params[..])?;
         Ok(n as u64)
     }
+}
+
+/// A record's values in the order of [`INSERT_TOUCH`]'s (and [`UPDATE_TOUCH`]'s) parameters `?1` to `?13`.
+fn values<'a>(r: &'a Touchpoint, at: &'a &'a str, kind: &'a &'static str, import_id: &'a i64) -> [&'a dyn ToSql; 13] {
+    [
+        &r.key,
+        &r.contact,
+        &r.account,
+        &r.deal,
+        at,
+        &r.channel,
+        kind,
+        &r.campaign,
+        &r.post_ref,
+        &r.utm_source,
+        &r.utm_medium,
+        &r.utm_campaign,
+        import_id,
+    ]
 }
 
 /// True for the error of an `INSERT` whose key exists already.

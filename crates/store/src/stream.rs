@@ -5,7 +5,7 @@
 //! of a natural key end as the last record of that key, with exact counts.
 //!
 //! **Two writers.** Into a SQLite file the records go through a direct connection, one prepared single-row
-//! statement per record, and repeats are found through the table's own key index ([`crate::sqlite_stream`]).
+//! statement per record, and repeats are found through the table's own key index (`crate::sqlite_stream`).
 //! Into PostgreSQL (and an in-memory SQLite database, which only the pool's connection can see) they go through
 //! the pool as below. Both keep the guarantees above and give the same counts.
 //!
@@ -44,6 +44,49 @@ pub struct Duplicate {
     pub key: String,
     pub line: usize,
     pub first_line: usize,
+}
+
+/// What a streamed import counted, either writer's; [`Tally::counts`] makes the per-table counts of it (see the
+/// module documentation for why they are exact).
+pub(crate) struct Tally {
+    /// Placeholder channels the file needed, and how many of them the writes inserted.
+    pub placeholders: u64,
+    pub placeholders_written: u64,
+    /// Channels' rows after minus before.
+    pub channels_added: u64,
+    /// Records read and, of them, duplicates (replaced by a later record of the same key).
+    pub read: u64,
+    pub duplicates: u64,
+    /// Touchpoints' rows after minus before.
+    pub touchpoints_added: u64,
+    /// Touchpoint rows inserted or changed.
+    pub written: u64,
+}
+
+impl Tally {
+    /// The counts of every table, in [`crate::tables::for_each_table`] order: only channels and touchpoints
+    /// are written by a streamed import.
+    pub(crate) fn counts(&self) -> Vec<TableCounts> {
+        let mut counts = Vec::with_capacity(15);
+        let empty = |table| TableCounts { table, records: 0, duplicates: 0, inserted: 0, updated: 0, unchanged: 0 };
+        crate::tables::for_each_table!(|T| {
+            let mut c = empty(T::NAME);
+            if T::NAME == Channel::NAME {
+                c.records = self.placeholders;
+                c.inserted = self.channels_added;
+                c.updated = self.placeholders_written.saturating_sub(c.inserted);
+                c.unchanged = c.records.saturating_sub(self.placeholders_written);
+            } else if T::NAME == Touchpoint::NAME {
+                c.records = self.read.saturating_sub(self.duplicates);
+                c.duplicates = self.duplicates;
+                c.inserted = self.touchpoints_added;
+                c.updated = self.written.saturating_sub(c.inserted);
+                c.unchanged = c.records.saturating_sub(self.written);
+            }
+            counts.push(c);
+        });
+        counts
+    }
 }
 
 /// What [`Store::begin_touchpoint_stream`] found.
@@ -506,24 +549,16 @@ impl PoolStream {
         } else {
             self.affected
         };
-        let mut counts = Vec::with_capacity(15);
-        let empty = |table| TableCounts { table, records: 0, duplicates: 0, inserted: 0, updated: 0, unchanged: 0 };
-        crate::tables::for_each_table!(|T| {
-            let mut c = empty(T::NAME);
-            if T::NAME == Channel::NAME {
-                c.records = self.placeholders.len() as u64;
-                c.inserted = channels_after.saturating_sub(self.channels_before);
-                c.updated = self.placeholders_written.saturating_sub(c.inserted);
-                c.unchanged = c.records.saturating_sub(self.placeholders_written);
-            } else if T::NAME == Touchpoint::NAME {
-                c.records = self.read - self.duplicates;
-                c.duplicates = self.duplicates;
-                c.inserted = touchpoints_after.saturating_sub(self.touchpoints_before);
-                c.updated = written.saturating_sub(c.inserted);
-                c.unchanged = c.records.saturating_sub(written);
-            }
-            counts.push(c);
-        });
+        let counts = Tally {
+            placeholders: self.placeholders.len() as u64,
+            placeholders_written: self.placeholders_written,
+            channels_added: channels_after.saturating_sub(self.channels_before),
+            read: self.read,
+            duplicates: self.duplicates,
+            touchpoints_added: touchpoints_after.saturating_sub(self.touchpoints_before),
+            written,
+        }
+        .counts();
         let rows = i64::try_from(rows).unwrap_or(i64::MAX);
         sqlx::query("UPDATE imports SET rows = $1 WHERE id = $2")
             .bind(rows)
