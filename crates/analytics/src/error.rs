@@ -16,6 +16,8 @@ pub enum AnalyticsError {
     GrossMargin(f64),
     #[error("half-life {0} days must be a positive number of days")]
     HalfLife(f64),
+    #[error("the stored analysis setting {key}: {reason}; correct it on the Settings page (/settings)")]
+    StoredSetting { key: String, reason: String },
     #[error(
         "Shapley values are computed exactly over every coalition of channels, which is feasible up to {max} \
          channels; these paths have {channels}. Merge rare channels (e.g. into `other`) or group them by network \

@@ -17,6 +17,7 @@ pub mod notes;
 pub mod responses;
 pub mod roi;
 pub mod settings;
+pub mod stored_settings;
 pub mod target_group;
 pub mod target_value;
 pub mod targets;

@@ -190,10 +190,39 @@ pub enum Command {
                             track (for cron), 0 otherwise, 2 on an error."
     )]
     Targets(TargetsArgs),
+    /// The analysis settings stored in the database (the web app's Settings page): what `report`, `attribution`
+    /// and `verdict` use when their flags are not given, and the web app's stored analyses always.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  socialledger settings            every setting, its value and where it comes from\n  \
+                      socialledger settings set lookback_days 90\n  socialledger settings set gross_margin 62%\n\n\
+                      Keys: currency, gross_margin, lookback_days, half_life_days, journey_end (close|creation), \
+                      credit_sales_touches (yes|no). A change is audited and makes the web app compute its stored \
+                      analyses again."
+    )]
+    Settings(SettingsArgs),
     /// The import formats socialledger recognises.
     Formats,
     /// The files imported so far.
     Imports,
+}
+
+/// `socialledger settings [set KEY VALUE]`.
+#[derive(Debug, Args)]
+pub struct SettingsArgs {
+    #[command(subcommand)]
+    pub action: Option<SettingsAction>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SettingsAction {
+    /// Change one analysis setting (validated, audited like a change on the Settings page).
+    Set {
+        /// currency, gross_margin, lookback_days, half_life_days, journey_end or credit_sales_touches.
+        key: String,
+        /// The new value (0.7 or 70% for gross_margin; yes or no for credit_sales_touches).
+        value: String,
+    },
 }
 
 /// `socialledger verdict`.
@@ -679,7 +708,9 @@ pub enum ReportFormat {
     Csv,
 }
 
-/// Settings of the analysis shared by `report` and `attribution`.
+/// Settings of the analysis shared by `report`, `attribution` and `verdict`. A setting whose flag (or environment
+/// variable) is not given is the database's stored one (the web app's Settings page), else the built-in default,
+/// so the command line and the web app compute the same figures.
 #[derive(Debug, Args)]
 pub struct AnalysisArgs {
     /// First day of the period (YYYY-MM-DD).
@@ -688,22 +719,31 @@ pub struct AnalysisArgs {
     /// Last day of the period (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub to: Option<chrono::NaiveDate>,
-    /// Gross margin used to turn attributed revenue into gross profit for ROI (0-1).
-    #[arg(long, default_value_t = 0.7, env = "SOCIALLEDGER_GROSS_MARGIN")]
-    pub gross_margin: f64,
-    /// Currency of the report; amounts in other currencies are left out and counted in the notes.
-    #[arg(long, default_value = "EUR", env = "SOCIALLEDGER_CURRENCY")]
-    pub currency: String,
-    /// Days before a deal's creation (or close) in which touchpoints count.
-    #[arg(long, default_value_t = 365)]
-    pub lookback_days: u32,
-    /// Half-life in days of the time-decay model.
-    #[arg(long, default_value_t = 7.0)]
-    pub half_life_days: f64,
-    /// Credit sales meetings (touchpoints of kind `meeting`) like a marketing channel in the heuristic models.
-    /// Off by default: they are how sales works a deal, not what brought it; the report counts them separately.
+    /// Gross margin used to turn attributed revenue into gross profit for ROI (0-1) [default: the stored
+    /// setting, else 0.7].
+    #[arg(long, env = "SOCIALLEDGER_GROSS_MARGIN")]
+    pub gross_margin: Option<f64>,
+    /// Currency of the report; amounts in other currencies are left out and counted in the notes [default: the
+    /// stored setting, else EUR].
+    #[arg(long, env = "SOCIALLEDGER_CURRENCY")]
+    pub currency: Option<String>,
+    /// Days before a deal's creation (or close) in which touchpoints count [default: the stored setting, else
+    /// 365].
     #[arg(long)]
-    pub credit_sales_touches: bool,
+    pub lookback_days: Option<u32>,
+    /// Half-life in days of the time-decay model [default: the stored setting, else 7].
+    #[arg(long)]
+    pub half_life_days: Option<f64>,
+    /// Where revenue journeys end: close (the won deal's close date) or creation [default: the stored setting,
+    /// else close].
+    #[arg(long, value_name = "END")]
+    pub journey_end: Option<String>,
+    /// Credit sales meetings (touchpoints of kind `meeting`) like a marketing channel in the heuristic models
+    /// (`--credit-sales-touches=no` turns a stored yes off). Off by default: they are how sales works a deal, not
+    /// what brought it; the report counts them separately.
+    #[arg(long, value_name = "YES|NO", num_args = 0..=1, require_equals = true, default_missing_value = "yes",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub credit_sales_touches: Option<bool>,
 }
 
 #[derive(Debug, Args)]

@@ -52,6 +52,8 @@ pub enum AuditAction {
     /// A target's status changed in a way people are told about (an alert), and the alert went out.
     AlertRecorded,
     AlertSent,
+    /// Analysis settings changed (the Settings page): every changed key before and after.
+    SettingsChanged,
 }
 
 impl AuditAction {
@@ -78,6 +80,7 @@ impl AuditAction {
             AuditAction::TargetDeleted => "target.deleted",
             AuditAction::AlertRecorded => "target.alert_recorded",
             AuditAction::AlertSent => "target.alert_sent",
+            AuditAction::SettingsChanged => "settings.changed",
         }
     }
 }

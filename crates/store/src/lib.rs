@@ -56,6 +56,7 @@ pub use import::{ImportOutcome, ImportSource, TableCounts};
 pub use location::{redact, Backend};
 pub use paged::{PageRequest, Paged, PostWithMetrics};
 pub use post_listing::{FiguresSource, ListedPost, PostPage, PostQuery, PostSort};
+pub use settings::SettingChange;
 pub use store::{IfMissing, ImportRecord, Store};
 pub use stream::{Duplicate, Rekey, StreamStart, TouchpointStream};
 pub use tables::sort_by_natural_key;

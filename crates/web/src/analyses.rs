@@ -6,10 +6,15 @@
 //! computed from (or there is none yet), the page says so and one background task recomputes it: the recompute is
 //! claimed in the database row, so of several requests, and of several app servers on one PostgreSQL database,
 //! one computes it; a claim older than [`STALE_CLAIM`] (a server that died while computing) is taken over.
+//!
+//! Both are computed with the workspace's stored analysis settings ([`analysis_settings`], the Settings page's),
+//! which `socialledger report` reads as its defaults too. A change of the settings changes the data's fingerprint
+//! (it reads the settings' latest change), so the stored results become stale and the next page view recomputes
+//! them; each result carries the settings it was computed with (`settings` in its JSON), which the pages show.
 
 use crate::WebError;
 use chrono::Utc;
-use socialledger_analytics::Settings;
+use socialledger_analytics::{stored_settings, Settings};
 use socialledger_decide::verdict::gather::{fitted_pipeline_mix, MixFit};
 use socialledger_domain::Dataset;
 use socialledger_report::standard::{render_report, StandardOptions};
@@ -96,14 +101,15 @@ async fn stored(store: &Store, kind: &'static str) -> Result<ReportView, WebErro
     Ok(ReportView { result, json, fingerprint, recomputing: !current, failure })
 }
 
-/// Computes the report of the data now, as `socialledger report --json` prints it with its default settings,
+/// Computes the report of the data now, as `socialledger report --json` prints it with the stored settings,
 /// and stores it labelled with `fingerprint` (read before the data is loaded: data landing in between leaves the
 /// result labelled older, so it is computed once more rather than passed off as current).
 pub async fn recompute(store: &Store, fingerprint: String) -> Result<AnalysisResult, WebError> {
+    let settings = analysis_settings(store).await?;
     let dataset = store.load_for_analysis().await?;
     let posts = if dataset.deals.is_empty() { Dataset::default() } else { store.posts_with_metrics().await? };
     let computed_at = Utc::now();
-    let json = tokio::task::spawn_blocking(move || report_json(&dataset, &posts, computed_at))
+    let json = tokio::task::spawn_blocking(move || report_json(&dataset, &posts, &settings, computed_at))
         .await
         .map_err(|e| WebError::Analysis(format!("the analysis stopped: {e}")))??;
     let result = AnalysisResult { fingerprint, json, computed_at };
@@ -111,22 +117,33 @@ pub async fn recompute(store: &Store, fingerprint: String) -> Result<AnalysisRes
     Ok(result)
 }
 
-/// The report's JSON with the command line's default settings: the same function `socialledger report` calls.
+/// The workspace's analysis settings: the defaults with what the Settings page stored (the same
+/// `stored_settings::from_stored` the command line reads). A stored value that does not parse fails the analysis
+/// with a message naming the key, rather than being replaced silently.
+pub async fn analysis_settings(store: &Store) -> Result<Settings, WebError> {
+    let pairs = store.settings().await?;
+    stored_settings::from_stored(&pairs).map_err(|e| WebError::Analysis(e.to_string()))
+}
+
+/// The report's JSON with `settings` (the stored ones, see [`analysis_settings`]): the same function `socialledger
+/// report` calls, so `report --json` with the same settings gives the same figures.
 pub fn report_json(
     dataset: &Dataset,
     posts: &Dataset,
+    settings: &Settings,
     generated_at: chrono::DateTime<Utc>,
 ) -> Result<String, WebError> {
     let opts = StandardOptions { title: None, generated_at, format: Format::Json, width: 100, mix: None, mmm: None };
-    render_report(dataset, posts, &Settings::default(), opts).map_err(|e| WebError::Analysis(e.to_string()))
+    render_report(dataset, posts, settings, opts).map_err(|e| WebError::Analysis(e.to_string()))
 }
 
 /// Computes the mix model of the data now (see [`mix_json`]) and stores it labelled with `fingerprint` (read
 /// before the data is loaded, as in [`recompute`]).
 pub async fn recompute_mix(store: &Store, fingerprint: String) -> Result<AnalysisResult, WebError> {
+    let settings = analysis_settings(store).await?;
     let dataset = store.load_for_analysis().await?;
     let computed_at = Utc::now();
-    let json = tokio::task::spawn_blocking(move || mix_json(&dataset))
+    let json = tokio::task::spawn_blocking(move || mix_json(&dataset, &settings))
         .await
         .map_err(|e| WebError::Analysis(format!("the mix model stopped: {e}")))??;
     let result = AnalysisResult { fingerprint, json, computed_at };
@@ -134,15 +151,14 @@ pub async fn recompute_mix(store: &Store, fingerprint: String) -> Result<Analysi
     Ok(result)
 }
 
-/// The mix model as the Mix page shows it, with the command line's default settings: the fit of
+/// The mix model as the Mix page shows it, with `settings` (the stored ones): the fit of
 /// `socialledger_decide::verdict::gather::fitted_pipeline_mix` (what `report --mmm` fits), as JSON:
 /// `{"available": true, "mmm": {..the fields of mmm fit --json.., "allocation", "value_of_target"}, "html": ..}`
 /// where `html` is the report's own section (`socialledger_report::mmm::html::section`: maud-escaped, with its
 /// SVG charts), or `{"available": false, "reason": ..}` when the data cannot support a mix model (too few weeks,
-/// no inputs) or the fit fails.
-pub fn mix_json(dataset: &Dataset) -> Result<String, WebError> {
-    let settings = Settings::default();
-    let doc = match fitted_pipeline_mix(dataset, &settings, MIX_SEED, true, |_| ()) {
+/// no inputs) or the fit fails. Either carries `settings`, the settings it was computed with.
+pub fn mix_json(dataset: &Dataset, settings: &Settings) -> Result<String, WebError> {
+    let mut doc = match fitted_pipeline_mix(dataset, settings, MIX_SEED, true, |_| ()) {
         Ok(MixFit { panel, fitted: Some(fitted), value }) => {
             let section = MmmSection::of_fit(&panel, &fitted, &value);
             let mut mmm = serde_json::to_value(&section.result).map_err(|e| WebError::Analysis(e.to_string()))?;
@@ -160,5 +176,6 @@ pub fn mix_json(dataset: &Dataset) -> Result<String, WebError> {
         }
         Err(reason) => serde_json::json!({ "available": false, "reason": reason }),
     };
+    doc["settings"] = serde_json::to_value(settings).map_err(|e| WebError::Analysis(e.to_string()))?;
     serde_json::to_string(&doc).map_err(|e| WebError::Analysis(e.to_string()))
 }

@@ -107,6 +107,8 @@ pub enum Endpoint {
     Targets,
     TargetAdd,
     TargetRemove,
+    Settings,
+    SaveSettings,
 }
 
 /// One row of the table.
@@ -146,6 +148,10 @@ const TIME_READERS: &[Role] =
 const PEOPLE_ADMINS: &[Role] = &[Owner, Manager];
 /// Who sets and removes targets: the people who decide on the channels' work.
 const TARGET_SETTERS: &[Role] = &[Owner, Manager];
+/// Who reads the analysis settings: the people who decide on the channels and read their figures.
+const SETTINGS_READERS: &[Role] = &[Owner, Manager, Analyst];
+/// Who changes the analysis settings (and so every stored figure).
+const SETTINGS_WRITERS: &[Role] = &[Owner, Manager];
 /// Oversight of everything: the one accountable person.
 const OWNER: &[Role] = &[Owner];
 
@@ -219,6 +225,8 @@ pub const ROUTES: &[Route] = &[
     route(Method::Get, "/targets", Access::Roles(STAFF), Endpoint::Targets),
     route(Method::Post, "/targets", Access::Roles(TARGET_SETTERS), Endpoint::TargetAdd),
     route(Method::Post, "/targets/remove", Access::Roles(TARGET_SETTERS), Endpoint::TargetRemove),
+    route(Method::Get, "/settings", Access::Roles(SETTINGS_READERS), Endpoint::Settings),
+    route(Method::Post, "/settings", Access::Roles(SETTINGS_WRITERS), Endpoint::SaveSettings),
 ];
 
 /// The method router of one row: its handler on its method, behind the access check of its row.
@@ -274,6 +282,8 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::Targets => on(filter, pages::targets::show),
         Endpoint::TargetAdd => on(filter, pages::targets::add),
         Endpoint::TargetRemove => on(filter, pages::targets::remove),
+        Endpoint::Settings => on(filter, pages::settings::show),
+        Endpoint::SaveSettings => on(filter, pages::settings::save),
     };
     served.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -315,7 +325,8 @@ pub fn matrix_markdown() -> String {
          contributor see the channels' engagement (`/channels`), the posts and the attribution models' shares\n\
          without cost. Targets (`/targets`)\n\
          are read by everyone inside the company (targets on cost per engagement only by the roles that see costs)\n\
-         and set or removed by the owner and managers.\n\n\
+         and set or removed by the owner and managers. The analysis settings (`/settings`) are read by the owner,\n\
+         managers and analysts and changed by the owner and managers.\n\n\
          `/api/` routes also accept a personal access token (`Authorization: Bearer`, made at `/tokens`), with the\n\
          same cells for the token owner's role; a `read` token is refused (403) on POST. See `docs/api.md`.\n\
          `/export/` routes download the table of the page they belong to, for the roles of that page.\n\n",

@@ -23,6 +23,8 @@ mod overview;
 mod posts;
 #[path = "web/roles.rs"]
 mod roles;
+#[path = "web/settings.rs"]
+mod settings;
 #[path = "web/setup.rs"]
 mod setup;
 #[path = "web/support.rs"]

@@ -111,7 +111,7 @@ async fn data_driven(cli: &Cli, args: &AttributionArgs, model: &DataDrivenModel)
         }
         None => {
             let store = super::open_existing_store(&cli.db_or_default()).await?;
-            let settings = super::analysis::settings(&args.analysis)?;
+            let settings = super::analysis::settings(&store, &args.analysis).await?;
             let dataset = store.load_for_analysis().await?;
             names = channel_names(&dataset);
             let built = account_paths(&dataset, &settings, JourneyPurpose::Revenue);
@@ -213,7 +213,7 @@ fn from_data_driven(
 
 async fn heuristic(cli: &Cli, args: &AttributionArgs, model: Model) -> anyhow::Result<AttributionOutput> {
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let settings = super::analysis::settings(&args.analysis)?;
+    let settings = super::analysis::settings(&store, &args.analysis).await?;
     let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
     let report = &analysis.attribution;
     let Some(result) = report.models.iter().find(|m| m.model == model) else {

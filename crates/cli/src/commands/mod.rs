@@ -17,6 +17,7 @@ mod mmm;
 mod mmm_panel;
 mod report;
 mod serve;
+mod settings;
 mod target_group;
 mod targets;
 mod time;
@@ -46,6 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::User(args) => user::run(&cli, args).await,
         Command::Time(args) => time::run(&cli, args).await,
         Command::Targets(args) => targets::run(&cli, args).await,
+        Command::Settings(args) => settings::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
         Command::Imports => imports::run(&cli).await,
     }

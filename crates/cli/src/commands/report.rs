@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let settings = super::analysis::settings(&args.analysis)?;
+    let settings = super::analysis::settings(&store, &args.analysis).await?;
     let dataset = store.load_for_analysis().await?;
     let format = format_of(cli, args);
     // One fit of the mix model (with --mmm) serves its own section and the verdict.

@@ -40,7 +40,7 @@ pub struct UserFiles {
 pub async fn run(cli: &Cli, args: &VerdictArgs) -> anyhow::Result<ExitCode> {
     let execution = super::execution::Thresholds::from_args(&args.execution)?;
     let store = super::open_existing_store(&cli.db_or_default()).await?;
-    let settings = super::analysis::settings(&args.analysis)?;
+    let settings = super::analysis::settings(&store, &args.analysis).await?;
     let (dataset, analysis) = super::analysis::load_and_analyze(&store, &settings).await?;
     if dataset.deals.is_empty() {
         anyhow::bail!(

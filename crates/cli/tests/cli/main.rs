@@ -18,6 +18,7 @@ mod mmm_panel;
 mod postgres;
 mod robustness;
 mod serve;
+mod settings;
 mod stream;
 mod support;
 mod target_group;

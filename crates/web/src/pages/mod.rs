@@ -14,6 +14,7 @@ pub mod mix;
 pub mod overview;
 pub mod posts;
 mod report_view;
+pub mod settings;
 pub mod setup;
 pub mod targets;
 pub mod time;
@@ -30,7 +31,7 @@ use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows; `true` for the pages that take the
 /// URL's filter (channel, period), whose links carry it from page to page.
-const NAV: [(Endpoint, &str, bool); 13] = [
+const NAV: [(Endpoint, &str, bool); 14] = [
     (Endpoint::Home, "Start", false),
     (Endpoint::Overview, "Overview", true),
     (Endpoint::Channels, "Channels", true),
@@ -44,6 +45,7 @@ const NAV: [(Endpoint, &str, bool); 13] = [
     (Endpoint::Users, "Users", false),
     (Endpoint::AuditLog, "Audit log", false),
     (Endpoint::Tokens, "API tokens", false),
+    (Endpoint::Settings, "Settings", false),
 ];
 
 /// A whole page: the navigation for the signed-in user, the title and the body.

@@ -111,6 +111,9 @@ pub fn banner(view: &ReportView) -> Markup {
                 "Computed at " span.computed-at { (r.computed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) }
                 " from the data " code.fingerprint { (r.fingerprint) } "."
             }
+            @if let Some(settings) = view.json.as_ref().map(|j| &j["settings"]).filter(|s| s.is_object()) {
+                (settings_used(settings))
+            }
         }
         @if view.recomputing {
             p.notice.recomputing {
@@ -124,6 +127,26 @@ pub fn banner(view: &ReportView) -> Markup {
         }
         @if let Some(f) = &view.failure {
             p.error { "The last computation failed: " (f) }
+        }
+    }
+}
+
+/// The analysis settings a stored result was computed with (its JSON's `settings`), in words: the figures rest on
+/// them, and the Settings page changes them.
+pub fn settings_used(settings: &Value) -> Markup {
+    let number = |v: &Value| v.as_f64().map_or("?".to_string(), |n| format!("{n}"));
+    let margin =
+        settings["gross_margin"].as_f64().map_or("?".to_string(), |m| format!("{} %", (m * 1000.0).round() / 10.0));
+    let sales = if settings["credit_sales_touches"] == true { "credited" } else { "not credited" };
+    html! {
+        p.settings-used {
+            "Computed with the settings: currency " (text(&settings["currency"]))
+            ", gross margin " (margin)
+            ", attribution window " (number(&settings["lookback_days"])) " days"
+            ", time-decay half-life " (number(&settings["half_life_days"])) " days"
+            ", revenue journeys end at deal " (text(&settings["journey_end"]))
+            ", sales meetings " (sales)
+            ". The owner and managers change them on the Settings page; the figures are then computed again."
         }
     }
 }

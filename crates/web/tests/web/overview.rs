@@ -4,6 +4,7 @@
 
 use crate::support::{on_both, TestApp};
 use reqwest::StatusCode;
+use socialledger_analytics::Settings;
 use socialledger_demo::{simulate, DemoConfig};
 use socialledger_domain::{Dataset, Role};
 use socialledger_import::ImportOptions;
@@ -94,7 +95,8 @@ async fn issue_16_overview_shows_the_stored_report_and_recomputes_after_an_impor
         let dataset = app.store.load_for_analysis().await.unwrap();
         let posts = app.store.posts_with_metrics().await.unwrap();
         let expected: serde_json::Value =
-            serde_json::from_str(&report_json(&dataset, &posts, stored.computed_at).unwrap()).unwrap();
+            serde_json::from_str(&report_json(&dataset, &posts, &Settings::default(), stored.computed_at).unwrap())
+                .unwrap();
         let report: serde_json::Value = serde_json::from_str(&stored.json).unwrap();
         assert_eq!(report, expected, "the stored report is report --json of the same data");
 
