@@ -221,10 +221,25 @@ impl Store {
 
     /// Changes one of the user's own tracked entries (audited with before and after).
     pub async fn edit_time(&self, user: &User, key: &str, input: &TimeInput, now: Timestamp) -> Result<EntryChange> {
+        self.edit_time_as(user, key, input, false, now).await
+    }
+
+    /// Changes a tracked entry for `actor` (audited with before and after, `actor` as who changed it): their own,
+    /// or anyone's when `oversight` (the owner and managers, who keep the time records right). The entry keeps its
+    /// person: an edit never moves time to someone else.
+    pub async fn edit_time_as(
+        &self,
+        actor: &User,
+        key: &str,
+        input: &TimeInput,
+        oversight: bool,
+        now: Timestamp,
+    ) -> Result<EntryChange> {
+        let user = actor;
         check(input)?;
         let doing = "changing a time entry";
         let mut tx = self.begin_write(doing).await?;
-        let before = match owned_entry(&mut tx, user, key).await? {
+        let before = match owned_entry(&mut tx, user, key, oversight).await? {
             EntryChange::Done(before) => before,
             refused => {
                 let _ = tx.rollback().await;
@@ -271,9 +286,21 @@ impl Store {
 
     /// Deletes one of the user's own tracked entries (audited with what it was).
     pub async fn delete_time(&self, user: &User, key: &str, now: Timestamp) -> Result<EntryChange> {
+        self.delete_time_as(user, key, false, now).await
+    }
+
+    /// Deletes a tracked entry for `actor` (audited with what it was): their own, or anyone's when `oversight`.
+    pub async fn delete_time_as(
+        &self,
+        actor: &User,
+        key: &str,
+        oversight: bool,
+        now: Timestamp,
+    ) -> Result<EntryChange> {
+        let user = actor;
         let doing = "deleting a time entry";
         let mut tx = self.begin_write(doing).await?;
-        let before = match owned_entry(&mut tx, user, key).await? {
+        let before = match owned_entry(&mut tx, user, key, oversight).await? {
             EntryChange::Done(before) => before,
             refused => {
                 let _ = tx.rollback().await;
@@ -385,12 +412,17 @@ async fn ensure_channel(tx: &mut Transaction<'static, Any>, key: &str, doing: &s
     }
 }
 
-/// The tracked entry `key` if `user` owns it.
-async fn owned_entry(tx: &mut Transaction<'static, Any>, user: &User, key: &str) -> Result<EntryChange> {
+/// The tracked entry `key` if `user` owns it, or whoever does when `oversight`.
+async fn owned_entry(
+    tx: &mut Transaction<'static, Any>,
+    user: &User,
+    key: &str,
+    oversight: bool,
+) -> Result<EntryChange> {
     let found = entries(tx, None, Some(key)).await?.into_iter().next();
     Ok(match found {
         None => EntryChange::NotFound,
-        Some(entry) if entry.user_id != user.id => EntryChange::NotYours,
+        Some(entry) if entry.user_id != user.id && !oversight => EntryChange::NotYours,
         Some(entry) => EntryChange::Done(entry),
     })
 }

@@ -1,5 +1,6 @@
 //! Time tracking where the work happens: a timer per channel and task, a quick entry form, the person's own
-//! entries (which they may change and delete) and, for the owner, managers and analysts, everyone's. Plain forms,
+//! entries (which they may change and delete) and, for the owner, managers and analysts, everyone's (the owner and
+//! managers may correct or delete anyone's, audited with before and after). Plain forms,
 //! so it works without JavaScript. The store writes every entry as an ordinary time entry (so the full cost counts
 //! it like imported time) and audits every change (`socialledger_store::time_tracking`).
 
@@ -19,6 +20,9 @@ use socialledger_store::{EntryChange, StoreError, TimeInput, TrackedEntry};
 
 /// Who sees everyone's entries (the rest see their own).
 pub(crate) const SEES_ALL: &[Role] = &[Role::Owner, Role::Manager, Role::Analyst];
+/// Who may change and delete anyone's tracked entries (to keep the time records right; audited with before and
+/// after, the changer as actor). Everyone else changes only their own.
+pub(crate) const EDITS_ALL: &[Role] = &[Role::Owner, Role::Manager];
 
 #[derive(Deserialize)]
 pub struct StartForm {
@@ -177,11 +181,56 @@ async fn render(
         }
         @if let Some(all) = &all {
             h2 { "Everyone's tracked entries" }
-            (entries_table(&channels, all))
+            @if EDITS_ALL.contains(&me.user.role) {
+                p.muted { "As " (me.user.role.as_str()) " you may correct or delete anyone's entry; every change is \
+                           in the audit log with before and after." }
+                (editable_entries(&channels, all, &me.csrf_token))
+            } @else {
+                (entries_table(&channels, all))
+            }
         }
         (crate::pages::channels::downloads("time-entries"))
     };
     Ok(page(status, layout("Time", Some(me), body)))
+}
+
+/// Everyone's entries, each with its Save and Delete forms (the owner's and managers' oversight).
+fn editable_entries(channels: &[Channel], entries: &[TrackedEntry], csrf: &str) -> Markup {
+    html! {
+        @if entries.is_empty() {
+            p.muted { "No time tracked in the app yet (imported time is not listed here)." }
+        } @else {
+            table.all-entries {
+                thead { tr { th { "Who" } th { "Date, minutes, channel, task, note" } th { "" } } }
+                tbody {
+                    @for e in entries {
+                        tr data-entry=(e.entry.key) {
+                            td { (e.user_email) }
+                            td {
+                                form.inline method="post" action="/time/edit" {
+                                    (csrf_field(csrf))
+                                    input type="hidden" name="key" value=(e.entry.key);
+                                    input type="date" name="date" value=(e.entry.date.format("%Y-%m-%d")) required;
+                                    input type="number" name="minutes" min="1" max="1440" value=(e.entry.minutes) required;
+                                    (channel_select(channels, e.entry.channel.as_deref()))
+                                    (task_select(e.entry.task))
+                                    input type="text" name="note" value=(e.entry.note.as_deref().unwrap_or(""));
+                                    button.secondary type="submit" { "Save" }
+                                }
+                            }
+                            td {
+                                form.inline method="post" action="/time/delete" {
+                                    (csrf_field(csrf))
+                                    input type="hidden" name="key" value=(e.entry.key);
+                                    button.secondary type="submit" { "Delete" }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn entries_table(channels: &[Channel], entries: &[TrackedEntry]) -> Markup {
@@ -307,13 +356,15 @@ async fn not_done(state: &AppState, me: &SignedIn, change: EntryChange) -> Resul
             render(state, me, StatusCode::NOT_FOUND, Some(problem.to_string())).await
         }
         EntryChange::NotYours => {
-            let problem = "this entry is someone else's: only the person who tracked it may change it";
+            let problem =
+                "this entry is someone else's: only the person who tracked it, the owner or a manager may change it";
             render(state, me, StatusCode::FORBIDDEN, Some(problem.to_string())).await
         }
     }
 }
 
-/// `POST /time/edit`: changes one of the visitor's own entries (someone else's: 403).
+/// `POST /time/edit`: changes one of the visitor's own entries, or anyone's for the owner and managers (someone
+/// else's for the other roles: 403).
 pub async fn edit(
     State(state): State<AppState>,
     me: SignedIn,
@@ -323,18 +374,21 @@ pub async fn edit(
         Ok(input) => input,
         Err(problem) => return render(&state, &me, StatusCode::UNPROCESSABLE_ENTITY, Some(problem)).await,
     };
-    match state.store.edit_time(&me.user, form.key.trim(), &input, Utc::now()).await {
+    let oversight = EDITS_ALL.contains(&me.user.role);
+    match state.store.edit_time_as(&me.user, form.key.trim(), &input, oversight, Utc::now()).await {
         Ok(change) => not_done(&state, &me, change).await,
         Err(e) => refuse(&state, &me, e).await,
     }
 }
 
-/// `POST /time/delete`: deletes one of the visitor's own entries (someone else's: 403).
+/// `POST /time/delete`: deletes one of the visitor's own entries, or anyone's for the owner and managers (someone
+/// else's for the other roles: 403).
 pub async fn delete(
     State(state): State<AppState>,
     me: SignedIn,
     Form(form): Form<EntryForm>,
 ) -> Result<Response, WebError> {
-    let change = state.store.delete_time(&me.user, form.key.trim(), Utc::now()).await?;
+    let oversight = EDITS_ALL.contains(&me.user.role);
+    let change = state.store.delete_time_as(&me.user, form.key.trim(), oversight, Utc::now()).await?;
     not_done(&state, &me, change).await
 }

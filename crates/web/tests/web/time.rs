@@ -120,3 +120,87 @@ async fn track_time_and_see_it_in_the_full_cost() {
     })
     .await;
 }
+
+/// The owner and managers correct or delete anyone's tracked entry, audited with before and after and themselves
+/// as the actor; the entry keeps its person. An editor still may not touch someone else's.
+#[tokio::test]
+async fn owner_and_managers_edit_and_delete_anyones_entries() {
+    on_both("web_time_oversight", |app| async move {
+        seed(&app).await;
+        app.add_user("owner@example.com", "Owner", Role::Owner).await;
+        app.add_user("mia@example.com", "Mia", Role::Manager).await;
+        app.add_user("ed@example.com", "Ed", Role::Editor).await;
+        app.add_user("eve@example.com", "Eve", Role::Contributor).await;
+        let ed = app.client();
+        let ed_csrf = app.signed_in(&ed, "ed@example.com").await;
+        let eve = app.client();
+        let eve_csrf = app.signed_in(&eve, "eve@example.com").await;
+        for (client, csrf, minutes) in [(&ed, &ed_csrf, "30"), (&eve, &eve_csrf, "45")] {
+            let log = [
+                ("channel", "linkedin"),
+                ("task", "content"),
+                ("date", "2026-11-30"),
+                ("minutes", minutes),
+                ("csrf", csrf),
+            ];
+            assert_eq!(app.post(client, "/time/log", &log).await.status(), StatusCode::SEE_OTHER);
+        }
+        let entries = app.store.tracked_entries(None).await.unwrap();
+        let key_of = |email: &str| entries.iter().find(|e| e.user_email == email).unwrap().entry.key.clone();
+        let (ed_key, eve_key) = (key_of("ed@example.com"), key_of("eve@example.com"));
+
+        // An editor may not change someone else's entry (403), nor delete it.
+        let edit =
+            [("key", eve_key.as_str()), ("task", "pr"), ("date", "2026-11-30"), ("minutes", "5"), ("csrf", &ed_csrf)];
+        assert_eq!(app.post(&ed, "/time/edit", &edit).await.status(), StatusCode::FORBIDDEN);
+        let delete = [("key", eve_key.as_str()), ("csrf", ed_csrf.as_str())];
+        assert_eq!(app.post(&ed, "/time/delete", &delete).await.status(), StatusCode::FORBIDDEN);
+
+        // The owner's page has a Save and Delete form on everyone's entries; the owner corrects Eve's entry.
+        let owner = app.client();
+        let owner_csrf = app.signed_in(&owner, "owner@example.com").await;
+        let page = app.get(&owner, "/time").await.text().await.unwrap();
+        assert!(page.contains(&format!("data-entry=\"{eve_key}\"")) && page.contains("correct or delete anyone's"));
+        let fix = [
+            ("key", eve_key.as_str()),
+            ("channel", "linkedin"),
+            ("task", "respond"),
+            ("date", "2026-11-29"),
+            ("minutes", "50"),
+            ("note", "<b>corrected</b>"),
+            ("csrf", owner_csrf.as_str()),
+        ];
+        assert_eq!(app.post(&owner, "/time/edit", &fix).await.status(), StatusCode::SEE_OTHER);
+        let fixed = app.store.tracked_entries(None).await.unwrap();
+        let eves = fixed.iter().find(|e| e.entry.key == eve_key).unwrap();
+        assert_eq!(
+            (eves.entry.minutes, eves.entry.task, eves.user_email.as_str()),
+            (50, Task::Community, "eve@example.com")
+        );
+        assert_eq!(eves.entry.person, "eve@example.com", "the entry keeps its person");
+        let page = app.get(&owner, "/time").await.text().await.unwrap();
+        assert!(page.contains("&lt;b&gt;corrected&lt;/b&gt;") && !page.contains("<b>corrected</b>"));
+        let log = app.store.audit_log(None).await.unwrap();
+        let edited = log.iter().find(|e| e.action == "time.edited").expect("the correction is audited");
+        assert_eq!(edited.actor_email.as_deref(), Some("owner@example.com"));
+        assert!(edited.before.as_deref().unwrap().contains("\"minutes\":45"), "{edited:?}");
+        assert!(edited.after.as_deref().unwrap().contains("\"minutes\":50"), "{edited:?}");
+
+        // A manager deletes Ed's entry, audited with what it was.
+        let mia = app.client();
+        let mia_csrf = app.signed_in(&mia, "mia@example.com").await;
+        let delete = [("key", ed_key.as_str()), ("csrf", mia_csrf.as_str())];
+        assert_eq!(app.post(&mia, "/time/delete", &delete).await.status(), StatusCode::SEE_OTHER);
+        assert!(app.store.tracked_entries(None).await.unwrap().iter().all(|e| e.entry.key != ed_key));
+        let log = app.store.audit_log(None).await.unwrap();
+        let deleted = log.iter().find(|e| e.action == "time.deleted").expect("the deletion is audited");
+        assert_eq!(deleted.actor_email.as_deref(), Some("mia@example.com"));
+        assert!(deleted.before.as_deref().unwrap().contains("ed@example.com") && deleted.after.is_none());
+
+        // Without the CSRF token: refused, nothing changed.
+        let forged = app.post(&owner, "/time/delete", &[("key", eve_key.as_str())]).await;
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.store.tracked_entries(None).await.unwrap().len(), 1);
+    })
+    .await;
+}
