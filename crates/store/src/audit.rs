@@ -54,6 +54,9 @@ pub enum AuditAction {
     AlertSent,
     /// Analysis settings changed (the Settings page): every changed key before and after.
     SettingsChanged,
+    /// The owner made or revoked a share link of the external reviewer's view (its token is never logged).
+    ShareLinkCreated,
+    ShareLinkRevoked,
 }
 
 impl AuditAction {
@@ -81,6 +84,8 @@ impl AuditAction {
             AuditAction::AlertRecorded => "target.alert_recorded",
             AuditAction::AlertSent => "target.alert_sent",
             AuditAction::SettingsChanged => "settings.changed",
+            AuditAction::ShareLinkCreated => "share_link.created",
+            AuditAction::ShareLinkRevoked => "share_link.revoked",
         }
     }
 }

@@ -109,6 +109,11 @@ pub enum Endpoint {
     TargetRemove,
     Settings,
     SaveSettings,
+    Shares,
+    CreateShare,
+    RevokeShare,
+    SharedHome,
+    SharedPage,
 }
 
 /// One row of the table.
@@ -227,6 +232,11 @@ pub const ROUTES: &[Route] = &[
     route(Method::Post, "/targets/remove", Access::Roles(TARGET_SETTERS), Endpoint::TargetRemove),
     route(Method::Get, "/settings", Access::Roles(SETTINGS_READERS), Endpoint::Settings),
     route(Method::Post, "/settings", Access::Roles(SETTINGS_WRITERS), Endpoint::SaveSettings),
+    route(Method::Get, "/shares", Access::Roles(OWNER), Endpoint::Shares),
+    route(Method::Post, "/shares", Access::Roles(OWNER), Endpoint::CreateShare),
+    route(Method::Post, "/shares/{id}/revoke", Access::Roles(OWNER), Endpoint::RevokeShare),
+    route(Method::Get, "/shared/{token}", Access::Public, Endpoint::SharedHome),
+    route(Method::Get, "/shared/{token}/{page}", Access::Public, Endpoint::SharedPage),
 ];
 
 /// The method router of one row: its handler on its method, behind the access check of its row.
@@ -284,6 +294,11 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::TargetRemove => on(filter, pages::targets::remove),
         Endpoint::Settings => on(filter, pages::settings::show),
         Endpoint::SaveSettings => on(filter, pages::settings::save),
+        Endpoint::Shares => on(filter, pages::shares::show),
+        Endpoint::CreateShare => on(filter, pages::shares::create),
+        Endpoint::RevokeShare => on(filter, pages::shares::revoke),
+        Endpoint::SharedHome => on(filter, pages::shared::home),
+        Endpoint::SharedPage => on(filter, pages::shared::show),
     };
     served.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
@@ -327,6 +342,10 @@ pub fn matrix_markdown() -> String {
          are read by everyone inside the company (targets on cost per engagement only by the roles that see costs)\n\
          and set or removed by the owner and managers. The analysis settings (`/settings`) are read by the owner,\n\
          managers and analysts and changed by the owner and managers.\n\n\
+         The external_reviewer has no account to sign in with: the owner makes a share link (`/shares`) for chosen\n\
+         pages and 1 to 30 days, and the link opens those pages read-only (`/shared/{token}`, \"public\" below\n\
+         because the link itself is the credential: an unknown, expired or revoked link answers 410, a page it\n\
+         does not share 404; costs only when shared). Nothing else opens to it.\n\n\
          `/api/` routes also accept a personal access token (`Authorization: Bearer`, made at `/tokens`), with the\n\
          same cells for the token owner's role; a `read` token is refused (403) on POST. See `docs/api.md`.\n\
          `/export/` routes download the table of the page they belong to, for the roles of that page.\n\n",

@@ -27,6 +27,8 @@ mod roles;
 mod settings;
 #[path = "web/setup.rs"]
 mod setup;
+#[path = "web/shares.rs"]
+mod shares;
 #[path = "web/support.rs"]
 mod support;
 #[path = "web/targets.rs"]

@@ -23,8 +23,14 @@ pub async fn engagement(
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
     let view = analyses::report(&state.store).await?;
+    let body = html! { (engagement_table(&view, &filter)) (downloads("channels")) (downloads("posts")) };
+    Ok(page(StatusCode::OK, layout_filtered("Channels", Some(&signed_in), reload(&view), Some(&filter), body)))
+}
+
+/// The engagement table of `/channels` (and of a share link that shares it), with its banner and filter.
+pub fn engagement_table(view: &ReportView, filter: &Filter) -> Markup {
     let rate = |v: &Value| v.as_f64().map_or_else(|| "-".to_string(), |r| figures::percent(r, 2));
-    let table = rows_table(&view, &filter, |rows| {
+    rows_table(view, filter, |rows| {
         html! {
             table.channels {
                 thead { tr {
@@ -39,14 +45,12 @@ pub async fn engagement(
                         td.num { (r["posts"].as_u64().unwrap_or(0)) }
                         td.num { (rate(&r["engagement_rate_by_impressions"])) }
                         td.num { (rate(&r["engagement_rate_by_followers"])) }
-                        td { (target_group(&view, text(&r["channel"]))) }
+                        td { (target_group(view, text(&r["channel"]))) }
                     }
                 } }
             }
         }
-    });
-    let body = html! { (table) (downloads("channels")) (downloads("posts")) };
-    Ok(page(StatusCode::OK, layout_filtered("Channels", Some(&signed_in), reload(&view), Some(&filter), body)))
+    })
 }
 
 /// `GET /channels/costs[?channel=KEY]`: full cost and hours per channel.
@@ -56,8 +60,14 @@ pub async fn costs(
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
     let view = analyses::report(&state.store).await?;
+    let body = html! { (costs_table(&view, &filter)) (downloads("costs")) };
+    Ok(page(StatusCode::OK, layout_filtered("Channel costs", Some(&signed_in), reload(&view), Some(&filter), body)))
+}
+
+/// The cost table of `/channels/costs` (and of a share link that shares costs), with its banner and filter.
+pub fn costs_table(view: &ReportView, filter: &Filter) -> Markup {
     let cur = view.json.as_ref().map(currency).unwrap_or(socialledger_domain::Currency::EUR);
-    let table = rows_table(&view, &filter, |rows| {
+    rows_table(view, filter, |rows| {
         html! {
             table.costs {
                 thead { tr {
@@ -78,9 +88,7 @@ pub async fn costs(
                 } }
             }
         }
-    });
-    let body = html! { (table) (downloads("costs")) };
-    Ok(page(StatusCode::OK, layout_filtered("Channel costs", Some(&signed_in), reload(&view), Some(&filter), body)))
+    })
 }
 
 /// Links to download a table (`/export/TABLE.csv` and `.xlsx`).

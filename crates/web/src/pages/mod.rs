@@ -16,6 +16,8 @@ pub mod posts;
 mod report_view;
 pub mod settings;
 pub mod setup;
+pub mod shared;
+pub mod shares;
 pub mod targets;
 pub mod time;
 pub mod tokens;
@@ -31,7 +33,7 @@ use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows; `true` for the pages that take the
 /// URL's filter (channel, period), whose links carry it from page to page.
-const NAV: [(Endpoint, &str, bool); 14] = [
+const NAV: [(Endpoint, &str, bool); 15] = [
     (Endpoint::Home, "Start", false),
     (Endpoint::Overview, "Overview", true),
     (Endpoint::Channels, "Channels", true),
@@ -46,6 +48,7 @@ const NAV: [(Endpoint, &str, bool); 14] = [
     (Endpoint::AuditLog, "Audit log", false),
     (Endpoint::Tokens, "API tokens", false),
     (Endpoint::Settings, "Settings", false),
+    (Endpoint::Shares, "Share links", false),
 ];
 
 /// A whole page: the navigation for the signed-in user, the title and the body.

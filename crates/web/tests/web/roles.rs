@@ -76,6 +76,17 @@ async fn request(app: &TestApp, client: &Client, row: &Row, csrf: &str, target: 
         let own = tokens.iter().find(|t| t.user_email == email).map_or(0, |t| t.id);
         path = format!("/tokens/{own}/revoke");
     }
+    if row.path == "/shares/{id}/revoke" {
+        // A link of its own to revoke (only the owner may: the others' requests are refused before this matters).
+        let new = socialledger_store::NewShareLink {
+            label: format!("walk {tag}"),
+            pages: vec!["channels".into()],
+            token_hash: format!("{tag}-{}", row.method),
+            expires_at: chrono::Utc::now() + chrono::Duration::days(1),
+        };
+        let link = app.store.create_share_link(&new, None, chrono::Utc::now()).await.unwrap();
+        path = format!("/shares/{}/revoke", link.id);
+    }
     let new_email = format!("new-{tag}@example.com");
     let form: Vec<(&str, &str)> = match row.path.as_str() {
         "/login" => vec![("email", "walker@example.com"), ("password", PASSWORD)],
