@@ -57,6 +57,10 @@ pub enum AuditAction {
     /// The owner made or revoked a share link of the external reviewer's view (its token is never logged).
     ShareLinkCreated,
     ShareLinkRevoked,
+    /// An experiment was planned, marked running, or read out (the Experiments page).
+    ExperimentPlanned,
+    ExperimentStarted,
+    ExperimentReadOut,
 }
 
 impl AuditAction {
@@ -86,6 +90,9 @@ impl AuditAction {
             AuditAction::SettingsChanged => "settings.changed",
             AuditAction::ShareLinkCreated => "share_link.created",
             AuditAction::ShareLinkRevoked => "share_link.revoked",
+            AuditAction::ExperimentPlanned => "experiment.planned",
+            AuditAction::ExperimentStarted => "experiment.started",
+            AuditAction::ExperimentReadOut => "experiment.read_out",
         }
     }
 }

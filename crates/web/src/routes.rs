@@ -114,6 +114,9 @@ pub enum Endpoint {
     RevokeShare,
     SharedHome,
     SharedPage,
+    ExperimentPlan,
+    ExperimentStart,
+    ExperimentReadout,
 }
 
 /// One row of the table.
@@ -157,6 +160,8 @@ const TARGET_SETTERS: &[Role] = &[Owner, Manager];
 const SETTINGS_READERS: &[Role] = &[Owner, Manager, Analyst];
 /// Who changes the analysis settings (and so every stored figure).
 const SETTINGS_WRITERS: &[Role] = &[Owner, Manager];
+/// Who keeps the experiments the company runs (plans, starts, reads them out): the people who decide on channels.
+const EXPERIMENT_RUNNERS: &[Role] = &[Owner, Manager];
 /// Oversight of everything: the one accountable person.
 const OWNER: &[Role] = &[Owner];
 
@@ -237,6 +242,9 @@ pub const ROUTES: &[Route] = &[
     route(Method::Post, "/shares/{id}/revoke", Access::Roles(OWNER), Endpoint::RevokeShare),
     route(Method::Get, "/shared/{token}", Access::Public, Endpoint::SharedHome),
     route(Method::Get, "/shared/{token}/{page}", Access::Public, Endpoint::SharedPage),
+    route(Method::Post, "/experiments/plan", Access::Roles(EXPERIMENT_RUNNERS), Endpoint::ExperimentPlan),
+    route(Method::Post, "/experiments/{id}/start", Access::Roles(EXPERIMENT_RUNNERS), Endpoint::ExperimentStart),
+    route(Method::Post, "/experiments/{id}/readout", Access::Roles(EXPERIMENT_RUNNERS), Endpoint::ExperimentReadout),
 ];
 
 /// The method router of one row: its handler on its method, behind the access check of its row.
@@ -299,6 +307,9 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::RevokeShare => on(filter, pages::shares::revoke),
         Endpoint::SharedHome => on(filter, pages::shared::home),
         Endpoint::SharedPage => on(filter, pages::shared::show),
+        Endpoint::ExperimentPlan => on(filter, pages::experiments::plan),
+        Endpoint::ExperimentStart => on(filter, pages::experiments::start),
+        Endpoint::ExperimentReadout => on(filter, pages::experiments::readout),
     };
     served.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),

@@ -143,7 +143,54 @@ async fn issue_16_attribution_and_experiments_pages_show_the_stored_report() {
         }
         assert!(planned > 0, "the demo leaves channels undecided, each with its next step");
         assert_eq!(page.matches("<tr data-channel=").count(), planned, "one row per planned experiment");
-        assert!(page.contains("not-stored"), "the page says running experiments are not stored yet");
+        assert!(page.contains("no-experiments") && page.contains("Plan this experiment"));
+
+        // The owner keeps an experiment: planned from the proposal (copied from the stored report, not the form),
+        // marked running, read out with the figures of `experiment analyze`; each step audited.
+        let csrf = app.session_csrf(&owner).await;
+        let first = verdicts.iter().find(|c| c["next_step"].is_object()).unwrap();
+        let key = first["channel"].as_str().unwrap();
+        let none = app.post(&owner, "/experiments/plan", &[("channel", "<b>nope</b>"), ("csrf", &csrf)]).await;
+        assert_eq!(none.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(none.text().await.unwrap().contains("&lt;b&gt;nope"));
+        let planned = app.post(&owner, "/experiments/plan", &[("channel", key), ("csrf", &csrf)]).await;
+        assert_eq!(planned.status(), StatusCode::SEE_OTHER);
+        let kept = app.store.experiments().await.unwrap();
+        assert_eq!(kept.len(), 1);
+        let e = &kept[0];
+        assert_eq!((e.channel.as_str(), e.design.as_str()), (key, first["next_step"]["design"].as_str().unwrap()));
+        assert_eq!(Some(e.weeks), first["next_step"]["weeks"].as_i64());
+        let id = e.id;
+        let readout = format!("/experiments/{id}/readout");
+        let figures =
+            [("estimate", "1200.5"), ("low", "300"), ("high", "2100"), ("p_value", "0.04"), ("csrf", csrf.as_str())];
+        let early = app.post(&owner, &readout, &figures).await;
+        assert_eq!(early.status(), StatusCode::CONFLICT, "a planned experiment is not read out");
+        let bad_date =
+            app.post(&owner, &format!("/experiments/{id}/start"), &[("started_on", "monday"), ("csrf", &csrf)]).await;
+        assert_eq!(bad_date.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let started = app
+            .post(&owner, &format!("/experiments/{id}/start"), &[("started_on", "2026-11-02"), ("csrf", &csrf)])
+            .await;
+        assert_eq!(started.status(), StatusCode::SEE_OTHER);
+        let upside_down = [("estimate", "5"), ("low", "10"), ("high", "20"), ("csrf", csrf.as_str())];
+        let upside_down = app.post(&owner, &readout, &upside_down).await;
+        assert_eq!(upside_down.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(upside_down.text().await.unwrap().contains("must contain the estimate"));
+        assert_eq!(app.post(&owner, &readout, &figures).await.status(), StatusCode::SEE_OTHER);
+        let page = app.get(&owner, "/experiments").await.text().await.unwrap();
+        let row = &page[page.find(&format!("data-experiment=\"{id}\"")).expect("the experiment is listed")..];
+        assert!(
+            row.contains("data-status=\"read_out\"") && row.contains("2026-11-02") && row.contains("p = 0.040"),
+            "{row}"
+        );
+        let log = app.store.audit_log(None).await.unwrap();
+        for action in ["experiment.planned", "experiment.started", "experiment.read_out"] {
+            let entry = log.iter().find(|e| e.action == action).unwrap_or_else(|| panic!("{action} is audited"));
+            assert_eq!(entry.actor_email.as_deref(), Some("owner@example.com"));
+        }
+        let read = log.iter().find(|e| e.action == "experiment.read_out").unwrap();
+        assert!(read.before.as_deref().unwrap().contains("running") && read.after.as_deref().unwrap().contains("2100"));
 
         // Customer service reads the models' shares, not the experiments planned against cost.
         let cs = app.client();

@@ -87,6 +87,17 @@ async fn request(app: &TestApp, client: &Client, row: &Row, csrf: &str, target: 
         let link = app.store.create_share_link(&new, None, chrono::Utc::now()).await.unwrap();
         path = format!("/shares/{}/revoke", link.id);
     }
+    if row.path.starts_with("/experiments/{id}/") {
+        // An experiment of its own to step (a read-out of a planned one is refused with 409, still served).
+        let new = socialledger_store::experiments::NewExperiment {
+            channel: "walk".into(),
+            design: "pause".into(),
+            weeks: 8,
+            plan_json: "{}".into(),
+        };
+        let e = app.store.plan_experiment(&new, None, chrono::Utc::now()).await.unwrap();
+        path = row.path.replace("{id}", &e.id.to_string());
+    }
     let new_email = format!("new-{tag}@example.com");
     let form: Vec<(&str, &str)> = match row.path.as_str() {
         "/login" => vec![("email", "walker@example.com"), ("password", PASSWORD)],
@@ -98,6 +109,8 @@ async fn request(app: &TestApp, client: &Client, row: &Row, csrf: &str, target: 
         "/time/start" => vec![("channel", ""), ("task", "content")],
         "/tokens" => vec![("name", "walk"), ("scope", "read")],
         "/time/log" | "/time/edit" => vec![("task", "content"), ("date", "2026-12-01"), ("minutes", "15")],
+        "/experiments/{id}/start" => vec![("started_on", "2026-12-01")],
+        "/experiments/{id}/readout" => vec![("estimate", "1"), ("low", "0"), ("high", "2")],
         _ => vec![],
     };
     // Edit and delete the walker's own entry (logged by the row before), when they may log one.
