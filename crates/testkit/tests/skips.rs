@@ -35,9 +35,9 @@ fn a_skip_is_logged_with_its_reason_and_test_and_said_on_stderr() {
         let out = run_child(&log, ci);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "CI={ci:?}: {stderr}");
-        assert!(stderr.contains("SKIPPED skips::child_skips: chromium not found"), "{stderr}");
+        assert!(stderr.contains("SKIPPED skips::child_skips: chromium or chromedriver not found"), "{stderr}");
     }
-    let line = "chromium not found (apt-get install -y chromium poppler-utils)\tskips::child_skips\n";
+    let line = "chromium or chromedriver not found (apt-get install -y chromium chromium-driver poppler-utils)\tskips::child_skips\n";
     assert_eq!(std::fs::read_to_string(&log).unwrap(), line.repeat(4));
 }
 
