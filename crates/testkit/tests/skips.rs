@@ -49,7 +49,7 @@ fn under_ci_a_skip_is_a_failure_that_says_what_to_do() {
         let out = run_child(&log, Some(ci));
         let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "CI={ci}: the skip passed");
-        assert!(text.contains("CI is set, so this test must run: install it: apt-get install"), "{text}");
+        assert!(text.contains("CI is set, so this test must run: install them: apt-get install"), "{text}");
     }
     assert!(!log.exists(), "a failure under CI was logged as a skip");
 }

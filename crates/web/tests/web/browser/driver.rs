@@ -63,7 +63,7 @@ pub struct Browser {
 struct Shared {
     client: Client,
     /// The wrapper's stdin: closed when the process exits, which ends the browser.
-    _lifeline: std::sync::Mutex<ChildStdin>,
+    _lifeline: ChildStdin,
 }
 
 /// The runtime the session lives on.
@@ -301,8 +301,9 @@ async fn start(chromium: PathBuf, driver: PathBuf) -> Shared {
             break rest.trim_end_matches('.').trim().to_string();
         }
     };
-    // Whatever chromedriver says later goes nowhere, without filling the pipe.
+    // Whatever chromedriver says later goes nowhere, without filling the pipe; the wrapper is reaped when it ends.
     std::thread::spawn(move || lines.for_each(drop));
+    std::thread::spawn(move || child.wait());
 
     let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
@@ -315,5 +316,5 @@ async fn start(chromium: PathBuf, driver: PathBuf) -> Shared {
         .connect(&format!("http://127.0.0.1:{port}"))
         .await
         .unwrap_or_else(|e| panic!("chromedriver on port {port} opened no session: {e}"));
-    Shared { client, _lifeline: std::sync::Mutex::new(lifeline) }
+    Shared { client, _lifeline: lifeline }
 }
