@@ -40,7 +40,7 @@ pub enum Need<'a> {
     SharedData,
     /// A PostgreSQL server at this base URL.
     Postgres(&'a str),
-    /// Headless Chromium, to render the HTML report.
+    /// Headless Chromium, to render the HTML report, and its chromedriver, to drive the web app.
     Chromium,
 }
 
@@ -50,7 +50,10 @@ impl Need<'_> {
         match self {
             Need::SharedData => "../shared/data not found; they run in CI".to_string(),
             Need::Postgres(base) => format!("PostgreSQL not reachable at {}", redact(base)),
-            Need::Chromium => "chromium not found (apt-get install -y chromium poppler-utils)".to_string(),
+            Need::Chromium => {
+                "chromium or chromedriver not found (apt-get install -y chromium chromium-driver poppler-utils)"
+                    .to_string()
+            }
         }
     }
 
@@ -64,7 +67,7 @@ impl Need<'_> {
             Need::Postgres(_) => {
                 "start PostgreSQL or point SOCIALLEDGER_TEST_PG at a server (scripts/test starts a local one)".into()
             }
-            Need::Chromium => "install it: apt-get install -y chromium poppler-utils".into(),
+            Need::Chromium => "install them: apt-get install -y chromium chromium-driver poppler-utils".into(),
         }
     }
 }

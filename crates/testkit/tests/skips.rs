@@ -35,9 +35,9 @@ fn a_skip_is_logged_with_its_reason_and_test_and_said_on_stderr() {
         let out = run_child(&log, ci);
         let stderr = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "CI={ci:?}: {stderr}");
-        assert!(stderr.contains("SKIPPED skips::child_skips: chromium not found"), "{stderr}");
+        assert!(stderr.contains("SKIPPED skips::child_skips: chromium or chromedriver not found"), "{stderr}");
     }
-    let line = "chromium not found (apt-get install -y chromium poppler-utils)\tskips::child_skips\n";
+    let line = "chromium or chromedriver not found (apt-get install -y chromium chromium-driver poppler-utils)\tskips::child_skips\n";
     assert_eq!(std::fs::read_to_string(&log).unwrap(), line.repeat(4));
 }
 
@@ -49,7 +49,7 @@ fn under_ci_a_skip_is_a_failure_that_says_what_to_do() {
         let out = run_child(&log, Some(ci));
         let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
         assert!(!out.status.success(), "CI={ci}: the skip passed");
-        assert!(text.contains("CI is set, so this test must run: install it: apt-get install"), "{text}");
+        assert!(text.contains("CI is set, so this test must run: install them: apt-get install"), "{text}");
     }
     assert!(!log.exists(), "a failure under CI was logged as a skip");
 }

@@ -5,6 +5,8 @@
 mod analysis_pages;
 #[path = "web/api.rs"]
 mod api;
+#[path = "web/browser/mod.rs"]
+mod browser;
 #[path = "web/csrf.rs"]
 mod csrf;
 #[path = "web/escaping.rs"]
