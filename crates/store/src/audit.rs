@@ -52,6 +52,10 @@ pub enum AuditAction {
     /// A target's status changed in a way people are told about (an alert), and the alert went out.
     AlertRecorded,
     AlertSent,
+    /// A file was imported in the web app (the command line's imports are in `imports` only).
+    ImportUploaded,
+    /// A whole import was undone (in the web app or by `socialledger imports undo`).
+    ImportUndone,
 }
 
 impl AuditAction {
@@ -78,6 +82,8 @@ impl AuditAction {
             AuditAction::TargetDeleted => "target.deleted",
             AuditAction::AlertRecorded => "target.alert_recorded",
             AuditAction::AlertSent => "target.alert_sent",
+            AuditAction::ImportUploaded => "import.uploaded",
+            AuditAction::ImportUndone => "import.undone",
         }
     }
 }
