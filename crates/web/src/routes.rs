@@ -107,6 +107,9 @@ pub enum Endpoint {
     Targets,
     TargetAdd,
     TargetRemove,
+    Imports,
+    ImportUpload,
+    ImportUndo,
 }
 
 /// One row of the table.
@@ -146,6 +149,11 @@ const TIME_READERS: &[Role] =
 const PEOPLE_ADMINS: &[Role] = &[Owner, Manager];
 /// Who sets and removes targets: the people who decide on the channels' work.
 const TARGET_SETTERS: &[Role] = &[Owner, Manager];
+/// Who sees where the data came from (the import history and an upload's outcome): who changes it, and analysts,
+/// who must trust the figures built on it.
+const IMPORT_READERS: &[Role] = &[Owner, Manager, Analyst];
+/// Who changes the data by importing files and undoing imports: the people accountable for the channels' figures.
+const IMPORTERS: &[Role] = &[Owner, Manager];
 /// Oversight of everything: the one accountable person.
 const OWNER: &[Role] = &[Owner];
 
@@ -219,6 +227,9 @@ pub const ROUTES: &[Route] = &[
     route(Method::Get, "/targets", Access::Roles(STAFF), Endpoint::Targets),
     route(Method::Post, "/targets", Access::Roles(TARGET_SETTERS), Endpoint::TargetAdd),
     route(Method::Post, "/targets/remove", Access::Roles(TARGET_SETTERS), Endpoint::TargetRemove),
+    route(Method::Get, "/imports", Access::Roles(IMPORT_READERS), Endpoint::Imports),
+    route(Method::Post, "/imports", Access::Roles(IMPORTERS), Endpoint::ImportUpload),
+    route(Method::Post, "/imports/{id}/undo", Access::Roles(IMPORTERS), Endpoint::ImportUndo),
 ];
 
 /// The method router of one row: its handler on its method, behind the access check of its row.
@@ -274,6 +285,10 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::Targets => on(filter, pages::targets::show),
         Endpoint::TargetAdd => on(filter, pages::targets::add),
         Endpoint::TargetRemove => on(filter, pages::targets::remove),
+        Endpoint::Imports => on(filter, pages::imports::show),
+        Endpoint::ImportUpload => on(filter, pages::imports::upload)
+            .layer(axum::extract::DefaultBodyLimit::max(pages::imports::MAX_UPLOAD_BYTES + 64 * 1024)),
+        Endpoint::ImportUndo => on(filter, pages::imports::undo),
     };
     served.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),
