@@ -47,7 +47,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Time(args) => time::run(&cli, args).await,
         Command::Targets(args) => targets::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
-        Command::Imports => imports::run(&cli).await,
+        Command::Imports(args) => imports::run(&cli, args).await,
     }
 }
 

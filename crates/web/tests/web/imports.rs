@@ -151,7 +151,9 @@ async fn issue_16_undo_refused_while_a_later_import_changed_its_rows_and_roles()
         outcome(&app, &client, upload(&app, &client, &csrf, "tweets.csv", first).await).await;
         let html = outcome(&app, &client, upload(&app, &client, &csrf, "tweets_later.csv", tweets_later()).await).await;
         assert!(
-            html.contains("<td>post_metrics</td><td class=\"num\">31</td><td class=\"num\">0</td><td class=\"num\">31</td>"),
+            html.contains(
+                "<td>post_metrics</td><td class=\"num\">31</td><td class=\"num\">0</td><td class=\"num\">31</td>"
+            ),
             "the second file changes the 31 tweets' counters: {html}"
         );
         let imports = app.store.imports().await.unwrap();
