@@ -203,8 +203,36 @@ pub enum Command {
     Settings(SettingsArgs),
     /// The import formats socialledger recognises.
     Formats,
-    /// The files imported so far.
-    Imports,
+    /// The files imported so far; `imports undo ID` takes a whole import back.
+    #[command(
+        args_conflicts_with_subcommands = true,
+        after_help = "Examples:\n  socialledger imports --json\n  socialledger imports undo 7   (delete what import 7 \
+                      added, put back what it changed)"
+    )]
+    Imports(ImportsArgs),
+}
+
+/// `socialledger imports [undo ID]`: without a subcommand, the list.
+#[derive(Debug, Args)]
+pub struct ImportsArgs {
+    #[command(subcommand)]
+    pub action: Option<ImportsAction>,
+}
+
+/// What can be done to an import.
+#[derive(Debug, Subcommand)]
+pub enum ImportsAction {
+    /// Undo a whole import in one transaction: the rows it added are deleted, the rows it changed get back the
+    /// values they had before it. The import stays listed as undone, and the same file can be imported again.
+    #[command(
+        after_help = "Example:\n  socialledger imports undo 7 --json\n\nRefused (exit 2, nothing changed) while \
+                            a later import changed rows of this one: undo that one first. Channel merges and time \
+                            tracked in the app are not imports of a file and cannot be undone."
+    )]
+    Undo {
+        /// The import's id (as `socialledger imports` lists it).
+        id: i64,
+    },
 }
 
 /// `socialledger settings [set KEY VALUE]`.

@@ -35,12 +35,14 @@ pub struct AnalysisResult {
 type Row = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
 
 impl Store {
-    /// Which data an analysis would be computed from: `imports:COUNT:MAX_ID:SUM_ROWS;settings:LATEST_CHANGE`.
+    /// Which data an analysis would be computed from: `imports:COUNT:MAX_ID:SUM_ROWS;settings:LATEST_CHANGE`
+    /// (`imports:COUNT:MAX_ID:SUM_ROWS:undone:N;...` once N imports were undone: an undo changes the data too).
     /// Read it before loading the data: a change landing in between then leaves the result labelled with the older
     /// fingerprint, so it is computed once more rather than kept as current by mistake.
     pub async fn data_fingerprint(&self) -> Result<String> {
-        let (count, max_id, rows): (i64, i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(MAX(id), 0), CAST(COALESCE(SUM(rows), 0) AS BIGINT) FROM imports",
+        let (count, max_id, rows, undone): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), CAST(COALESCE(SUM(rows), 0) AS BIGINT), COUNT(undone_at) \
+             FROM imports",
         )
         .fetch_one(&self.pool)
         .await
@@ -49,7 +51,8 @@ impl Store {
             .fetch_one(&self.pool)
             .await
             .map_err(query_error("reading the settings for the data's fingerprint"))?;
-        Ok(format!("imports:{count}:{max_id}:{rows};settings:{settings}"))
+        let undone = if undone > 0 { format!(":undone:{undone}") } else { String::new() };
+        Ok(format!("imports:{count}:{max_id}:{rows}{undone};settings:{settings}"))
     }
 
     /// The stored analysis of `kind`, or `None` when none was ever computed or claimed.

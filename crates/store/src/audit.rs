@@ -61,6 +61,10 @@ pub enum AuditAction {
     ExperimentPlanned,
     ExperimentStarted,
     ExperimentReadOut,
+    /// A file was imported in the web app (the command line's imports are in `imports` only).
+    ImportUploaded,
+    /// A whole import was undone (in the web app or by `socialledger imports undo`).
+    ImportUndone,
 }
 
 impl AuditAction {
@@ -93,6 +97,8 @@ impl AuditAction {
             AuditAction::ExperimentPlanned => "experiment.planned",
             AuditAction::ExperimentStarted => "experiment.started",
             AuditAction::ExperimentReadOut => "experiment.read_out",
+            AuditAction::ImportUploaded => "import.uploaded",
+            AuditAction::ImportUndone => "import.undone",
         }
     }
 }

@@ -90,6 +90,25 @@ pub enum StoreError {
     NoTimerRunning { email: String },
 
     /// A stored value does not decode into the domain (the database was edited by hand, or is damaged).
+    /// `imports undo` of an id that is not in `imports`.
+    #[error("no import {id}; `socialledger imports` lists them")]
+    NoSuchImport { id: i64 },
+
+    /// `imports undo` of an import that was undone already.
+    #[error("import {id} ({file_name}) was undone already, at {at}; nothing changed")]
+    AlreadyUndone { id: i64, file_name: String, at: String },
+
+    /// `imports undo` of a write that is not an import of a file (a channel merge, time tracked in the app).
+    #[error("import {id} is a {format:?} record, not an import of a file, and cannot be undone; nothing changed")]
+    NotUndoable { id: i64, format: String },
+
+    /// `imports undo` of an import whose rows later imports changed: undoing it first would lose their changes.
+    #[error(
+        "cannot undo import {id} ({file_name}): {} changed rows it wrote; undo import {} first; nothing changed",
+        later_list(.later), .later.first().copied().unwrap_or_default()
+    )]
+    ChangedLater { id: i64, file_name: String, later: Vec<i64> },
+
     #[error("invalid value {value:?} in {table}.{column}: {reason}; was the database edited by hand?")]
     Corrupt { table: &'static str, column: &'static str, value: String, reason: String },
 }
@@ -125,6 +144,15 @@ fn import_hint(cause: &sqlx::Error) -> &'static str {
         ", fix the file and import it again"
     } else {
         ""
+    }
+}
+
+/// "import 7" or "imports 9, 7" (newest first).
+fn later_list(later: &[i64]) -> String {
+    let ids: Vec<String> = later.iter().map(i64::to_string).collect();
+    match ids.len() {
+        1 => format!("import {}", ids[0]),
+        _ => format!("imports {}", ids.join(", ")),
     }
 }
 

@@ -4,7 +4,7 @@ use crate::error::query_error;
 use crate::import::{self, ImportOutcome, ImportSource};
 use crate::location::{Backend, Location, PgDatabase};
 use crate::sqlite_direct::DirectSqlite;
-use crate::{codec, load, Result, StoreError};
+use crate::{load, Result, StoreError};
 use serde::Serialize;
 use socialledger_domain::{Channel, Dataset, Post, PostMetrics, Timestamp};
 use sqlx::any::AnyPoolOptions;
@@ -72,6 +72,10 @@ pub struct ImportRecord {
     /// Data rows the importer read from the file.
     pub rows: u64,
     pub imported_at: Timestamp,
+    /// When the import was undone (`socialledger imports undo`, the web app's Imports page), if it was.
+    pub undone_at: Option<Timestamp>,
+    /// Who undid it: the user's id, `None` for the command line (or when it was not undone).
+    pub undone_by: Option<i64>,
 }
 
 impl Store {
@@ -366,20 +370,33 @@ impl Store {
 
     /// Every import, oldest first.
     pub async fn imports(&self) -> Result<Vec<ImportRecord>> {
-        let rows: Vec<(i64, String, String, String, i64, String)> =
-            sqlx::query_as("SELECT id, file_name, format, content_hash, rows, imported_at FROM imports ORDER BY id")
-                .fetch_all(&self.pool)
-                .await
-                .map_err(query_error("reading imports"))?;
+        type Row = (i64, String, String, String, i64, String, Option<String>, Option<i64>);
+        let rows: Vec<Row> = sqlx::query_as(
+            "SELECT id, file_name, format, content_hash, rows, imported_at, undone_at, undone_by FROM imports \
+             ORDER BY id",
+        )
+        .fetch_all(&self.pool)
+        .await
+        .map_err(query_error("reading imports"))?;
         rows.into_iter()
-            .map(|(id, file_name, format, content_hash, rows, at)| {
-                let imported_at = codec::parse_timestamp(&at).map_err(|reason| StoreError::Corrupt {
-                    table: "imports",
-                    column: "imported_at",
-                    value: at.clone(),
-                    reason: reason.to_string(),
-                })?;
-                Ok(ImportRecord { id, file_name, format, content_hash, rows: rows.max(0) as u64, imported_at })
+            .map(|(id, file_name, format, content_hash, rows, at, undone_at, undone_by)| {
+                let imported_at = crate::audit::parse_at(&at, "imports", "imported_at")?;
+                let undone_at = undone_at.map(|at| crate::audit::parse_at(&at, "imports", "undone_at")).transpose()?;
+                // An undone import's hash carries a suffix (`crate::undo`); the record shows the file's hash.
+                let content_hash = match content_hash.split_once(":undone:") {
+                    Some((hash, _)) => hash.to_string(),
+                    None => content_hash,
+                };
+                Ok(ImportRecord {
+                    id,
+                    file_name,
+                    format,
+                    content_hash,
+                    rows: rows.max(0) as u64,
+                    imported_at,
+                    undone_at,
+                    undone_by,
+                })
             })
             .collect()
     }

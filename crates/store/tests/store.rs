@@ -29,3 +29,5 @@ mod support;
 mod targets;
 #[path = "store/time_tracking.rs"]
 mod time_tracking;
+#[path = "store/undo.rs"]
+mod undo;

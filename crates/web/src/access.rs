@@ -16,7 +16,7 @@
 //!   malformed `Authorization` header, is 401 JSON.
 
 use crate::pages;
-use crate::routes::{Access, Route};
+use crate::routes::{Access, Endpoint, Route};
 use crate::state::AppState;
 use crate::tokens::{api_token_hash, random_token, same_secret, token_hash};
 use crate::WebError;
@@ -38,7 +38,8 @@ pub const CSRF_COOKIE: &str = "sl_csrf";
 pub const CSRF_FIELD: &str = "csrf";
 /// The header a script may send the token in instead.
 pub const CSRF_HEADER: &str = "x-csrf-token";
-/// The largest form body read for the CSRF check (forms of this app are small; uploads will come as multipart).
+/// The largest form body read for the CSRF check (forms of this app are small; uploads come as multipart, on
+/// the one route that takes them, up to `pages::imports::MAX_UPLOAD_BYTES`).
 const MAX_FORM_BYTES: usize = 64 * 1024;
 /// A session's `last_seen` is written at most this often, so that reading pages does not write on every request.
 const TOUCH_EVERY: chrono::Duration = chrono::Duration::minutes(5);
@@ -232,12 +233,25 @@ pub async fn guard(State(state): State<AppState>, route: &'static Route, req: Re
             Access::Roles(_) => signed_in.as_ref().map(|s| s.csrf_token.clone()),
         };
         let (parts, body) = req.into_parts();
-        let Ok(bytes) = axum::body::to_bytes(body, MAX_FORM_BYTES).await else {
-            return (StatusCode::PAYLOAD_TOO_LARGE, "the form is too large").into_response();
+        let boundary = multipart_boundary(&parts.headers);
+        let limit = match (&boundary, route.endpoint) {
+            (Some(_), Endpoint::ImportUpload) => pages::imports::MAX_UPLOAD_BYTES + 64 * 1024,
+            _ => MAX_FORM_BYTES,
         };
-        let given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string).or_else(|| {
-            url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned())
-        });
+        let Ok(bytes) = axum::body::to_bytes(body, limit).await else {
+            return pages::message(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too large",
+                "the form or file is too large; import large files with `socialledger import`",
+            );
+        };
+        let mut given = parts.headers.get(CSRF_HEADER).and_then(|v| v.to_str().ok()).map(str::to_string);
+        if given.is_none() {
+            given = match boundary {
+                Some(boundary) => multipart_field(bytes.clone(), boundary, CSRF_FIELD).await,
+                None => url::form_urlencoded::parse(&bytes).find(|(k, _)| k == CSRF_FIELD).map(|(_, v)| v.into_owned()),
+            };
+        }
         let valid = matches!((&expected, &given), (Some(e), Some(g)) if same_secret(e, g));
         if !valid {
             return refused(
@@ -249,6 +263,28 @@ pub async fn guard(State(state): State<AppState>, route: &'static Route, req: Re
     }
     req.extensions_mut().insert(Visitor { signed_in });
     next.run(req).await
+}
+
+/// The boundary of a `multipart/form-data` body (an upload form), if the request has one.
+fn multipart_boundary(headers: &HeaderMap) -> Option<String> {
+    let content_type = headers.get(axum::http::header::CONTENT_TYPE)?.to_str().ok()?;
+    if !content_type.trim_start().to_ascii_lowercase().starts_with("multipart/form-data") {
+        return None;
+    }
+    multer::parse_boundary(content_type).ok()
+}
+
+/// The text of the first field `name` of a multipart body (the upload form's CSRF token, which comes before its
+/// file), read with the parser axum's `Multipart` uses.
+async fn multipart_field(body: axum::body::Bytes, boundary: String, name: &str) -> Option<String> {
+    let stream = futures_util::stream::once(async move { Ok::<_, std::convert::Infallible>(body) });
+    let mut form = multer::Multipart::new(stream, boundary);
+    while let Ok(Some(field)) = form.next_field().await {
+        if field.name() == Some(name) {
+            return field.text().await.ok();
+        }
+    }
+    None
 }
 
 /// The session the request's cookie names, if it is live (its `last_seen` brought up to date now and then).

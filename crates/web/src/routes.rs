@@ -117,6 +117,9 @@ pub enum Endpoint {
     ExperimentPlan,
     ExperimentStart,
     ExperimentReadout,
+    Imports,
+    ImportUpload,
+    ImportUndo,
 }
 
 /// One row of the table.
@@ -162,6 +165,11 @@ const SETTINGS_READERS: &[Role] = &[Owner, Manager, Analyst];
 const SETTINGS_WRITERS: &[Role] = &[Owner, Manager];
 /// Who keeps the experiments the company runs (plans, starts, reads them out): the people who decide on channels.
 const EXPERIMENT_RUNNERS: &[Role] = &[Owner, Manager];
+/// Who sees where the data came from (the import history and an upload's outcome): who changes it, and analysts,
+/// who must trust the figures built on it.
+const IMPORT_READERS: &[Role] = &[Owner, Manager, Analyst];
+/// Who changes the data by importing files and undoing imports: the people accountable for the channels' figures.
+const IMPORTERS: &[Role] = &[Owner, Manager];
 /// Oversight of everything: the one accountable person.
 const OWNER: &[Role] = &[Owner];
 
@@ -245,6 +253,9 @@ pub const ROUTES: &[Route] = &[
     route(Method::Post, "/experiments/plan", Access::Roles(EXPERIMENT_RUNNERS), Endpoint::ExperimentPlan),
     route(Method::Post, "/experiments/{id}/start", Access::Roles(EXPERIMENT_RUNNERS), Endpoint::ExperimentStart),
     route(Method::Post, "/experiments/{id}/readout", Access::Roles(EXPERIMENT_RUNNERS), Endpoint::ExperimentReadout),
+    route(Method::Get, "/imports", Access::Roles(IMPORT_READERS), Endpoint::Imports),
+    route(Method::Post, "/imports", Access::Roles(IMPORTERS), Endpoint::ImportUpload),
+    route(Method::Post, "/imports/{id}/undo", Access::Roles(IMPORTERS), Endpoint::ImportUndo),
 ];
 
 /// The method router of one row: its handler on its method, behind the access check of its row.
@@ -310,6 +321,10 @@ fn method_router(route: &'static Route, state: &AppState) -> MethodRouter<AppSta
         Endpoint::ExperimentPlan => on(filter, pages::experiments::plan),
         Endpoint::ExperimentStart => on(filter, pages::experiments::start),
         Endpoint::ExperimentReadout => on(filter, pages::experiments::readout),
+        Endpoint::Imports => on(filter, pages::imports::show),
+        Endpoint::ImportUpload => on(filter, pages::imports::upload)
+            .layer(axum::extract::DefaultBodyLimit::max(pages::imports::MAX_UPLOAD_BYTES + 64 * 1024)),
+        Endpoint::ImportUndo => on(filter, pages::imports::undo),
     };
     served.route_layer(axum::middleware::from_fn_with_state(
         state.clone(),

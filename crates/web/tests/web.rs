@@ -15,6 +15,8 @@ mod escaping;
 mod export;
 #[path = "web/headers.rs"]
 mod headers;
+#[path = "web/imports.rs"]
+mod imports;
 #[path = "web/login.rs"]
 mod login;
 #[path = "web/openapi.rs"]

@@ -49,7 +49,7 @@ pub async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Targets(args) => targets::run(&cli, args).await,
         Command::Settings(args) => settings::run(&cli, args).await,
         Command::Formats => formats::run(&cli),
-        Command::Imports => imports::run(&cli).await,
+        Command::Imports(args) => imports::run(&cli, args).await,
     }
 }
 

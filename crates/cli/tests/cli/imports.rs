@@ -200,3 +200,107 @@ fn issue_15_ga4_minus_one_is_stored_as_null() {
     let row = |metric: &str, n: Option<f64>| ("2025-01-01".to_string(), "20250101".to_string(), metric.to_string(), n);
     assert_eq!(ga4_rows(&db), [row("week_0", Some(12.0)), row("week_1", None)]);
 }
+
+/// Issue 16: `imports undo` takes a whole import back. A second export of the same tweets with other counters
+/// changes rows of the first: undoing the first is refused until the second is undone; undoing the second gives
+/// the first's report back exactly, undoing both leaves nothing, and an undone file can be imported again.
+#[test]
+fn issue_16_imports_undo_restores_the_earlier_state_and_refuses_out_of_order() {
+    socialledger_testkit::needs_shared_data!();
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("x.db").display().to_string();
+    // Both files named without their period, so that the counters of both are snapshots of the same day (the
+    // importer dates a snapshot by the period in the file's name): the second changes the first's rows.
+    let first = dir.path().join("tweets.csv");
+    std::fs::copy(exports_dir().join("x/tweet_activity_metrics_rOpenSci_20190101_20190201_en.csv"), &first).unwrap();
+    // The same export downloaded later: every tweet's impressions grew by one.
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_path(&first).unwrap();
+    let mut rows: Vec<Vec<String>> = rdr.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let col = rows[0].iter().position(|h| h == "impressions").unwrap();
+    for row in rows.iter_mut().skip(1) {
+        let n: f64 = row[col].parse().unwrap();
+        row[col] = format!("{}", n + 1.0);
+    }
+    let second = dir.path().join("tweets_later.csv");
+    let mut w = csv::WriterBuilder::new().quote_style(csv::QuoteStyle::Always).from_path(&second).unwrap();
+    for r in &rows {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+
+    let import = |f: &Path| {
+        let out = bin(dir.path()).args(["--db", &db, "--json", "import"]).arg(f).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v[0]["status"].as_str().unwrap().to_string()
+    };
+    let ids = || -> Vec<(i64, bool)> {
+        let out = bin(dir.path()).args(["--db", &db, "--json", "imports"]).output().unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v.as_array().unwrap().iter().map(|i| (i["id"].as_i64().unwrap(), !i["undone_at"].is_null())).collect()
+    };
+    let file = dir.path().join("x.db");
+    assert_eq!(import(&first), "imported");
+    let after_first = report_json(dir.path(), &db);
+    let metrics_after_first = metrics_dump(&file);
+    assert_eq!(import(&second), "imported");
+    assert_ne!(metrics_dump(&file), metrics_after_first, "the second file changed the tweets' counters");
+    let listed = ids();
+    let (a, b) = (listed[0].0, listed[1].0);
+
+    let out = bin(dir.path()).args(["--db", &db, "imports", "undo", &a.to_string()]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(&format!("undo import {b} first")), "{err}");
+
+    let out = bin(dir.path()).args(["--db", &db, "--json", "imports", "undo", &b.to_string()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["import_id"], b);
+    let posts = v["tables"].as_array().unwrap().iter().find(|t| t["table"] == "posts").cloned();
+    assert!(posts.is_none() || posts.as_ref().unwrap()["deleted"] == 0, "{v}");
+    assert_eq!(report_json(dir.path(), &db), after_first, "undoing the second file gives the first's data back");
+    assert_eq!(metrics_dump(&file), metrics_after_first, "row for row, with the first import's provenance");
+    assert_eq!(ids(), [(a, false), (b, true)]);
+
+    let out = bin(dir.path()).args(["--db", &db, "imports", "undo", &a.to_string()]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("undid import {a}")));
+    assert_eq!(data_rows(&dir.path().join("x.db")), 0, "undoing both files leaves no data");
+    let listed = bin(dir.path()).args(["--db", &db, "imports"]).output().unwrap();
+    assert!(String::from_utf8_lossy(&listed.stdout).matches("(undone ").count() == 2);
+
+    // Undone, the same file imports again.
+    assert_eq!(import(&first), "imported");
+    assert_eq!(report_json(dir.path(), &db), after_first);
+}
+
+/// Rows of the data tables an X tweets export writes (channels, posts, post metrics) in the SQLite database `db`.
+fn data_rows(db: &Path) -> i64 {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM channels) + (SELECT COUNT(*) FROM posts) + (SELECT COUNT(*) FROM post_metrics)",
+        )
+        .fetch_one(&mut conn)
+        .await
+        .unwrap()
+    })
+}
+
+/// Every post metrics row of the SQLite database `db` (values and the import that wrote it), in key order.
+fn metrics_dump(db: &Path) -> Vec<String> {
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db.display())).await.unwrap();
+        sqlx::query_scalar(
+            "SELECT channel || '|' || post_id || '|' || date || '|' || period || '|' || COALESCE(impressions, '') \
+             || '|' || COALESCE(engagements, '') || '|' || COALESCE(reported_engagement_rate, '') || '|' || import_id \
+             FROM post_metrics ORDER BY channel, post_id, date, period",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap()
+    })
+}

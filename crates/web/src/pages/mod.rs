@@ -8,6 +8,7 @@ pub mod channels;
 pub mod experiments;
 pub mod export;
 pub mod home;
+pub mod imports;
 pub mod invite;
 pub mod login;
 pub mod mix;
@@ -33,7 +34,7 @@ use maud::{html, Markup, DOCTYPE};
 
 /// The links of the navigation, each shown to the roles its route allows; `true` for the pages that take the
 /// URL's filter (channel, period), whose links carry it from page to page.
-const NAV: [(Endpoint, &str, bool); 15] = [
+const NAV: [(Endpoint, &str, bool); 16] = [
     (Endpoint::Home, "Start", false),
     (Endpoint::Overview, "Overview", true),
     (Endpoint::Channels, "Channels", true),
@@ -44,6 +45,7 @@ const NAV: [(Endpoint, &str, bool); 15] = [
     (Endpoint::ChannelCosts, "Costs", true),
     (Endpoint::Time, "Time", false),
     (Endpoint::Targets, "Targets", false),
+    (Endpoint::Imports, "Imports", false),
     (Endpoint::Users, "Users", false),
     (Endpoint::AuditLog, "Audit log", false),
     (Endpoint::Tokens, "API tokens", false),

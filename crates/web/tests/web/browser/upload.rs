@@ -1,7 +1,6 @@
 //! The owner uploads a real platform export on the Imports page in the browser and sees it imported, with the
-//! rows per table. The Imports page is built on the branch `imports` (its contract: `GET /imports` has a form with
-//! `input[type=file][name=file]` and a submit button; the page after the upload, possibly after reloading itself,
-//! says "Imported" with counts per table); until that is merged this test is ignored.
+//! rows per table: `GET /imports` has a form with `input[type=file][name=file]` and a submit button; the page after
+//! the upload, after reloading itself while the background import runs, says "Imported" with counts per table.
 
 use super::driver::Browser;
 use super::pages::screenshot;
@@ -12,7 +11,6 @@ use socialledger_domain::Role;
 use std::sync::Arc;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs the Imports page (branch imports)"]
 async fn owner_uploads_a_real_export_in_the_browser() {
     socialledger_testkit::needs_shared_data!();
     let Some(browser) = Browser::take().await else { return };
