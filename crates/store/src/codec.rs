@@ -22,6 +22,28 @@ pub(crate) fn timestamp_text(at: Timestamp) -> String {
     at.to_rfc3339_opts(SecondsFormat::Nanos, true)
 }
 
+/// [`timestamp_text`] into `out` (cleared first), without allocating: the streamed import writes one per row.
+pub(crate) fn write_timestamp(out: &mut String, at: Timestamp) {
+    use chrono::{Datelike, Timelike};
+    use std::fmt::Write;
+    out.clear();
+    let (year, nanos) = (at.year(), at.nanosecond());
+    if !(0..=9999).contains(&year) || nanos >= 1_000_000_000 {
+        // A year outside the fixed width, or a leap second: chrono's own spelling.
+        out.push_str(&timestamp_text(at));
+        return;
+    }
+    let _ = write!(
+        out,
+        "{year:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{nanos:09}Z",
+        at.month(),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    );
+}
+
 /// Why a stored text is not a valid value; becomes [`crate::StoreError::Corrupt`] with the table and column.
 pub(crate) type ParseFailure = &'static str;
 
@@ -103,6 +125,22 @@ mod tests {
         assert_eq!(parse_timestamp(&tb).unwrap(), b);
         // An offset other than Z is still read correctly (a row written by hand).
         assert_eq!(parse_timestamp("2025-03-01T10:30:00+01:00").unwrap(), a);
+    }
+
+    proptest::proptest! {
+        /// The allocation-free writer spells every instant as chrono does, leap seconds and years past 9999
+        /// included.
+        #[test]
+        fn the_reused_buffer_timestamp_writer_agrees_with_chrono(
+            secs in -62_000_000_000_000i64..=300_000_000_000,
+            nanos in 0u32..2_000_000_000,
+        ) {
+            if let Some(at) = DateTime::<Utc>::from_timestamp(secs, nanos) {
+                let mut out = String::from("left over");
+                write_timestamp(&mut out, at);
+                proptest::prop_assert_eq!(out, timestamp_text(at));
+            }
+        }
     }
 
     #[test]

@@ -8,14 +8,20 @@
 //! as the sqlite3 shell's `.import` does, each record is one step of a prepared single-row `INSERT`, bound from
 //! the record's own strings, and the repeats are found through the table's own key index.
 //!
-//! **How repeats are found.** Every row this import writes (or finds unchanged) is registered in a temporary
-//! table `import_lines (row INTEGER PRIMARY KEY, line)`: the touchpoint's rowid and the line of the record that
-//! wrote it. New rows get increasing rowids, so registering is an append to an integer B-tree (in a temporary
-//! file, not in memory, so its size does not count against the process). The `INSERT` of a record whose key
-//! exists fails on the key index; only then the row is looked up: registered means an earlier record of this
-//! file had the key (a repeat: renumbered when the key was derived from the values, else a duplicate that
-//! replaces the earlier record, with both lines reported); not registered means a row of an earlier import,
-//! which is updated when a value differs, as the pool's upsert does.
+//! **How repeats are found.** A record whose key exists fails the `INSERT` on the key index; only then the row
+//! is looked up, and where it came from decides: written by an earlier record of this file (a repeat: renumbered
+//! when the key was derived from the values, else a duplicate that replaces the earlier record, with both lines
+//! reported), or a row of an earlier import, which is updated when a value differs, as the pool's upsert does.
+//! Telling the two apart must not cost a second write per row, so the rows this import inserts are not
+//! registered one by one: SQLite gives a new row the largest rowid plus one, so they get increasing rowids from
+//! the table's largest before the import, and a run of rows inserted from consecutive lines is one row
+//! `(first rowid, first line)` of a temporary table `import_runs`: a clean file is one run, and every record that
+//! does not insert (a repeat, an update) starts another. A row at or above the import's first rowid is this
+//! import's, and its line is the run's first line plus its distance from the run's first rowid. Rows of earlier
+//! imports that this file updates or finds unchanged are registered in a second temporary table `import_lines
+//! (row, line)`, as is any inserted row whose rowid does not follow the rule (SQLite picks a random rowid once
+//! the largest possible one is taken). Both tables are in a temporary file, not in memory, so their size does not
+//! count against the process.
 //!
 //! The connection has the pool's settings (WAL, `synchronous=NORMAL`, foreign keys on, 5 s busy timeout, 64 MiB
 //! page cache) and opens the transaction with `BEGIN IMMEDIATE`, as [`crate::Store::import`] does.
@@ -50,6 +56,9 @@ const UPDATE_TOUCH: &str = "UPDATE touchpoints SET contact = ?2, account = ?3, d
 const FIND_TOUCH: &str = "SELECT rowid FROM touchpoints WHERE key = ?1";
 const REGISTER: &str = "INSERT INTO temp.import_lines (row, line) VALUES (?1, ?2)";
 const REGISTERED: &str = "SELECT line FROM temp.import_lines WHERE row = ?1";
+const START_RUN: &str = "INSERT INTO temp.import_runs (row, line) VALUES (?1, ?2)";
+/// The run a row of this import belongs to: the last one starting at or before it.
+const RUN_OF: &str = "SELECT row, line FROM temp.import_runs WHERE row <= ?1 ORDER BY row DESC LIMIT 1";
 
 /// An open streaming import on a direct connection: the transaction and what it has counted.
 pub(crate) struct DirectStream {
@@ -67,6 +76,18 @@ pub(crate) struct DirectStream {
     affected: u64,
     /// A key was written twice (a duplicate): the counts are then taken from the table.
     rewritten: bool,
+    /// Where this import's inserted rows are (see the module documentation).
+    runs: Runs,
+    /// The text of the record being written's timestamp, reused from record to record.
+    at: String,
+}
+
+/// The runs of rows this import inserted from consecutive lines: the first rowid a new row gets, and the last
+/// row inserted with its line (the next one continues the run when both follow on).
+#[derive(Clone, Copy, Debug)]
+struct Runs {
+    first_row: i64,
+    last: Option<(i64, i64)>,
 }
 
 /// How [`DirectStream::begin`] ended.
@@ -129,8 +150,15 @@ impl DirectStream {
         )
         .map_err(fail("recording the import"))?;
         let import_id = conn.last_insert_rowid();
-        conn.execute_batch("CREATE TEMP TABLE import_lines (row INTEGER PRIMARY KEY, line INTEGER NOT NULL)")
-            .map_err(fail("creating the import's table of lines"))?;
+        conn.execute_batch(
+            "CREATE TEMP TABLE import_lines (row INTEGER PRIMARY KEY, line INTEGER NOT NULL); \
+             CREATE TEMP TABLE import_runs (row INTEGER PRIMARY KEY, line INTEGER NOT NULL);",
+        )
+        .map_err(fail("creating the import's tables of lines"))?;
+        let largest: Option<i64> = conn
+            .query_row("SELECT MAX(rowid) FROM touchpoints", [], |row| row.get(0))
+            .map_err(fail("reading the touchpoints' largest rowid"))?;
+        let runs = Runs { first_row: largest.unwrap_or(0).saturating_add(1), last: None };
         let count = |table: &str| -> Result<u64> {
             let n: i64 = conn
                 .query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |row| row.get(0))
@@ -160,6 +188,8 @@ impl DirectStream {
             duplicates: 0,
             affected: 0,
             rewritten: false,
+            runs,
+            at: String::with_capacity(32),
         })))
     }
 
@@ -174,25 +204,30 @@ impl DirectStream {
         rekey: fn(&Touchpoint, u32) -> String,
         check: bool,
     ) -> Result<Vec<Duplicate>> {
-        if check {
+        // With `check`, a record that fails fails the batch; without, it is skipped (`valid[i]` false).
+        let valid: Vec<bool> = if check {
             for r in records.iter() {
                 check_record(r)?;
             }
-        }
+            vec![true; records.len()]
+        } else {
+            records.iter().map(|r| check_record(r).is_ok()).collect()
+        };
         self.read += records.len() as u64;
-        self.add_placeholders(records.iter().filter(|r| !check || check_record(*r).is_ok()))?;
+        self.add_placeholders(records.iter().zip(&valid).filter(|(_, ok)| **ok).map(|(r, _)| r))?;
         let writing = fail("writing touchpoints");
         let mut out = Vec::new();
         let mut stmts = Statements::prepare(&self.conn).map_err(&writing)?;
         for (i, record) in records.iter_mut().enumerate() {
-            if !check && check_record(record).is_err() {
+            if !valid[i] {
                 continue;
             }
             let line = lines.get(i).copied().unwrap_or(0);
-            let at = codec::timestamp_text(record.at);
+            codec::write_timestamp(&mut self.at, record.at);
+            let at = self.at.as_str();
             let mut n = 2u32;
             loop {
-                match stmts.write(record, &at, line, self.import_id).map_err(&writing)? {
+                match stmts.write(record, at, line, self.import_id, &mut self.runs).map_err(&writing)? {
                     (Written::Stored, changed) => {
                         self.affected += changed;
                         break;
@@ -204,7 +239,7 @@ impl DirectStream {
                     }
                     (Written::Repeat(first_line), _) => {
                         // The later record replaces the earlier one; the counts come from the table then.
-                        stmts.overwrite(record, &at, self.import_id).map_err(&writing)?;
+                        stmts.overwrite(record, at, self.import_id).map_err(&writing)?;
                         self.duplicates += 1;
                         self.rewritten = true;
                         out.push(Duplicate { key: record.key.clone(), line, first_line });
@@ -271,7 +306,7 @@ impl DirectStream {
         self.conn
             .execute("UPDATE imports SET rows = ?1 WHERE id = ?2", params![rows, self.import_id])
             .map_err(&committing)?;
-        self.conn.execute_batch("DROP TABLE temp.import_lines").map_err(&committing)?;
+        self.conn.execute_batch("DROP TABLE temp.import_lines; DROP TABLE temp.import_runs").map_err(&committing)?;
         self.conn.execute_batch("COMMIT").map_err(&committing)?;
         Ok(ImportOutcome::Imported {
             import_id: self.import_id,
@@ -294,6 +329,8 @@ struct Statements<'c> {
     find: CachedStatement<'c>,
     register: CachedStatement<'c>,
     registered: CachedStatement<'c>,
+    start_run: CachedStatement<'c>,
+    run_of: CachedStatement<'c>,
 }
 
 impl<'c> Statements<'c> {
@@ -304,22 +341,31 @@ impl<'c> Statements<'c> {
             find: conn.prepare_cached(FIND_TOUCH)?,
             register: conn.prepare_cached(REGISTER)?,
             registered: conn.prepare_cached(REGISTERED)?,
+            start_run: conn.prepare_cached(START_RUN)?,
+            run_of: conn.prepare_cached(RUN_OF)?,
         })
     }
 
     /// Writes `r` (its timestamp as stored: `at`): inserted when its key is new, else registered as a repeat or
     /// updated over an earlier import's row. Returns what happened and the rows inserted or changed (0 or 1).
-    fn write(&mut self, r: &Touchpoint, at: &str, line: usize, import_id: i64) -> rusqlite::Result<(Written, u64)> {
+    fn write(
+        &mut self,
+        r: &Touchpoint,
+        at: &str,
+        line: usize,
+        import_id: i64,
+        runs: &mut Runs,
+    ) -> rusqlite::Result<(Written, u64)> {
         let line = i64::try_from(line).unwrap_or(i64::MAX);
         let kind = r.kind.as_str();
         match self.insert.insert(&values(r, &at, &kind, &import_id)[..]) {
             Ok(row) => {
-                self.register.execute(params![row, line])?;
+                self.inserted(row, line, runs)?;
                 Ok((Written::Stored, 1))
             }
             Err(e) if is_key_conflict(&e) => {
                 let row: i64 = self.find.query_row([r.key.as_str()], |row| row.get(0))?;
-                if let Some(first) = self.registered.query_row([row], |row| row.get::<_, i64>(0)).optional()? {
+                if let Some(first) = self.line_of(row, runs)? {
                     return Ok((Written::Repeat(first.max(0) as usize), 0));
                 }
                 let changed = self.update(r, at, import_id, row)?;
@@ -328,6 +374,34 @@ impl<'c> Statements<'c> {
             }
             Err(e) => Err(e),
         }
+    }
+
+    /// Remembers the line of a row this import inserted: nothing to write when it continues the last run.
+    fn inserted(&mut self, row: i64, line: i64, runs: &mut Runs) -> rusqlite::Result<()> {
+        let follows = |last: Option<(i64, i64)>| last.is_some_and(|(r, l)| row == r + 1 && line == l + 1);
+        if row < runs.first_row || runs.last.is_some_and(|(r, _)| row <= r) {
+            // Not an increasing rowid from the import's first on: registered on its own.
+            self.register.execute(params![row, line])?;
+            return Ok(());
+        }
+        if !follows(runs.last) {
+            self.start_run.execute(params![row, line])?;
+        }
+        runs.last = Some((row, line));
+        Ok(())
+    }
+
+    /// The line of the record of this file that wrote `row`, `None` when no record of this file has (a row of an
+    /// earlier import).
+    fn line_of(&mut self, row: i64, runs: &Runs) -> rusqlite::Result<Option<i64>> {
+        if let Some(line) = self.registered.query_row([row], |r| r.get::<_, i64>(0)).optional()? {
+            return Ok(Some(line));
+        }
+        if row < runs.first_row {
+            return Ok(None);
+        }
+        let run: Option<(i64, i64)> = self.run_of.query_row([row], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        Ok(run.map(|(first_row, first_line)| first_line.saturating_add(row - first_row)))
     }
 
     /// Writes a duplicate's values over the row its key's earlier record wrote.

@@ -206,3 +206,52 @@ async fn issue_15_an_aborted_or_dropped_stream_changes_nothing() {
     })
     .await;
 }
+
+/// A repeat names the line of the record it repeats wherever that record sits: inside a long run of inserted
+/// rows, after a stretch of updated rows of an earlier import, across batches, and after a derived key was
+/// renumbered (the direct writer finds those lines without registering every row, see `sqlite_stream`).
+#[tokio::test]
+async fn issue_15_a_repeat_names_the_line_of_the_record_it_repeats_wherever_it_sits() {
+    on_both("stream_lines", |db| async move {
+        let store = db.open().await;
+        before(&store).await;
+        let mut stream = begin(&store, "lines").await;
+        let mut first = Vec::new();
+        // Lines 2..=11 insert k0..k9 (one run); line 12 updates a; line 13 finds b unchanged; lines 14, 15
+        // insert m0 and m1; a blank line 16; 17 and 18 are identical rows with derived keys (h, h#2); line 19
+        // inserts n.
+        for i in 0..10 {
+            first.push((2 + i, with_campaign(&format!("k{i}"), "linkedin", "1"), false));
+        }
+        first.push((12, with_campaign("a", "linkedin", "7"), false));
+        first.push((13, with_campaign("b", "linkedin", "1"), false));
+        let mut second = vec![
+            (14, with_campaign("m0", "linkedin", "1"), false),
+            (15, with_campaign("m1", "linkedin", "1"), false),
+            (17, with_campaign("h", "linkedin", "1"), true),
+            (18, with_campaign("h", "linkedin", "1"), true),
+            (19, with_campaign("n", "linkedin", "1"), false),
+        ];
+        // Then repeats of rows from every kind of place.
+        second.push((20, with_campaign("k7", "linkedin", "2"), false));
+        second.push((21, with_campaign("a", "linkedin", "8"), false));
+        second.push((22, with_campaign("b", "linkedin", "2"), false));
+        second.push((23, with_campaign("m1", "linkedin", "2"), false));
+        second.push((24, with_campaign("n", "linkedin", "2"), false));
+        second.push((25, with_campaign("k0", "linkedin", "2"), false));
+        let repeats = write(&mut stream, vec![first, second]).await;
+        let pairs: Vec<(&str, usize, usize)> = repeats.iter().map(|d| (d.key.as_str(), d.line, d.first_line)).collect();
+        assert_eq!(pairs, [("k7", 20, 9), ("a", 21, 12), ("b", 22, 13), ("m1", 23, 15), ("n", 24, 19), ("k0", 25, 2)]);
+        let outcome = stream.finish(24).await.unwrap();
+        let t = counts(&outcome, "touchpoints");
+        // 23 read, 6 duplicates; inserted k0..k9, m0, m1, h, h#2, n; a and b updated.
+        assert_eq!((t.records, t.duplicates, t.inserted, t.updated, t.unchanged), (17, 6, 15, 2, 0));
+        let data = store.load().await.unwrap();
+        let campaign = |key: &str| data.touchpoints.iter().find(|t| t.key == key).unwrap().campaign.clone().unwrap();
+        assert_eq!(
+            ["k0", "k7", "a", "b", "m1", "n", "h", "h#2"].map(campaign),
+            ["2", "2", "8", "2", "2", "2", "1", "1"]
+        );
+    })
+    .await;
+}
