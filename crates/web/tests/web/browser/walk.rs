@@ -177,7 +177,10 @@ async fn walk(browser: &Browser, app: &TestApp) {
     browser.click_and_wait("form[action='/time/stop'] button[type=submit]").await;
     let entry = browser
         .js(
-            "var f = document.querySelectorAll(\"form[action='/time/edit']\"); if (f.length !== 1) return f.length; \
+            // The owner's own entries (the owner also sees everyone's, in `table.all-entries`, editable too).
+            "var f = Array.from(document.querySelectorAll(\"form[action='/time/edit']\")) \
+                 .filter(function (e) { return !e.closest('table.all-entries'); }); \
+             if (f.length !== 1) return f.length; \
              return [f[0].querySelector('[name=minutes]').value, f[0].querySelector('[name=channel]').value, \
                      f[0].querySelector('[name=task]').value];",
             vec![],
