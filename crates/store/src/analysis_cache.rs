@@ -32,6 +32,30 @@ pub struct AnalysisResult {
     pub computed_at: Timestamp,
 }
 
+impl AnalysisResult {
+    /// Which result this is: its fingerprint and when it was computed.
+    pub fn stamp(&self) -> AnalysisStamp {
+        AnalysisStamp { fingerprint: self.fingerprint.clone(), computed_at: self.computed_at }
+    }
+}
+
+/// Which result is stored, without its JSON: what a server compares with the result it parsed before, so a page
+/// reads the (large) JSON only when another result was stored since.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct AnalysisStamp {
+    pub fingerprint: String,
+    pub computed_at: Timestamp,
+}
+
+/// The stored analysis without its JSON ([`Store::stored_analysis_head`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct AnalysisHead {
+    /// The last result's stamp, when there is one.
+    pub stamp: Option<AnalysisStamp>,
+    /// Why the last recompute failed.
+    pub failure: Option<String>,
+}
+
 type Row = (String, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>, Option<String>);
 
 impl Store {
@@ -40,17 +64,14 @@ impl Store {
     /// Read it before loading the data: a change landing in between then leaves the result labelled with the older
     /// fingerprint, so it is computed once more rather than kept as current by mistake.
     pub async fn data_fingerprint(&self) -> Result<String> {
-        let (count, max_id, rows, undone): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT COUNT(*), COALESCE(MAX(id), 0), CAST(COALESCE(SUM(rows), 0) AS BIGINT), COUNT(undone_at) \
-             FROM imports",
+        // One statement (every page asks for it): the imports' summary and the settings' latest change.
+        let (count, max_id, rows, undone, settings): (i64, i64, i64, i64, String) = sqlx::query_as(
+            "SELECT COUNT(*), COALESCE(MAX(id), 0), CAST(COALESCE(SUM(rows), 0) AS BIGINT), COUNT(undone_at), \
+             (SELECT COALESCE(MAX(updated_at), '') FROM settings) FROM imports",
         )
         .fetch_one(&self.pool)
         .await
-        .map_err(query_error("reading the imports for the data's fingerprint"))?;
-        let settings: String = sqlx::query_scalar("SELECT COALESCE(MAX(updated_at), '') FROM settings")
-            .fetch_one(&self.pool)
-            .await
-            .map_err(query_error("reading the settings for the data's fingerprint"))?;
+        .map_err(query_error("reading the imports and settings for the data's fingerprint"))?;
         let undone = if undone > 0 { format!(":undone:{undone}") } else { String::new() };
         Ok(format!("imports:{count}:{max_id}:{rows}{undone};settings:{settings}"))
     }
@@ -79,6 +100,27 @@ impl Store {
             _ => None,
         };
         Ok(Some(StoredAnalysis { result, computing, failure }))
+    }
+
+    /// The stamp of the stored analysis of `kind` and why its last recompute failed, without its JSON; `None` when
+    /// none was ever computed or claimed.
+    pub async fn stored_analysis_head(&self, kind: &str) -> Result<Option<AnalysisHead>> {
+        let row: Option<(Option<String>, Option<String>, Option<String>)> =
+            sqlx::query_as("SELECT fingerprint, computed_at, failure FROM analysis_cache WHERE kind = $1")
+                .bind(kind)
+                .fetch_optional(&self.pool)
+                .await
+                .map_err(query_error(format!("reading the stored analysis {kind:?}")))?;
+        let Some((fingerprint, computed_at, failure)) = row else {
+            return Ok(None);
+        };
+        let stamp = match (fingerprint, computed_at) {
+            (Some(fingerprint), Some(at)) => {
+                Some(AnalysisStamp { fingerprint, computed_at: parse_at(&at, "analysis_cache", "computed_at")? })
+            }
+            _ => None,
+        };
+        Ok(Some(AnalysisHead { stamp, failure }))
     }
 
     /// Claims the recompute of `kind` for `fingerprint`: true when this caller should compute it, false when

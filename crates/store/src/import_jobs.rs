@@ -142,11 +142,13 @@ impl Store {
         .map_err(query_error("recording the upload"))
     }
 
-    /// Writes a step of job `id`.
+    /// Writes a step of job `id` while it runs: a job that ended (imported, unchanged, rejected, failed) keeps its
+    /// outcome, so a progress update that arrives late (written by a task racing the import's end) cannot turn
+    /// "imported" back into "storing".
     pub async fn update_import_job(&self, id: i64, update: &JobUpdate<'_>, now: Timestamp) -> Result<()> {
         sqlx::query(
             "UPDATE import_jobs SET state = $2, done = $3, total = $4, import_id = $5, result_json = $6, \
-             updated_at = $7 WHERE id = $1",
+             updated_at = $7 WHERE id = $1 AND state IN ('reading', 'storing')",
         )
         .bind(id)
         .bind(update.state.as_str())

@@ -51,7 +51,7 @@ pub mod undo;
 mod upsert;
 
 pub use accounts::{LinkPurpose, LoginFailures, NewSession, NewUser, OneTimeLink, Session, User};
-pub use analysis_cache::{AnalysisResult, StoredAnalysis};
+pub use analysis_cache::{AnalysisHead, AnalysisResult, AnalysisStamp, StoredAnalysis};
 pub use api_tokens::{ApiToken, NewApiToken, TokenRevocation, TokenScope};
 pub use audit::{AuditAction, AuditEntry, NewAuditEntry};
 pub use channel_repair::{ChannelMerge, MergeCounts, MERGE_FORMAT};

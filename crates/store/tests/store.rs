@@ -13,6 +13,8 @@ mod backends;
 mod channels;
 #[path = "store/fixtures.rs"]
 mod fixtures;
+#[path = "store/import_jobs.rs"]
+mod import_jobs;
 #[path = "store/imports.rs"]
 mod imports;
 #[path = "store/open.rs"]

@@ -95,6 +95,18 @@ pub fn skip(need: Need<'_>, why: impl fmt::Display) {
     }
 }
 
+/// The flags every test run of Chromium gets, beside its own (`--headless` or `--headless=new`, a window size):
+/// no sandbox (CI runs as root), no GPU, nothing fetched from outside (no background networking, component
+/// updates, sync or first-run pages).
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+];
+
 /// Headless Chromium for the tests that render the HTML report: `/usr/bin/chromium`, else `chromium` on
 /// `PATH`. `None` after recording a skip when neither is there (see [`skip`]; under CI that panics).
 pub fn chromium() -> Option<PathBuf> {

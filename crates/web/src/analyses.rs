@@ -12,14 +12,19 @@
 //! (it reads the settings' latest change), so the stored results become stale and the next page view recomputes
 //! them; each result carries the settings it was computed with (`settings` in its JSON), which the pages show.
 
+use crate::state::AppState;
 use crate::WebError;
 use chrono::Utc;
+use serde_json::Value;
 use socialledger_analytics::{stored_settings, Settings};
 use socialledger_decide::verdict::gather::{fitted_pipeline_mix, MixFit};
 use socialledger_domain::Dataset;
 use socialledger_report::standard::{render_report, StandardOptions};
 use socialledger_report::{Format, MmmSection};
-use socialledger_store::{AnalysisResult, Store};
+use socialledger_store::{AnalysisHead, AnalysisResult, AnalysisStamp, Store};
+use std::collections::HashMap;
+use std::future::Future;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 /// The kind of the stored report.
@@ -35,13 +40,33 @@ pub const MIX_SEED: u64 = 0;
 /// After this long a recompute claimed by a server is taken to have died with it and may be claimed again.
 pub const STALE_CLAIM: Duration = Duration::from_secs(15 * 60);
 
+/// The stored analyses this server parsed, each with the stamp of the stored row it was parsed from: a page reads
+/// the row's stamp (fingerprint and computed_at, a few bytes) and reads and parses the JSON (the report's is about
+/// 200 KB) only when another result was stored since, by this server or any other. A cache checked against the
+/// database on every request, so it holds nothing another server would need.
+#[derive(Debug, Default)]
+pub struct ParsedAnalyses(Mutex<HashMap<&'static str, (AnalysisStamp, Arc<Value>)>>);
+
+impl ParsedAnalyses {
+    /// The parsed JSON of `kind` when it was parsed from the result `stamp` names.
+    fn get(&self, kind: &str, stamp: &AnalysisStamp) -> Option<Arc<Value>> {
+        let parsed = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        parsed.get(kind).filter(|(at, _)| at == stamp).map(|(_, json)| Arc::clone(json))
+    }
+
+    fn put(&self, kind: &'static str, stamp: AnalysisStamp, json: Arc<Value>) {
+        let mut parsed = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        parsed.insert(kind, (stamp, json));
+    }
+}
+
 /// What a page shows: the stored result and whether it is the current data's.
 #[derive(Debug)]
 pub struct ReportView {
-    /// The stored result, possibly of older data.
-    pub result: Option<AnalysisResult>,
-    /// The report as JSON (`result`'s text, parsed).
-    pub json: Option<serde_json::Value>,
+    /// Which result is stored (possibly of older data): its fingerprint and when it was computed.
+    pub result: Option<AnalysisStamp>,
+    /// The result as JSON (for [`REPORT`]: what `socialledger report --json` prints), parsed once per server.
+    pub json: Option<Arc<Value>>,
     /// The fingerprint of the data now.
     pub fingerprint: String,
     /// True when the data changed since the result (or there is none): a recompute is under way.
@@ -58,47 +83,76 @@ impl ReportView {
 }
 
 /// The stored report and, when the data changed since, the start of its recompute (in the background, once).
-pub async fn report(store: &Store) -> Result<ReportView, WebError> {
-    stored(store, REPORT).await
+pub async fn report(state: &AppState) -> Result<ReportView, WebError> {
+    stored(state, REPORT).await
 }
 
 /// The stored mix model and, when the data changed since, the start of its recompute (in the background, once).
-pub async fn mix(store: &Store) -> Result<ReportView, WebError> {
-    stored(store, MIX).await
+pub async fn mix(state: &AppState) -> Result<ReportView, WebError> {
+    stored(state, MIX).await
 }
 
 /// The stored analysis of `kind` ([`REPORT`] or [`MIX`]) and, when the data changed since, the start of its
 /// recompute (in the background, once).
-async fn stored(store: &Store, kind: &'static str) -> Result<ReportView, WebError> {
+async fn stored(state: &AppState, kind: &'static str) -> Result<ReportView, WebError> {
+    let store = &state.store;
     let fingerprint = store.data_fingerprint().await?;
-    let stored = store.stored_analysis(kind).await?;
-    let (result, failure) = match stored {
-        Some(s) => (s.result, s.failure),
-        None => (None, None),
-    };
-    let current = result.as_ref().is_some_and(|r| r.fingerprint == fingerprint);
+    let AnalysisHead { stamp, failure } = store.stored_analysis_head(kind).await?.unwrap_or_default();
+    let current = stamp.as_ref().is_some_and(|s| s.fingerprint == fingerprint);
     if !current {
-        let now = Utc::now();
-        let stale_before = now - chrono::Duration::from_std(STALE_CLAIM).unwrap_or(chrono::Duration::minutes(15));
-        if store.claim_analysis(kind, &fingerprint, now, stale_before).await? {
-            let (store, fingerprint) = (store.clone(), fingerprint.clone());
-            tokio::spawn(async move {
-                let done = match kind {
-                    MIX => recompute_mix(&store, fingerprint).await,
-                    _ => recompute(&store, fingerprint).await,
-                };
-                if let Err(e) = done {
-                    eprintln!("socialledger web: the stored analysis {kind:?} could not be computed: {e}");
-                    let _ = store.analysis_failed(kind, &e.to_string()).await;
-                }
-            });
-        }
+        refresh_in_background(store, kind, &fingerprint, move |store, fingerprint| async move {
+            match kind {
+                MIX => recompute_mix(&store, fingerprint).await.map(drop),
+                _ => recompute(&store, fingerprint).await.map(drop),
+            }
+        })
+        .await?;
     }
-    let json = match &result {
-        Some(r) => Some(serde_json::from_str(&r.json).map_err(|e| WebError::Analysis(e.to_string()))?),
-        None => None,
+    let (result, json) = match stamp {
+        None => (None, None),
+        Some(stamp) => match state.parsed.get(kind, &stamp) {
+            Some(json) => (Some(stamp), Some(json)),
+            // Parsed from the row as read now: a result stored since the head was read is taken with its own stamp.
+            None => match store.stored_analysis(kind).await?.and_then(|s| s.result) {
+                Some(result) => {
+                    let json: Value =
+                        serde_json::from_str(&result.json).map_err(|e| WebError::Analysis(e.to_string()))?;
+                    let (stamp, json) = (result.stamp(), Arc::new(json));
+                    state.parsed.put(kind, stamp.clone(), Arc::clone(&json));
+                    (Some(stamp), Some(json))
+                }
+                None => (None, None),
+            },
+        },
     };
     Ok(ReportView { result, json, fingerprint, recomputing: !current, failure })
+}
+
+/// Claims the recompute of the stored analysis `kind` for `fingerprint` ([`Store::claim_analysis`]) and, when this
+/// server won the claim, runs `compute` in a background task; a failure is stored with the row (shown by the
+/// pages) and the claim stays, so the same data is not tried again on every request.
+pub(crate) async fn refresh_in_background<F, Fut>(
+    store: &Store,
+    kind: &'static str,
+    fingerprint: &str,
+    compute: F,
+) -> Result<(), WebError>
+where
+    F: FnOnce(Store, String) -> Fut + Send + 'static,
+    Fut: Future<Output = Result<(), WebError>> + Send + 'static,
+{
+    let now = Utc::now();
+    let stale_before = now - chrono::Duration::from_std(STALE_CLAIM).unwrap_or(chrono::Duration::minutes(15));
+    if store.claim_analysis(kind, fingerprint, now, stale_before).await? {
+        let (store, fingerprint) = (store.clone(), fingerprint.to_string());
+        tokio::spawn(async move {
+            if let Err(e) = compute(store.clone(), fingerprint).await {
+                eprintln!("socialledger web: the stored analysis {kind:?} could not be computed: {e}");
+                let _ = store.analysis_failed(kind, &e.to_string()).await;
+            }
+        });
+    }
+    Ok(())
 }
 
 /// Computes the report of the data now, as `socialledger report --json` prints it with the stored settings,

@@ -27,3 +27,4 @@ pub mod tokens;
 pub use config::WebConfig;
 pub use error::WebError;
 pub use startup::Application;
+pub use state::AppState;

@@ -56,7 +56,7 @@ impl Application {
         } else {
             None
         };
-        let state = AppState { store: store.clone(), config: Arc::new(config) };
+        let state = AppState { store: store.clone(), config: Arc::new(config), parsed: Arc::default() };
         let router = headers::secure(routes::router(state));
         Ok(Application { listener, local_addr, router, store, base_url, setup_url })
     }

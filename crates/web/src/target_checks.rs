@@ -3,7 +3,7 @@
 //! recompute also records the alerts of status changes ([`record_alerts`], shared with `socialledger targets
 //! check`), once per change of a target's status in its period.
 
-use crate::analyses::STALE_CLAIM;
+use crate::analyses::refresh_in_background;
 use crate::notify::{self, NotifyConfig};
 use crate::WebError;
 use chrono::{NaiveDate, Utc};
@@ -51,17 +51,11 @@ pub async fn checks(store: &Store, notify: &NotifyConfig) -> Result<ChecksView, 
     };
     let current = result.as_ref().is_some_and(|r| r.fingerprint == fingerprint);
     if !current {
-        let now = Utc::now();
-        let stale_before = now - chrono::Duration::from_std(STALE_CLAIM).unwrap_or(chrono::Duration::minutes(15));
-        if store.claim_analysis(TARGETS, &fingerprint, now, stale_before).await? {
-            let (store, notify) = (store.clone(), notify.clone());
-            tokio::spawn(async move {
-                if let Err(e) = recompute(&store, &notify, fingerprint, as_of).await {
-                    eprintln!("socialledger web: the targets could not be checked: {e}");
-                    let _ = store.analysis_failed(TARGETS, &e.to_string()).await;
-                }
-            });
-        }
+        let notify = notify.clone();
+        refresh_in_background(store, TARGETS, &fingerprint, move |store, fingerprint| async move {
+            recompute(&store, &notify, fingerprint, as_of).await.map(drop)
+        })
+        .await?;
     }
     let checks = match &result {
         Some(r) => Some(serde_json::from_str(&r.json).map_err(|e| WebError::Analysis(e.to_string()))?),

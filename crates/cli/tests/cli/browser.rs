@@ -150,21 +150,16 @@ impl Chromium {
         let scratch = tempfile::tempdir().unwrap();
         let net_log = scratch.path().join("netlog.json");
         let mut cmd = Command::new(&self.exe);
-        cmd.args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
-            "--disable-quic",
-            // Nothing can reach the network: every host name resolves to "not found".
-            "--host-resolver-rules=MAP * ~NOTFOUND",
-        ])
-        .arg(arg("--user-data-dir=", &scratch.path().join("profile")))
-        .arg(arg("--log-net-log=", &net_log))
-        .args(args);
+        cmd.args(socialledger_testkit::CHROMIUM_FLAGS)
+            .args([
+                "--headless",
+                "--disable-quic",
+                // Nothing can reach the network: every host name resolves to "not found".
+                "--host-resolver-rules=MAP * ~NOTFOUND",
+            ])
+            .arg(arg("--user-data-dir=", &scratch.path().join("profile")))
+            .arg(arg("--log-net-log=", &net_log))
+            .args(args);
         let (status, stdout, stderr) = run_with_timeout(cmd, CHROMIUM_TIMEOUT);
         assert!(status.success(), "chromium {args:?} failed ({status}):\n{stderr}");
         Run { stdout, stderr, net_log, _scratch: scratch }

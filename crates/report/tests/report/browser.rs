@@ -67,14 +67,8 @@ fn the_mix_model_section_fits_a_phone_and_a_laptop() {
         std::fs::write(&wrapper, WRAPPER.replace("{W}", &width.to_string()).replace("{H}", &height.to_string()))
             .unwrap();
         let mut cmd = Command::new(&chromium);
-        cmd.args([
+        cmd.args(socialledger_testkit::CHROMIUM_FLAGS).args([
             "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--no-first-run",
-            "--disable-sync",
             "--hide-scrollbars",
             "--force-device-scale-factor=1",
             "--host-resolver-rules=MAP * ~NOTFOUND",

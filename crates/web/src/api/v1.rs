@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use socialledger_domain::{Channel, PostMetrics, Task, Timestamp};
 use socialledger_store::{AuditEntry, PostWithMetrics, StoreError, TimeInput, TrackedEntry};
+use std::sync::Arc;
 use utoipa::ToSchema;
 
 fn at(t: Timestamp) -> String {
@@ -301,7 +302,13 @@ pub struct ReportItem {
     pub channels: Vec<ChannelFigures>,
     /// The whole report; `null` for roles that may not see costs (it weighs costs throughout).
     #[schema(value_type = Option<Object>)]
-    pub report: Option<Value>,
+    #[serde(serialize_with = "shared_json")]
+    pub report: Option<Arc<Value>>,
+}
+
+/// Serializes the stored report as shared by the pages ([`analyses::ParsedAnalyses`]), without copying it.
+fn shared_json<S: serde::Serializer>(json: &Option<Arc<Value>>, serializer: S) -> Result<S::Ok, S::Error> {
+    json.as_deref().serialize(serializer)
 }
 
 /// `GET /api/v1/report`: the stored report ([`crate::analyses`]); asking for it starts its recompute when the
@@ -309,9 +316,9 @@ pub struct ReportItem {
 #[utoipa::path(get, path = "/api/v1/report", tag = "report",
     responses((status = 200, body = ReportItem), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody)))]
 pub async fn report(State(state): State<AppState>, me: SignedIn) -> Result<Json<ReportItem>, ApiError> {
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let costs = routes::allows(Endpoint::ChannelCosts, me.user.role);
-    let rows = view.json.as_ref().and_then(|r| r["channels"].as_array()).cloned().unwrap_or_default();
+    let rows: &[Value] = view.json.as_deref().and_then(|r| r["channels"].as_array()).map_or(&[], Vec::as_slice);
     let channels = rows
         .iter()
         .map(|r| ChannelFigures {
@@ -328,7 +335,7 @@ pub async fn report(State(state): State<AppState>, me: SignedIn) -> Result<Json<
         computed_at: view.result.as_ref().map(|r| at(r.computed_at)),
         fingerprint: view.result.as_ref().map(|r| r.fingerprint.clone()),
         current: view.is_current(),
-        currency: view.json.as_ref().and_then(|r| r["currency"].as_str()).map(str::to_string),
+        currency: view.json.as_deref().and_then(|r| r["currency"].as_str()).map(str::to_string),
         channels,
         report: if costs { view.json } else { None },
     }))

@@ -53,9 +53,9 @@ pub async fn show(
     signed_in: SignedIn,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let empty = Value::Null;
-    let comparison = view.json.as_ref().map_or(&empty, |r| &r["model_comparison"]);
+    let comparison = view.json.as_deref().map_or(&empty, |r| &r["model_comparison"]);
     let models: Vec<&Value> = comparison["models"].as_array().map(|m| m.iter().collect()).unwrap_or_default();
     let channels: Vec<Value> = comparison["channels"]
         .as_array()

@@ -22,7 +22,7 @@ pub async fn engagement(
     signed_in: SignedIn,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let body = html! { (engagement_table(&view, &filter)) (downloads("channels")) (downloads("posts")) };
     Ok(page(StatusCode::OK, layout_filtered("Channels", Some(&signed_in), reload(&view), Some(&filter), body)))
 }
@@ -59,14 +59,14 @@ pub async fn costs(
     signed_in: SignedIn,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let body = html! { (costs_table(&view, &filter)) (downloads("costs")) };
     Ok(page(StatusCode::OK, layout_filtered("Channel costs", Some(&signed_in), reload(&view), Some(&filter), body)))
 }
 
 /// The cost table of `/channels/costs` (and of a share link that shares costs), with its banner and filter.
 pub fn costs_table(view: &ReportView, filter: &Filter) -> Markup {
-    let cur = view.json.as_ref().map(currency).unwrap_or(socialledger_domain::Currency::EUR);
+    let cur = view.json.as_deref().map(currency).unwrap_or(socialledger_domain::Currency::EUR);
     rows_table(view, filter, |rows| {
         html! {
             table.costs {
@@ -104,8 +104,12 @@ pub fn downloads(table: &str) -> Markup {
 
 /// The banner, the filter and the table `table` makes of the report's channel rows the filter shows.
 fn rows_table(view: &ReportView, filter: &Filter, table: impl FnOnce(Vec<&Value>) -> Markup) -> Markup {
-    let rows: Vec<&Value> =
-        view.json.as_ref().and_then(|r| r["channels"].as_array()).map(|rows| rows.iter().collect()).unwrap_or_default();
+    let rows: Vec<&Value> = view
+        .json
+        .as_deref()
+        .and_then(|r| r["channels"].as_array())
+        .map(|rows| rows.iter().collect())
+        .unwrap_or_default();
     let all: Vec<Value> = rows.iter().map(|r| (*r).clone()).collect();
     let shown: Vec<&Value> = rows.into_iter().filter(|r| filter.shows(text(&r["channel"]))).collect();
     html! {

@@ -139,9 +139,9 @@ async fn render(
     let filter = filter.clone();
     let manage = manages(signed_in);
     let stored = state.store.experiments().await?;
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let empty = Value::Null;
-    let verdict = view.json.as_ref().map_or(&empty, |r| &r["verdict"]);
+    let verdict = view.json.as_deref().map_or(&empty, |r| &r["verdict"]);
     let channels: Vec<&Value> = verdict["channels"].as_array().map(|c| c.iter().collect()).unwrap_or_default();
     let planned: Vec<&&Value> =
         channels.iter().filter(|c| c["next_step"].is_object() && filter.shows(text(&c["channel"]))).collect();
@@ -229,7 +229,7 @@ pub async fn plan(
     me: SignedIn,
     Form(form): Form<PlanForm>,
 ) -> Result<Response, WebError> {
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let channel = form.channel.trim();
     let proposal = view
         .json

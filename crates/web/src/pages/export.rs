@@ -15,7 +15,7 @@ use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use socialledger_domain::{MetricPeriod, PostMetrics};
-use socialledger_store::{PageRequest, Paged, Store};
+use socialledger_store::{PageRequest, Paged};
 
 /// A table that can be downloaded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -176,7 +176,8 @@ fn latest(metrics: &[PostMetrics]) -> Option<&PostMetrics> {
 }
 
 /// The sheet of a table as `me` may see it.
-pub async fn sheet(store: &Store, me: &SignedIn, table: ExportTable) -> Result<Sheet, WebError> {
+pub async fn sheet(state: &AppState, me: &SignedIn, table: ExportTable) -> Result<Sheet, WebError> {
+    let store = &state.store;
     let date = |d: chrono::NaiveDate| d.format("%Y-%m-%d").to_string();
     let at = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     Ok(match table {
@@ -264,8 +265,9 @@ pub async fn sheet(store: &Store, me: &SignedIn, table: ExportTable) -> Result<S
             }
         }
         ExportTable::Costs => {
-            let view = analyses::report(store).await?;
-            let report = view.json.unwrap_or_default();
+            let view = analyses::report(state).await?;
+            let empty = serde_json::Value::Null;
+            let report = view.json.as_deref().unwrap_or(&empty);
             let currency = report["currency"].as_str().unwrap_or("").to_string();
             let rows = report["channels"].as_array().cloned().unwrap_or_default();
             Sheet {
@@ -314,7 +316,7 @@ pub async fn download(
     table: ExportTable,
     format: ExportFormat,
 ) -> Result<Response, WebError> {
-    let sheet = sheet(&state.store, &me, table).await?;
+    let sheet = sheet(&state, &me, table).await?;
     let (bytes, content_type, extension) = match format {
         ExportFormat::Csv => (to_csv(&sheet)?, "text/csv; charset=utf-8", "csv"),
         ExportFormat::Xlsx => (

@@ -24,7 +24,7 @@ pub async fn show(
     signed_in: SignedIn,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let view = analyses::mix(&state.store).await?;
+    let view = analyses::mix(&state).await?;
     let body = html! {
         (banner(&view))
         (period_not_applied(&filter, "the mix model"))

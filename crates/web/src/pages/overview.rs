@@ -24,7 +24,7 @@ pub async fn show(
     signed_in: SignedIn,
     Query(filter): Query<Filter>,
 ) -> Result<Response, WebError> {
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let body = overview_body(&view, &filter, true);
     Ok(page(
         StatusCode::OK,
@@ -38,7 +38,7 @@ pub async fn show(
 /// credited and the next steps stay.
 pub fn overview_body(view: &ReportView, filter: &Filter, costs: bool) -> Markup {
     let empty = Value::Null;
-    let report = view.json.as_ref().unwrap_or(&empty);
+    let report = view.json.as_deref().unwrap_or(&empty);
     let cur = currency(report);
     let verdict = &report["verdict"];
     // The pipeline each model credits, lowest and highest, from the channels table (minor units).

@@ -111,7 +111,7 @@ pub fn banner(view: &ReportView) -> Markup {
                 "Computed at " span.computed-at { (r.computed_at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)) }
                 " from the data " code.fingerprint { (r.fingerprint) } "."
             }
-            @if let Some(settings) = view.json.as_ref().map(|j| &j["settings"]).filter(|s| s.is_object()) {
+            @if let Some(settings) = view.json.as_deref().map(|j| &j["settings"]).filter(|s| s.is_object()) {
                 (settings_used(settings))
             }
         }

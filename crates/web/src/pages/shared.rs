@@ -100,7 +100,7 @@ pub async fn show(
         let text = "this page is not shared with this link";
         return Ok(message(StatusCode::NOT_FOUND, "Not shared", text));
     }
-    let view = analyses::report(&state.store).await?;
+    let view = analyses::report(&state).await?;
     let content = match name.as_str() {
         "overview" => overview_body(&view, &filter, link.shares("costs")),
         "channels" => engagement_table(&view, &filter),

@@ -8,7 +8,7 @@ use socialledger_analytics::Settings;
 use socialledger_demo::{simulate, DemoConfig};
 use socialledger_domain::{Dataset, Role};
 use socialledger_import::ImportOptions;
-use socialledger_store::{ImportSource, Store};
+use socialledger_store::{AnalysisResult, ImportSource, Store};
 use socialledger_web::analyses::{report_json, REPORT};
 use std::path::Path;
 use std::time::Duration;
@@ -158,6 +158,24 @@ async fn issue_16_overview_shows_the_stored_report_and_recomputes_after_an_impor
         // in one second share).
         assert_eq!(fingerprint(&html).as_deref(), Some(stored.fingerprint.as_str()));
         assert_eq!(fingerprint(&fresh).as_deref(), Some(recomputed.fingerprint.as_str()));
+
+        // A result stored since (here by hand, as another app server on the same database would store it) shows at
+        // once, though its fingerprint is the same: a server's parsed copy is used only while the stored row's
+        // fingerprint and computation time are the ones it was parsed from.
+        let mut edited: serde_json::Value = serde_json::from_str(&recomputed.json).unwrap();
+        let first = &mut edited["verdict"]["channels"][0];
+        let key = first["channel"].as_str().unwrap().to_string();
+        let other = if first["verdict"] == "drop" { "keep" } else { "drop" };
+        first["verdict"] = other.into();
+        assert_ne!(row_attr(&fresh, &key, "data-verdict").as_deref(), Some(other));
+        let later = AnalysisResult {
+            fingerprint: recomputed.fingerprint.clone(),
+            json: edited.to_string(),
+            computed_at: recomputed.computed_at + chrono::Duration::seconds(1),
+        };
+        app.store.save_analysis(REPORT, &later).await.unwrap();
+        let shown = current_page(&app, &owner, "/overview").await;
+        assert_eq!(row_attr(&shown, &key, "data-verdict").as_deref(), Some(other), "the result stored since");
 
         // Customer service sees engagement, not costs.
         let cs = app.client();

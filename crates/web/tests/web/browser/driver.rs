@@ -22,19 +22,9 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 use tokio::sync::{Mutex, MutexGuard, OnceCell};
 
-/// The flags every run of Chromium gets: headless, no sandbox (CI runs as root), nothing fetched from outside.
-pub const CHROMIUM_FLAGS: &[&str] = &[
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-    "--hide-scrollbars",
-    "--window-size=1280,900",
-];
+/// The flags of the Chromium chromedriver starts, beside [`socialledger_testkit::CHROMIUM_FLAGS`].
+pub const CHROMIUM_FLAGS: &[&str] =
+    &["--headless=new", "--disable-dev-shm-usage", "--hide-scrollbars", "--window-size=1280,900"];
 
 /// How long a wait for something on a page lasts before the test fails. Generous: the stored analyses of a debug
 /// build are computed in the background while the page waits.
@@ -305,7 +295,8 @@ async fn start(chromium: PathBuf, driver: PathBuf) -> Shared {
     std::thread::spawn(move || lines.for_each(drop));
     std::thread::spawn(move || child.wait());
 
-    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| f.to_string()).collect();
+    let mut args: Vec<String> =
+        socialledger_testkit::CHROMIUM_FLAGS.iter().chain(CHROMIUM_FLAGS).map(|f| f.to_string()).collect();
     args.push(format!("--user-data-dir={}", profile.display()));
     let mut caps = serde_json::Map::new();
     caps.insert("browserName".into(), json!("chrome"));
