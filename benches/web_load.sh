@@ -111,10 +111,17 @@ current() {
 # wrk on $2 with header $3; prints label $1, p50, p99, requests/s and non-2xx answers.
 load() {
     local label="$1" path="$2" header="$3" first
-    first="$(curl -s -o /dev/null -w '%{http_code} %{time_total}' -H "$header" "$base$path")"
-    echo "$label: one request before the load: HTTP ${first% *} in ${first#* } s"
-    if [[ "${first% *}" != 200 ]]; then
+    local code seconds bytes
+    read -r code seconds bytes < <(curl -s -o "$work/page" -w '%{http_code} %{time_total} %{size_download}\n' \
+        -H "$header" "$base$path")
+    echo "$label: one request before the load: HTTP $code in $seconds s, $bytes bytes"
+    if [[ "$code" != 200 ]]; then
         echo "$label: expected HTTP 200" >&2
+        exit 2
+    fi
+    # The page measured is the real one: the Overview with its stored figures, not a sign-in form or a notice.
+    if [[ "$path" == /overview ]] && ! grep -q 'class="computed-at"' "$work/page"; then
+        echo "$label: the page shows no stored analysis" >&2
         exit 2
     fi
     wrk -t2 -c"$clients" -d"$duration" --latency -H "$header" "$base$path" >"$work/wrk.txt"

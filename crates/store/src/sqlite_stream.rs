@@ -28,7 +28,7 @@
 
 use crate::codec;
 use crate::import::{check_record, placeholder, ImportOutcome};
-use crate::stream::{Duplicate, Tally};
+use crate::stream::{Counters, Duplicate};
 use crate::tables::Table;
 use crate::{Result, StoreError};
 use rusqlite::{params, CachedStatement, Connection, ErrorCode, OpenFlags, OptionalExtension, ToSql};
@@ -64,18 +64,9 @@ const RUN_OF: &str = "SELECT row, line FROM temp.import_runs WHERE row <= ?1 ORD
 pub(crate) struct DirectStream {
     conn: Connection,
     pub(crate) import_id: i64,
-    channels_before: u64,
-    touchpoints_before: u64,
     /// Channel keys known to exist (stored before or created as placeholders by this import).
     channels: HashSet<String>,
-    placeholders: BTreeSet<String>,
-    placeholders_written: u64,
-    read: u64,
-    duplicates: u64,
-    /// Rows inserted or changed, each counted once.
-    affected: u64,
-    /// A key was written twice (a duplicate): the counts are then taken from the table.
-    rewritten: bool,
+    counters: Counters,
     /// Where this import's inserted rows are (see the module documentation).
     runs: Runs,
     /// The text of the record being written's timestamp, reused from record to record.
@@ -179,15 +170,8 @@ impl DirectStream {
         Ok(DirectStart::Writing(Box::new(DirectStream {
             conn,
             import_id,
-            channels_before,
-            touchpoints_before,
             channels,
-            placeholders: BTreeSet::new(),
-            placeholders_written: 0,
-            read: 0,
-            duplicates: 0,
-            affected: 0,
-            rewritten: false,
+            counters: Counters { channels_before, touchpoints_before, ..Counters::default() },
             runs,
             at: String::with_capacity(32),
         })))
@@ -213,7 +197,7 @@ impl DirectStream {
         } else {
             records.iter().map(|r| check_record(r).is_ok()).collect()
         };
-        self.read += records.len() as u64;
+        self.counters.read += records.len() as u64;
         self.add_placeholders(records.iter().zip(&valid).filter(|(_, ok)| **ok).map(|(r, _)| r))?;
         let writing = fail("writing touchpoints");
         let mut out = Vec::new();
@@ -229,7 +213,7 @@ impl DirectStream {
             loop {
                 match stmts.write(record, at, line, self.import_id, &mut self.runs).map_err(&writing)? {
                     (Written::Stored, changed) => {
-                        self.affected += changed;
+                        self.counters.affected += changed;
                         break;
                     }
                     (Written::Repeat(_), _) if derived.get(i).copied().unwrap_or(false) => {
@@ -240,8 +224,8 @@ impl DirectStream {
                     (Written::Repeat(first_line), _) => {
                         // The later record replaces the earlier one; the counts come from the table then.
                         stmts.overwrite(record, at, self.import_id).map_err(&writing)?;
-                        self.duplicates += 1;
-                        self.rewritten = true;
+                        self.counters.duplicates += 1;
+                        self.counters.rewritten = true;
                         out.push(Duplicate { key: record.key.clone(), line, first_line });
                         break;
                     }
@@ -268,9 +252,9 @@ impl DirectStream {
             .map_err(&creating)?;
         for key in missing {
             let c = placeholder(key);
-            self.placeholders_written +=
+            self.counters.placeholders_written +=
                 statement.execute(params![c.key, c.name, c.kind.as_str(), self.import_id]).map_err(&creating)? as u64;
-            self.placeholders.insert(c.key.clone());
+            self.counters.placeholders.insert(c.key.clone());
             self.channels.insert(c.key);
         }
         Ok(())
@@ -286,21 +270,12 @@ impl DirectStream {
         // `?1` is unused in the first two; SQLite allows a parameter to go unreferenced.
         let channels_after = count("SELECT COUNT(*) FROM channels WHERE ?1 = ?1")?;
         let touchpoints_after = count("SELECT COUNT(*) FROM touchpoints WHERE ?1 = ?1")?;
-        let written = if self.rewritten {
+        let written = if self.counters.rewritten {
             count("SELECT COUNT(*) FROM touchpoints WHERE import_id = ?1")?
         } else {
-            self.affected
+            self.counters.affected
         };
-        let counts = Tally {
-            placeholders: self.placeholders.len() as u64,
-            placeholders_written: self.placeholders_written,
-            channels_added: channels_after.saturating_sub(self.channels_before),
-            read: self.read,
-            duplicates: self.duplicates,
-            touchpoints_added: touchpoints_after.saturating_sub(self.touchpoints_before),
-            written,
-        }
-        .counts();
+        let counts = self.counters.counts(channels_after, touchpoints_after, written);
         let rows = i64::try_from(rows).unwrap_or(i64::MAX);
         let committing = fail("committing the import");
         self.conn
@@ -311,7 +286,7 @@ impl DirectStream {
         Ok(ImportOutcome::Imported {
             import_id: self.import_id,
             counts,
-            placeholder_channels: self.placeholders.into_iter().collect(),
+            placeholder_channels: self.counters.placeholders.into_iter().collect(),
         })
     }
 

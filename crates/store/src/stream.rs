@@ -46,42 +46,46 @@ pub struct Duplicate {
     pub first_line: usize,
 }
 
-/// What a streamed import counted, either writer's; [`Tally::counts`] makes the per-table counts of it (see the
-/// module documentation for why they are exact).
-pub(crate) struct Tally {
-    /// Placeholder channels the file needed, and how many of them the writes inserted.
-    pub placeholders: u64,
+/// What a streamed import counts as it writes, either writer's; [`Counters::counts`] makes the per-table counts
+/// of it at the end (see the module documentation for why they are exact).
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    /// Channels' and touchpoints' rows before the import.
+    pub channels_before: u64,
+    pub touchpoints_before: u64,
+    /// Placeholder channels the file needed, and how many rows their writes inserted or changed.
+    pub placeholders: BTreeSet<String>,
     pub placeholders_written: u64,
-    /// Channels' rows after minus before.
-    pub channels_added: u64,
     /// Records read and, of them, duplicates (replaced by a later record of the same key).
     pub read: u64,
     pub duplicates: u64,
-    /// Touchpoints' rows after minus before.
-    pub touchpoints_added: u64,
-    /// Touchpoint rows inserted or changed.
-    pub written: u64,
+    /// Touchpoint rows inserted or changed, by the statements' affected-row counts.
+    pub affected: u64,
+    /// A key was written twice (the affected rows count it twice): the rows written are then counted in the table.
+    pub rewritten: bool,
 }
 
-impl Tally {
-    /// The counts of every table, in [`crate::tables::for_each_table`] order: only channels and touchpoints
-    /// are written by a streamed import.
-    pub(crate) fn counts(&self) -> Vec<TableCounts> {
+impl Counters {
+    /// The counts of every table, in [`crate::tables::for_each_table`] order, from the channels' and touchpoints'
+    /// rows after the import and the touchpoint rows it inserted or changed (`written`: [`Counters::affected`],
+    /// or counted in the table when [`Counters::rewritten`]). Only channels and touchpoints are written by a
+    /// streamed import.
+    pub(crate) fn counts(&self, channels_after: u64, touchpoints_after: u64, written: u64) -> Vec<TableCounts> {
         let mut counts = Vec::with_capacity(15);
         let empty = |table| TableCounts { table, records: 0, duplicates: 0, inserted: 0, updated: 0, unchanged: 0 };
         crate::tables::for_each_table!(|T| {
             let mut c = empty(T::NAME);
             if T::NAME == Channel::NAME {
-                c.records = self.placeholders;
-                c.inserted = self.channels_added;
+                c.records = self.placeholders.len() as u64;
+                c.inserted = channels_after.saturating_sub(self.channels_before);
                 c.updated = self.placeholders_written.saturating_sub(c.inserted);
                 c.unchanged = c.records.saturating_sub(self.placeholders_written);
             } else if T::NAME == Touchpoint::NAME {
                 c.records = self.read.saturating_sub(self.duplicates);
                 c.duplicates = self.duplicates;
-                c.inserted = self.touchpoints_added;
-                c.updated = self.written.saturating_sub(c.inserted);
-                c.unchanged = c.records.saturating_sub(self.written);
+                c.inserted = touchpoints_after.saturating_sub(self.touchpoints_before);
+                c.updated = written.saturating_sub(c.inserted);
+                c.unchanged = c.records.saturating_sub(written);
             }
             counts.push(c);
         });
@@ -126,17 +130,9 @@ struct PoolStream {
     import_id: i64,
     /// Restore SQLite's in-memory temporary storage when done.
     temp_store_changed: bool,
-    channels_before: u64,
-    touchpoints_before: u64,
     /// Channel keys known to exist (stored before or created as placeholders by this import).
     channels: HashSet<String>,
-    placeholders: BTreeSet<String>,
-    placeholders_written: u64,
-    read: u64,
-    duplicates: u64,
-    affected: u64,
-    /// A key was written again by a later batch (the affected-row sum counts it twice).
-    rewritten: bool,
+    counters: Counters,
 }
 
 impl std::fmt::Debug for TouchpointStream {
@@ -231,15 +227,8 @@ impl Store {
             file_name: source.file_name.clone(),
             import_id: 0,
             temp_store_changed,
-            channels_before: 0,
-            touchpoints_before: 0,
             channels: HashSet::new(),
-            placeholders: BTreeSet::new(),
-            placeholders_written: 0,
-            read: 0,
-            duplicates: 0,
-            affected: 0,
-            rewritten: false,
+            counters: Counters::default(),
         };
         if let Some((import_id, at, file_name)) = find_import(stream.conn(), &source.content_hash).await? {
             stream.abort().await;
@@ -281,8 +270,9 @@ impl Store {
             };
         };
         stream.import_id = import_id;
-        stream.channels_before = count_rows(stream.conn(), Channel::NAME).await.map_err(fail(Channel::NAME))?;
-        stream.touchpoints_before =
+        stream.counters.channels_before =
+            count_rows(stream.conn(), Channel::NAME).await.map_err(fail(Channel::NAME))?;
+        stream.counters.touchpoints_before =
             count_rows(stream.conn(), Touchpoint::NAME).await.map_err(fail(Touchpoint::NAME))?;
         stream.channels = sqlx::query_scalar::<_, String>("SELECT key FROM channels")
             .fetch_all(stream.conn())
@@ -426,7 +416,7 @@ impl PoolStream {
         for r in records.iter() {
             check_record(r)?;
         }
-        self.read += records.len() as u64;
+        self.counters.read += records.len() as u64;
         let duplicates = self.register_keys(records, lines, derived, rekey).await?;
         // The last record of a key within the batch wins; one statement must not touch a row twice (PostgreSQL
         // refuses), and the earlier ones would be overwritten anyway.
@@ -442,7 +432,7 @@ impl PoolStream {
         let affected = upsert::write(self.conn(), backend, import_id, &write, OnConflict::Update, &mut |_| {})
             .await
             .map_err(self.fail(Touchpoint::NAME))?;
-        self.affected += affected;
+        self.counters.affected += affected;
         Ok(duplicates)
     }
 
@@ -504,9 +494,9 @@ impl PoolStream {
                     n = n.saturating_add(1);
                 }
             } else {
-                self.duplicates += 1;
+                self.counters.duplicates += 1;
                 if first < first_line {
-                    self.rewritten = true;
+                    self.counters.rewritten = true;
                 }
                 out.push(Duplicate { key: records[i].key.clone(), line: lines[i], first_line: first });
             }
@@ -524,12 +514,12 @@ impl PoolStream {
         let new: Vec<Channel> = missing.into_iter().map(placeholder).collect();
         let refs: Vec<&Channel> = new.iter().collect();
         let (backend, import_id) = (self.backend, self.import_id);
-        self.placeholders_written +=
+        self.counters.placeholders_written +=
             upsert::write(self.conn(), backend, import_id, &refs, OnConflict::Ignore, &mut |_| {})
                 .await
                 .map_err(self.fail(Channel::NAME))?;
         for c in new {
-            self.placeholders.insert(c.key.clone());
+            self.counters.placeholders.insert(c.key.clone());
             self.channels.insert(c.key);
         }
         Ok(())
@@ -539,7 +529,7 @@ impl PoolStream {
     async fn finish(mut self, rows: usize) -> Result<ImportOutcome> {
         let channels_after = count_rows(self.conn(), Channel::NAME).await.map_err(self.fail(Channel::NAME))?;
         let touchpoints_after = count_rows(self.conn(), Touchpoint::NAME).await.map_err(self.fail(Touchpoint::NAME))?;
-        let written = if self.rewritten {
+        let written = if self.counters.rewritten {
             let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM touchpoints WHERE import_id = $1")
                 .bind(self.import_id)
                 .fetch_one(self.conn())
@@ -547,18 +537,9 @@ impl PoolStream {
                 .map_err(self.fail(Touchpoint::NAME))?;
             n.max(0) as u64
         } else {
-            self.affected
+            self.counters.affected
         };
-        let counts = Tally {
-            placeholders: self.placeholders.len() as u64,
-            placeholders_written: self.placeholders_written,
-            channels_added: channels_after.saturating_sub(self.channels_before),
-            read: self.read,
-            duplicates: self.duplicates,
-            touchpoints_added: touchpoints_after.saturating_sub(self.touchpoints_before),
-            written,
-        }
-        .counts();
+        let counts = self.counters.counts(channels_after, touchpoints_after, written);
         let rows = i64::try_from(rows).unwrap_or(i64::MAX);
         sqlx::query("UPDATE imports SET rows = $1 WHERE id = $2")
             .bind(rows)
@@ -576,7 +557,7 @@ impl PoolStream {
         Ok(ImportOutcome::Imported {
             import_id: self.import_id,
             counts,
-            placeholder_channels: std::mem::take(&mut self.placeholders).into_iter().collect(),
+            placeholder_channels: std::mem::take(&mut self.counters.placeholders).into_iter().collect(),
         })
     }
 
