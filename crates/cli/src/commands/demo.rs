@@ -144,14 +144,15 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
         output::print_text(&render_for_width(&input, Format::Terminal, output::terminal_width())?)?;
         output::print_text(&format!(
             "\n{} rows from {} files imported into {} in {:.1} s\nreport:  {}\ntruth:   {} (the simulated company's true \
-             channel effects)\ndata:    {}",
+             channel effects)\ndata:    {}\nweb app: socialledger --db {} serve (the first start prints a setup link)",
             socialledger_report::figures::group_thousands(summary.rows_imported as u64),
             summary.data_files.len(),
             summary.database,
             summary.seconds,
             summary.report.display(),
             summary.truth.display(),
-            data_dir.display()
+            data_dir.display(),
+            summary.database
         ))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -16,6 +16,10 @@ fn demo_writes_data_truth_database_and_self_contained_report() {
     assert!(root.join("data/touchpoints.csv").exists());
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("report.html"), "the summary does not say where the report is:\n{stdout}");
+    assert!(
+        stdout.contains("web app: socialledger --db socialledger-demo/socialledger.db serve"),
+        "the summary names the command that opens the demo in the web app:\n{stdout}"
+    );
 
     // The demo's data went through the normal import path: the same database answers the other commands.
     let db = root.join("socialledger.db").display().to_string();
