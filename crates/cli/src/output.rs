@@ -3,10 +3,11 @@
 use serde::Serialize;
 use std::io::Write;
 
-/// Writes `value` as pretty JSON followed by a newline.
+/// Writes `value` as pretty JSON followed by a newline (a negative zero as `0.0`, see
+/// [`socialledger_report::json::to_pretty_writer`]).
 pub fn print_json<T: Serialize>(value: &T) -> anyhow::Result<()> {
     let mut out = std::io::stdout().lock();
-    serde_json::to_writer_pretty(&mut out, value)?;
+    socialledger_report::json::to_pretty_writer(&mut out, value)?;
     writeln!(out)?;
     Ok(())
 }

@@ -8,11 +8,13 @@ use crate::summary::Summary;
 use crate::table::ChannelRow;
 use crate::ReportError;
 use serde::Serialize;
+use serde_json::ser::{Formatter, PrettyFormatter};
 use socialledger_analytics::attribution::comparison::ModelComparison;
 use socialledger_analytics::{AttributionReport, MonthlyEngagement, Note, Settings};
 use socialledger_domain::{ActivityKind, Currency, Date, Task};
 use socialledger_mmm::allocate::Allocation;
 use socialledger_mmm::MmmResult;
+use std::io;
 
 /// Version of this JSON layout; raised when a field is renamed or removed (adding fields keeps it).
 pub const SCHEMA_VERSION: u32 = 1;
@@ -187,7 +189,96 @@ pub fn render(contents: &Contents<'_>) -> Result<String, ReportError> {
         }),
         verdict: contents.input.verdict,
     };
-    let mut text = serde_json::to_string_pretty(&doc)?;
+    let mut text = to_pretty_string(&doc)?;
     text.push('\n');
     Ok(text)
+}
+
+/// `value` as pretty JSON, as every command prints it, with a negative zero written `0.0`: a sum of no terms is
+/// -0.0 in IEEE arithmetic (Rust's `f64` sum starts from -0.0), and "-0.0" as the cost of a group with no channels
+/// reads like a refund.
+pub fn to_pretty_writer<W: io::Write, T: Serialize + ?Sized>(writer: W, value: &T) -> serde_json::Result<()> {
+    let mut serializer = serde_json::Serializer::with_formatter(writer, UnsignedZero(PrettyFormatter::new()));
+    value.serialize(&mut serializer)
+}
+
+/// [`to_pretty_writer`] into a string.
+pub fn to_pretty_string<T: Serialize + ?Sized>(value: &T) -> serde_json::Result<String> {
+    let mut out = Vec::with_capacity(4096);
+    to_pretty_writer(&mut out, value)?;
+    // serde_json writes UTF-8 only.
+    Ok(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// serde_json's pretty layout, writing both zeros as `0.0`.
+struct UnsignedZero(PrettyFormatter<'static>);
+
+impl Formatter for UnsignedZero {
+    fn write_f64<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f64) -> io::Result<()> {
+        self.0.write_f64(writer, if value == 0.0 { 0.0 } else { value })
+    }
+    fn write_f32<W: ?Sized + io::Write>(&mut self, writer: &mut W, value: f32) -> io::Result<()> {
+        self.0.write_f32(writer, if value == 0.0 { 0.0 } else { value })
+    }
+    fn begin_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_array(writer)
+    }
+    fn end_array<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array(writer)
+    }
+    fn begin_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_array_value(writer, first)
+    }
+    fn end_array_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_array_value(writer)
+    }
+    fn begin_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object(writer)
+    }
+    fn end_object<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object(writer)
+    }
+    fn begin_object_key<W: ?Sized + io::Write>(&mut self, writer: &mut W, first: bool) -> io::Result<()> {
+        self.0.begin_object_key(writer, first)
+    }
+    fn begin_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.begin_object_value(writer)
+    }
+    fn end_object_value<W: ?Sized + io::Write>(&mut self, writer: &mut W) -> io::Result<()> {
+        self.0.end_object_value(writer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::to_pretty_string;
+    use serde::Serialize;
+
+    #[derive(Serialize)]
+    struct Figures {
+        cost: f64,
+        share: f32,
+        rows: Vec<f64>,
+        name: &'static str,
+        nested: Option<Box<Figures>>,
+    }
+
+    fn figures(zero: f64) -> Figures {
+        let inner = Figures { cost: zero, share: zero as f32, rows: vec![], name: "b", nested: None };
+        Figures {
+            cost: zero,
+            share: zero as f32,
+            rows: vec![zero, -1.5, 2.0e-9, f64::MAX],
+            name: "a \"quoted\" name",
+            nested: Some(Box::new(inner)),
+        }
+    }
+
+    #[test]
+    fn a_negative_zero_is_written_as_zero_and_the_rest_as_serde_json_writes_it() {
+        let with_negative = to_pretty_string(&figures(-0.0)).unwrap();
+        assert!(!with_negative.contains("-0.0"), "{with_negative}");
+        assert_eq!(with_negative, serde_json::to_string_pretty(&figures(0.0)).unwrap());
+        assert!(with_negative.contains("-1.5"), "other negative numbers keep their sign");
+    }
 }

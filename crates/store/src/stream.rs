@@ -115,7 +115,7 @@ pub struct TouchpointStream {
 enum Writer {
     /// Taken while a batch is written on a blocking thread; `None` once that thread failed.
     Direct(Option<Box<DirectStream>>),
-    Pool(PoolStream),
+    Pool(Box<PoolStream>),
 }
 
 /// A key deriving function: the key of the n-th record with the values of this one.
@@ -280,7 +280,10 @@ impl Store {
             .map_err(fail(Channel::NAME))?
             .into_iter()
             .collect();
-        Ok(StreamStart::Writing(TouchpointStream { file_name: source.file_name.clone(), writer: Writer::Pool(stream) }))
+        Ok(StreamStart::Writing(TouchpointStream {
+            file_name: source.file_name.clone(),
+            writer: Writer::Pool(Box::new(stream)),
+        }))
     }
 }
 

@@ -139,7 +139,7 @@ async fn render(
     let filter = filter.clone();
     let manage = manages(signed_in);
     let stored = state.store.experiments().await?;
-    let view = analyses::report(&state).await?;
+    let view = analyses::report(state).await?;
     let empty = Value::Null;
     let verdict = view.json.as_deref().map_or(&empty, |r| &r["verdict"]);
     let channels: Vec<&Value> = verdict["channels"].as_array().map(|c| c.iter().collect()).unwrap_or_default();
