@@ -1,4 +1,4 @@
-//! Stored analyses: the report (`socialledger report --json`, kind [`REPORT`]) and the mix model (`report
+//! Stored analyses: the report (`socialledger report --mmm --json`, kind [`REPORT`]) and the mix model (`report
 //! --mmm`'s section, kind [`MIX`]), each computed once per change of the data, stored in the database
 //! (`analysis_cache`) and read by the pages, which never load the data themselves.
 //!
@@ -17,10 +17,9 @@ use crate::WebError;
 use chrono::Utc;
 use serde_json::Value;
 use socialledger_analytics::{stored_settings, Settings};
-use socialledger_decide::verdict::gather::{fitted_pipeline_mix, MixFit};
 use socialledger_domain::Dataset;
-use socialledger_report::standard::{render_report, StandardOptions};
-use socialledger_report::{Format, MmmSection};
+use socialledger_report::standard::{render_report, report_mix, StandardOptions};
+use socialledger_report::Format;
 use socialledger_store::{AnalysisHead, AnalysisResult, AnalysisStamp, Store};
 use std::collections::HashMap;
 use std::future::Future;
@@ -30,12 +29,12 @@ use std::time::Duration;
 /// The kind of the stored report.
 pub const REPORT: &str = "report";
 
-/// The kind of the stored mix model: the default weekly pipeline panel fitted as `report --mmm` fits it (seed 0,
-/// cross-validated), its section rendered, or why the data cannot support one.
+/// The kind of the stored mix model: the default weekly pipeline panel fitted as `report --mmm` fits it
+/// ([`report_mix`]: seed 0, cross-validated), its section rendered, or why the data cannot support one.
 pub const MIX: &str = "mix";
 
 /// The seed of the mix model's sampler: `report --mmm`'s.
-pub const MIX_SEED: u64 = 0;
+pub const MIX_SEED: u64 = socialledger_report::standard::MIX_SEED;
 
 /// After this long a recompute claimed by a server is taken to have died with it and may be claimed again.
 pub const STALE_CLAIM: Duration = Duration::from_secs(15 * 60);
@@ -65,7 +64,7 @@ impl ParsedAnalyses {
 pub struct ReportView {
     /// Which result is stored (possibly of older data): its fingerprint and when it was computed.
     pub result: Option<AnalysisStamp>,
-    /// The result as JSON (for [`REPORT`]: what `socialledger report --json` prints), parsed once per server.
+    /// The result as JSON (for [`REPORT`]: what `socialledger report --mmm --json` prints), parsed once per server.
     pub json: Option<Arc<Value>>,
     /// The fingerprint of the data now.
     pub fingerprint: String,
@@ -155,7 +154,7 @@ where
     Ok(())
 }
 
-/// Computes the report of the data now, as `socialledger report --json` prints it with the stored settings,
+/// Computes the report of the data now, as `socialledger report --mmm --json` prints it with the stored settings,
 /// and stores it labelled with `fingerprint` (read before the data is loaded: data landing in between leaves the
 /// result labelled older, so it is computed once more rather than passed off as current).
 pub async fn recompute(store: &Store, fingerprint: String) -> Result<AnalysisResult, WebError> {
@@ -179,15 +178,26 @@ pub async fn analysis_settings(store: &Store) -> Result<Settings, WebError> {
     stored_settings::from_stored(&pairs).map_err(|e| WebError::Analysis(e.to_string()))
 }
 
-/// The report's JSON with `settings` (the stored ones, see [`analysis_settings`]): the same function `socialledger
-/// report` calls, so `report --json` with the same settings gives the same figures.
+/// The report's JSON with `settings` (the stored ones, see [`analysis_settings`]) as `socialledger report --mmm
+/// --json` prints it: the same functions, the mix model fitted the same way ([`report_mix`]) for its section and
+/// for the verdict, which reads it. So the Overview shows the verdicts of `report --mmm` and of the demo's
+/// report.html (`report --json` without `--mmm` leaves the mix model out of its verdict, which may then say
+/// "undecided" where the mix model decides).
 pub fn report_json(
     dataset: &Dataset,
     posts: &Dataset,
     settings: &Settings,
     generated_at: chrono::DateTime<Utc>,
 ) -> Result<String, WebError> {
-    let opts = StandardOptions { title: None, generated_at, format: Format::Json, width: 100, mix: None, mmm: None };
+    let (mix, section) = report_mix(dataset, settings, |_| ());
+    let opts = StandardOptions {
+        title: None,
+        generated_at,
+        format: Format::Json,
+        width: 100,
+        mix: Some(mix),
+        mmm: section.as_ref(),
+    };
     render_report(dataset, posts, settings, opts).map_err(|e| WebError::Analysis(e.to_string()))
 }
 
@@ -205,16 +215,15 @@ pub async fn recompute_mix(store: &Store, fingerprint: String) -> Result<Analysi
     Ok(result)
 }
 
-/// The mix model as the Mix page shows it, with `settings` (the stored ones): the fit of
-/// `socialledger_decide::verdict::gather::fitted_pipeline_mix` (what `report --mmm` fits), as JSON:
+/// The mix model as the Mix page shows it, with `settings` (the stored ones): the fit of [`report_mix`] (what
+/// `report --mmm` fits, and the stored report's verdict reads), as JSON:
 /// `{"available": true, "mmm": {..the fields of mmm fit --json.., "allocation", "value_of_target"}, "html": ..}`
 /// where `html` is the report's own section (`socialledger_report::mmm::html::section`: maud-escaped, with its
 /// SVG charts), or `{"available": false, "reason": ..}` when the data cannot support a mix model (too few weeks,
 /// no inputs) or the fit fails. Either carries `settings`, the settings it was computed with.
 pub fn mix_json(dataset: &Dataset, settings: &Settings) -> Result<String, WebError> {
-    let mut doc = match fitted_pipeline_mix(dataset, settings, MIX_SEED, true, |_| ()) {
-        Ok(MixFit { panel, fitted: Some(fitted), value }) => {
-            let section = MmmSection::of_fit(&panel, &fitted, &value);
+    let mut doc = match report_mix(dataset, settings, |_| ()) {
+        (Ok(_), Some(section)) => {
             let mut mmm = serde_json::to_value(&section.result).map_err(|e| WebError::Analysis(e.to_string()))?;
             if let Some(fields) = mmm.as_object_mut() {
                 let to_value =
@@ -225,10 +234,8 @@ pub fn mix_json(dataset: &Dataset, settings: &Settings) -> Result<String, WebErr
             let html = socialledger_report::mmm::html::section(&section).into_string();
             serde_json::json!({ "available": true, "mmm": mmm, "html": html })
         }
-        Ok(MixFit { fitted: None, .. }) => {
-            serde_json::json!({ "available": false, "reason": "the mix model was not fitted" })
-        }
-        Err(reason) => serde_json::json!({ "available": false, "reason": reason }),
+        (Ok(_), None) => serde_json::json!({ "available": false, "reason": "the mix model was not fitted" }),
+        (Err(reason), _) => serde_json::json!({ "available": false, "reason": reason }),
     };
     doc["settings"] = serde_json::to_value(settings).map_err(|e| WebError::Analysis(e.to_string()))?;
     serde_json::to_string(&doc).map_err(|e| WebError::Analysis(e.to_string()))

@@ -5,12 +5,12 @@ use crate::args::{Cli, DemoArgs};
 use crate::output;
 use anyhow::Context;
 use serde::Serialize;
-use socialledger_analytics::attribution::comparison::compare_models_for_report;
-use socialledger_analytics::{analyze, Settings};
+use socialledger_analytics::Settings;
 use socialledger_demo::experiment::PLAN_FILE;
 use socialledger_demo::{parse_world, simulate, simulate_experiment, DemoConfig, ExperimentSpec};
 use socialledger_import::ImportOptions;
-use socialledger_report::{render, render_for_width, Format, ReportInput};
+use socialledger_report::standard::{render_reports, report_mix, StandardOptions};
+use socialledger_report::Format;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -100,32 +100,25 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     say("analysing and writing the report");
     let settings = Settings::default();
     let dataset = store.load_for_analysis().await?;
-    let analysis = analyze(&dataset, &settings);
-    let comparison = compare_models_for_report(&dataset, &settings, &analysis.attribution);
-    // The report leads with the verdict; the demo fits the mix model for it (seconds).
-    let verdict_opts = super::verdict::VerdictOptions {
-        mmm: true,
-        reps: socialledger_analytics::attribution::comparison::REPORT_BOOTSTRAP.reps,
-        seed: args.seed,
-        without_mmm: "",
-        execution: Default::default(),
-    };
-    let no_files = Default::default();
-    let verdict =
-        super::verdict::gather(cli, &store, &dataset, &analysis, &settings, verdict_opts, &no_files, None).await?;
-    let input = ReportInput {
-        analysis: &analysis,
-        dataset: &dataset,
-        settings: &settings,
-        generated_at: chrono::Utc::now(),
+    // The report is `report --mmm`'s (the same mix model fit, seed and bootstrap), which the web app's Overview
+    // shows too: its verdict reads the mix model (seconds to fit), its section comes after the models.
+    let posts = store.posts_with_metrics().await?;
+    let (mix, section) = report_mix(&dataset, &settings, super::mmm::fallback_note(cli.quiet || cli.json));
+    if let (Err(e), false) = (&mix, cli.quiet || cli.json) {
+        eprintln!("socialledger: the mix model is left out of the demo's report: {e}");
+    }
+    let opts = StandardOptions {
         title: Some(format!("Demo company (seed {})", args.seed)),
-        comparison: Some(&comparison),
-        mmm: None,
-        verdict: Some(&verdict),
+        generated_at: chrono::Utc::now(),
+        format: Format::Html,
+        width: 100,
+        mix: Some(mix),
+        mmm: section.as_ref(),
     };
+    let texts = render_reports(&dataset, &posts, &settings, opts, &[(Format::Terminal, output::terminal_width())])?;
+    let (html, terminal) = (&texts[0], &texts[1]);
     let report_path = out.join("report.html");
-    std::fs::write(&report_path, render(&input, Format::Html)?)
-        .with_context(|| format!("cannot write {}", report_path.display()))?;
+    std::fs::write(&report_path, html).with_context(|| format!("cannot write {}", report_path.display()))?;
 
     let summary = DemoOutput {
         seed: args.seed,
@@ -141,7 +134,7 @@ pub async fn run(cli: &Cli, args: &DemoArgs) -> anyhow::Result<ExitCode> {
     if cli.json {
         output::print_json(&summary)?;
     } else {
-        output::print_text(&render_for_width(&input, Format::Terminal, output::terminal_width())?)?;
+        output::print_text(terminal)?;
         output::print_text(&format!(
             "\n{} rows from {} files imported into {} in {:.1} s\nreport:  {}\ntruth:   {} (the simulated company's true \
              channel effects)\ndata:    {}\nweb app: socialledger --db {} serve (the first start prints a setup link)",

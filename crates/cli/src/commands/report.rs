@@ -4,8 +4,8 @@ use crate::args::{Cli, ReportArgs, ReportFormat};
 use crate::output;
 use anyhow::Context;
 use socialledger_domain::Dataset;
-use socialledger_report::standard::{render_report, StandardOptions};
-use socialledger_report::{Format, MmmSection};
+use socialledger_report::standard::{render_report, report_mix, StandardOptions};
+use socialledger_report::Format;
 use std::process::ExitCode;
 
 pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
@@ -13,9 +13,17 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
     let settings = super::analysis::settings(&store, &args.analysis).await?;
     let dataset = store.load_for_analysis().await?;
     let format = format_of(cli, args);
-    // One fit of the mix model (with --mmm) serves its own section and the verdict.
-    let mix = args.mmm.then(|| super::verdict::mix_model(cli, &dataset, &settings, Some(0), true));
-    let mmm = mix.as_ref().and_then(|m| mix_section(cli, m));
+    // One fit of the mix model (with --mmm) serves its own section and the verdict. A dataset that makes no panel
+    // (too short, no inputs) leaves the section out with a line on stderr: the rest of the report stands on its own.
+    let (mix, mmm) = match args.mmm.then(|| report_mix(&dataset, &settings, super::mmm::fallback_note(cli.quiet))) {
+        Some((mix, section)) => {
+            if let (Err(e), false) = (&mix, cli.quiet) {
+                eprintln!("socialledger: the mix model is left out of the report: {e}");
+            }
+            (Some(mix), section)
+        }
+        None => (None, None),
+    };
     // The verdict's cross-posting audit reads the posts with their metrics; without deals there is no verdict.
     let posts = if dataset.deals.is_empty() { Dataset::default() } else { store.posts_with_metrics().await? };
     let text = render_report(
@@ -32,7 +40,7 @@ pub async fn run(cli: &Cli, args: &ReportArgs) -> anyhow::Result<ExitCode> {
                 ReportFormat::Csv => Format::Csv,
             },
             width: output::terminal_width(),
-            mix: mix.map(|m| m.map_err(|e| e.to_string())),
+            mix,
             mmm: mmm.as_ref(),
         },
     )?;
@@ -54,21 +62,4 @@ fn format_of(cli: &Cli, args: &ReportArgs) -> ReportFormat {
     } else {
         args.format
     }
-}
-
-/// The mix model's section from the default weekly pipeline panel and its fit (fast, or NUTS where the fast
-/// approximation does not hold), with next quarter's plan. A dataset that makes no panel (too short, no inputs)
-/// leaves the section out with a line on stderr: the rest of the report stands on its own.
-fn mix_section(cli: &Cli, mix: &anyhow::Result<super::verdict::MixFit>) -> Option<MmmSection> {
-    let m = match mix {
-        Ok(m) => m,
-        Err(e) => {
-            if !cli.quiet {
-                eprintln!("socialledger: the mix model is left out of the report: {e}");
-            }
-            return None;
-        }
-    };
-    let f = m.fitted.as_ref()?;
-    Some(MmmSection::of_fit(&m.panel, f, &m.value))
 }

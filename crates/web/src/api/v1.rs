@@ -289,7 +289,7 @@ pub struct ChannelFigures {
 }
 
 /// The stored report: when and from which data it was computed, the channels' figures, and for the roles that
-/// see costs the whole report (`socialledger report --json`, docs/reports.md).
+/// see costs the whole report (`socialledger report --mmm --json`, docs/reports.md).
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ReportItem {
     /// When the stored result was computed (`null`: not computed yet).

@@ -13,24 +13,26 @@ use socialledger_analytics::Settings;
 use socialledger_demo::simulate;
 use socialledger_domain::{Dataset, Role};
 use socialledger_report::figures;
-use socialledger_report::standard::{render_report, StandardOptions};
+use socialledger_report::standard::{render_report, report_mix, StandardOptions};
 use socialledger_report::Format;
 use socialledger_store::Backend;
 use std::sync::Arc;
 
-/// `socialledger report --json` on the app's database, as the command line computes it
-/// (`crates/cli/src/commands/report.rs`: default settings, no mix model, the posts only when there are deals).
+/// `socialledger report --mmm --json` on the app's database, as the command line computes it
+/// (`crates/cli/src/commands/report.rs`: default settings, the mix model of `report_mix` for its section and the
+/// verdict, the posts only when there are deals).
 async fn report_json(app: &TestApp) -> Value {
     let dataset = app.store.load_for_analysis().await.unwrap();
     let posts =
         if dataset.deals.is_empty() { Dataset::default() } else { app.store.posts_with_metrics().await.unwrap() };
+    let (mix, section) = report_mix(&dataset, &Settings::default(), |_| ());
     let opts = StandardOptions {
         title: None,
         generated_at: chrono::Utc::now(),
         format: Format::Json,
         width: 100,
-        mix: None,
-        mmm: None,
+        mix: Some(mix),
+        mmm: section.as_ref(),
     };
     serde_json::from_str(&render_report(&dataset, &posts, &Settings::default(), opts).unwrap()).unwrap()
 }
