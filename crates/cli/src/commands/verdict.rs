@@ -88,7 +88,7 @@ pub async fn gather(
     mix: Option<anyhow::Result<MixFit>>,
 ) -> anyhow::Result<VerdictReport> {
     let posts = store.posts_with_metrics().await?;
-    let mix = mix.unwrap_or_else(|| mix_model(cli, dataset, settings, opts.mmm.then_some(opts.seed), false));
+    let mix = mix.unwrap_or_else(|| mix_model(cli, dataset, settings, opts.mmm.then_some(opts.seed)));
     let lib_opts = gathering::VerdictOptions {
         reps: opts.reps,
         seed: opts.seed,
@@ -121,24 +121,15 @@ pub async fn gather(
 pub use socialledger_decide::verdict::gather::MixFit;
 
 /// The default weekly pipeline panel and its fit, as `mmm fit` and `report --mmm` have them: fitted with the
-/// sampler's `seed` when there is one (else only the panel), cross-validated when the caller shows the check
-/// (`socialledger_decide::verdict::gather::fitted_pipeline_mix`, which the web app's Mix page calls too).
-pub fn mix_model(
-    cli: &Cli,
-    dataset: &Dataset,
-    settings: &Settings,
-    seed: Option<u64>,
-    cross_validate: bool,
-) -> anyhow::Result<MixFit> {
+/// sampler's `seed` when there is one (else only the panel), cross-validated so that the fit's `out_of_sample`
+/// check runs before the verdict reads it (`socialledger_decide::verdict::gather::fitted_pipeline_mix`, which
+/// `report --mmm` and the web app call too).
+pub fn mix_model(cli: &Cli, dataset: &Dataset, settings: &Settings, seed: Option<u64>) -> anyhow::Result<MixFit> {
     match seed {
-        Some(seed) => gathering::fitted_pipeline_mix(
-            dataset,
-            settings,
-            seed,
-            cross_validate,
-            super::mmm::fallback_note(cli.quiet),
-        )
-        .map_err(anyhow::Error::msg),
+        Some(seed) => {
+            gathering::fitted_pipeline_mix(dataset, settings, seed, true, super::mmm::fallback_note(cli.quiet))
+                .map_err(anyhow::Error::msg)
+        }
         None => Ok(gathering::pipeline_panel(dataset, settings)?),
     }
 }
