@@ -10,7 +10,8 @@
 #   SOCIALLEDGER_BIN   the binary to run (default $CARGO_TARGET_DIR/release/socialledger, built first unless
 #                      SKIP_BUILD=1)
 #   ROWS               touchpoints of the large database (default 10000000; 0 skips it). It is made by
-#                      benches/analyse_touchpoints.sh with KEEP=benches/data/web-<ROWS> LOAD_ONLY=1 unless present.
+#                      benches/analyse_touchpoints.sh with KEEP=benches/data/web-<ROWS> LOAD_ONLY=1 unless present,
+#                      and a copy gets a year of monthly costs per channel (so that its Overview has a verdict).
 #   CLIENTS            concurrent connections (default 100); DURATION wrk's -d (default 20s)
 #   API_PATH           the API call (default /api/v1/channels)
 #
@@ -148,6 +149,22 @@ if [[ "$rows" != 0 ]]; then
         KEEP="$keep" LOAD_ONLY=1 SKIP_PG=1 ROWS="$rows" BIN="$bin" benches/analyse_touchpoints.sh >/dev/null
     fi
     cp "$keep/analyse-$rows.db" "$work/large.db"
+    # That database has no costs, so its verdict would have no channel rows and its Overview would be the short
+    # page. A year of monthly spend per marketing channel, through `socialledger import` (the canonical
+    # cost_items.csv), gives every channel a full cost and the Overview its verdict table, as on the demo.
+    python3 - "$work/costs-large.csv" <<'PY'
+import csv, sys
+channels = ["linkedin", "linkedin-ads", "x", "x-ads", "youtube", "newsletter", "events", "webinar", "paid-search",
+            "pr", "facebook-ads"]
+with open(sys.argv[1], "w", newline="", encoding="utf-8") as f:
+    w = csv.writer(f, lineterminator="\n")
+    w.writerow(["channel", "month", "kind", "amount", "currency", "description"])
+    for i, channel in enumerate(channels):
+        for month in range(1, 13):
+            w.writerow([channel, f"2025-{month:02d}", "ads" if channel.endswith("ads") else "agency",
+                        f"{800 + 350 * i + 40 * month}.00", "EUR", f"{channel} spend"])
+PY
+    "$bin" --db "$work/large.db" --quiet import "$work/costs-large.csv" >/dev/null
     start "$work/large.db"
     echo "touchpoints: $(sqlite3 "$work/large.db" 'SELECT COUNT(*) FROM touchpoints' 2>/dev/null || echo '?')"
     current /overview "Cookie: $cookie"
