@@ -329,6 +329,11 @@ impl Store {
         .bind(readout.as_ref().and_then(|r| r.p_value))
         .bind(readout.as_ref().and_then(|r| r.reading.clone()))
         .bind(after.read_out_at.map(codec::timestamp_text))
+        // The read-out's doubles are NULL when an experiment starts and numbers when it is read out: sqlx's Any
+        // driver binds a NULL f64 as a float4 on PostgreSQL, and a cached statement keeps that type, so a later
+        // read-out on the same connection failed ("incorrect binary data format in bind parameter 4"). Prepared
+        // afresh each time, as the upserts of tables with nullable doubles are (`upsert::write`).
+        .persistent(false)
         .execute(&mut *tx)
         .await
         .map_err(query_error(doing))?;

@@ -11,6 +11,8 @@ mod api_tokens;
 mod backends;
 #[path = "store/channels.rs"]
 mod channels;
+#[path = "store/experiments.rs"]
+mod experiments;
 #[path = "store/fixtures.rs"]
 mod fixtures;
 #[path = "store/import_jobs.rs"]
